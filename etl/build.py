@@ -1,0 +1,189 @@
+"""The build: raw export folder in, complete warehouse out (or nothing at all)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from etl import __version__, duplicates, records, warehouse
+from etl.countries import home_country_code
+from etl.problems import BuildFailed, Problem
+from etl.pseudonyms import Key, hmac_sql, load_key
+from etl.schema import KINDS, Kind
+from etl.sources import RawTable, Source, discover, read_source
+
+Say = Callable[[str], None]
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass
+class FileStats:
+    name: str
+    kind: str
+    sha256: str
+    rows_read: int = 0
+    rows_written: int = 0
+    rows_merged: int = 0
+    rows_rejected: int = 0
+    blank_rows_ignored: int = 0
+    extra_columns: list[str] = field(default_factory=list)
+    problem: str | None = None
+
+
+@dataclass
+class Result:
+    folder: Path
+    manifest: dict
+    problems: list[Problem]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _output_sql(kind: Kind, key: Key, home: str) -> str:
+    if kind.name in ("staff", "students"):
+        id_column = kind.columns[0].name
+        extra = ("staff_group, career_stage, gender, fte" if kind.name == "staff"
+                 else "level, new_entrant, gender")
+        return f"""SELECT year, {hmac_sql(key.secret, kind.name, id_column)} AS person_key, unit, citizenship,
+                          citizenship <> '{home}' AS is_international, {extra} FROM kept"""
+    if kind.name == "mobility":
+        return f"""SELECT year(start_date) AS year, {hmac_sql(key.secret, 'mobility', 'mobility_id')} AS mobility_key,
+                          direction, level, unit, partner_code, partner_name, partner_country, programme,
+                          start_date, end_date FROM kept"""
+    return "SELECT * FROM kept"
+
+
+def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = False, say: Say = _stderr) -> Result:
+    """Build the warehouse at `out` from the exports in `raw_dir`.
+
+    Raises BuildFailed (nothing published) when the input has problems and
+    `lenient` is off, or when nothing could be read at all.
+    """
+    started = time.perf_counter()
+    if not raw_dir.is_dir():
+        raise BuildFailed([], f"The raw folder {raw_dir} does not exist")
+    home = home_country_code(home_country)
+    inventory = discover(raw_dir)
+    key = load_key(inventory.demo)
+    if inventory.demo:
+        say(f"Synthetic demo data: pseudonyms use the {key.source}.")
+    for name in inventory.ignored:
+        say(f"Ignored {name}: not an export (names start with staff, students, mobility or partners)")
+
+    stats: dict[str, FileStats] = {}
+    problems: list[Problem] = []
+    read: dict[str, list[tuple[str, bool, object]]] = {k.name: [] for k in KINDS}
+    say(f"Reading {len(inventory.sources)} file(s) from {raw_dir}")
+    for source in inventory.sources:
+        tick = time.perf_counter()
+        raw = read_source(source)
+        stat = FileStats(source.path.name, source.kind.name, _sha256(source.path))
+        stats[stat.name] = stat
+        _count_read(stat, raw)
+        problems += raw.problems + raw.record_problems
+        if raw.table is not None:
+            read[source.kind.name].append((stat.name, source.excel, raw.table))
+        note = f"; extra columns ignored: {', '.join(raw.extra_columns)}" if raw.extra_columns else ""
+        say(f"  {stat.name}: {stat.rows_read:,} rows ({time.perf_counter() - tick:.1f} s){note}")
+
+    with warehouse.build_lock(out):
+        folder = warehouse.new_build_folder(out)
+        try:
+            tables = {}
+            con = duckdb.connect()
+            for kind in KINDS:
+                tick = time.perf_counter()
+                records.load(con, kind, read[kind.name])
+                checked = records.check(con, kind, home)
+                problems += checked.problems
+                for name, count in checked.rejected_per_file.items():
+                    stats[name].rows_rejected += count
+                for name, count in duplicates.merge(con, kind).items():
+                    stats[name].rows_merged += count
+                if problems and not lenient:
+                    continue  # keep checking the other kinds so that every problem is listed
+                tables[kind.name] = warehouse.write_table(con, _output_sql(kind, key, home), folder, kind.name)
+                _count_written(con, stats)
+                say(f"  {kind.name}: {tables[kind.name]:,} rows written ({time.perf_counter() - tick:.1f} s)")
+            if problems and not lenient:
+                raise BuildFailed(problems)
+            if lenient:
+                _write_rejects(folder / "rejects.csv", problems)
+            _check_accounts(stats)
+            manifest = _manifest(raw_dir, home, key, inventory.demo, lenient, stats, tables, problems, inventory.ignored)
+            warehouse.write_manifest(folder, manifest)
+            warehouse.publish(folder, out)
+        except BaseException:
+            warehouse.discard(folder)
+            raise
+        warehouse.prune(out)
+    say(f"Warehouse written to {out} in {time.perf_counter() - started:.1f} s"
+        + (f"; {len(problems):,} problem(s) listed in rejects.csv" if problems else ""))
+    return Result(folder, manifest, problems)
+
+
+def _count_read(stat: FileStats, raw: RawTable) -> None:
+    stat.extra_columns = raw.extra_columns
+    stat.blank_rows_ignored = raw.blank_records
+    if raw.problems:
+        stat.problem = "; ".join(p.reason for p in raw.problems)
+    rows = raw.table.num_rows if raw.table is not None else 0
+    stat.rows_read = rows + len(raw.record_problems)
+    stat.rows_rejected = len(raw.record_problems)
+
+
+def _count_written(con: duckdb.DuckDBPyConnection, stats: dict[str, FileStats]) -> None:
+    for name, count in con.execute("SELECT f._file, count(*) FROM kept JOIN files f USING (_file_no) GROUP BY 1").fetchall():
+        stats[name].rows_written = count
+
+
+def _check_accounts(stats: dict[str, FileStats]) -> None:
+    """Every row read is written, merged or rejected: a broken rule must not
+    lose rows quietly."""
+    for s in stats.values():
+        if s.rows_read != s.rows_written + s.rows_merged + s.rows_rejected:
+            raise RuntimeError(f"internal error: rows of {s.name} do not add up ({s})")
+
+
+def _write_rejects(path: Path, problems: list[Problem]) -> None:
+    identifiers = {c.name for k in KINDS for c in k.columns if c.identifier}
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["file", "line", "column", "reason", "value"])
+        for p in problems:
+            value = "" if p.column in identifiers or p.value is None else p.value
+            writer.writerow([p.file, p.line or "", p.column or "", p.reason, value])
+
+
+def _manifest(raw_dir: Path, home: str, key: Key, demo: bool, lenient: bool, stats: dict[str, FileStats],
+              tables: dict[str, int], problems: list[Problem], ignored: list[str]) -> dict:
+    return {
+        "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "etl_version": __version__,
+        "home_country": home,
+        "synthetic_demo_data": demo,
+        "pseudonym_key_source": key.source,
+        "lenient": lenient,
+        "raw_dir": raw_dir.name,
+        "files": [vars(s) for s in stats.values()],
+        "ignored_files": ignored,
+        "tables": {name: {"rows": rows} for name, rows in tables.items()},
+        "problems": len(problems),
+    }

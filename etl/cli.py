@@ -1,0 +1,62 @@
+"""`python -m etl build|demo`: the command line, and the only place that turns
+problems into exit codes and messages."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from etl.config import settings
+from etl.countries import CountryError
+from etl.problems import BuildFailed
+from etl.pseudonyms import KeyMissing
+
+
+def _parser() -> argparse.ArgumentParser:
+    config = settings()
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__.split(":")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser(
+        "build", help="build the warehouse from raw exports",
+        description="Read staff*, students*, mobility* and partners* exports (CSV or .xlsx) and write the "
+                    "pseudonymised Parquet warehouse. The old warehouse is replaced only when the new one is complete.")
+    build.add_argument("raw_dir", nargs="?", type=Path, default=config.raw_dir,
+                       help=f"folder of raw exports (default: {config.raw_dir})")
+    build.add_argument("--out", type=Path, default=config.warehouse_dir,
+                       help=f"warehouse folder (default: {config.warehouse_dir})")
+    build.add_argument("--home-country", default=config.home_country,
+                       help=f"the university's country, as code or name (default: {config.home_country})")
+    build.add_argument("--lenient", action="store_true",
+                       help="write the good rows and list rejected ones in rejects.csv instead of failing")
+
+    demo = commands.add_parser(
+        "demo", help="write synthetic raw exports for a fictional university",
+        description="Write realistic synthetic raw exports (CSV and .xlsx, 2010-2025) modelled on a Finnish "
+                    "technical university. Deterministic: the same command writes the same files.")
+    demo.add_argument("raw_dir", nargs="?", type=Path, default=config.raw_dir,
+                      help=f"folder to write into (default: {config.raw_dir})")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            from etl.demo import write_demo
+            files = write_demo(args.raw_dir)
+            print(f"Wrote {len(files)} synthetic export files to {args.raw_dir}", file=sys.stderr)
+            return 0
+        from etl.build import build
+        build(args.raw_dir, args.out, args.home_country, args.lenient)
+        return 0
+    except BuildFailed as failure:
+        print(failure.report(), file=sys.stderr)
+        return 1
+    except (KeyMissing, CountryError, RuntimeError, OSError) as error:
+        print(f"Build stopped: {error}\nThe previous warehouse was left as it was.", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Interrupted; the previous warehouse was left as it was.", file=sys.stderr)
+        return 130

@@ -1,0 +1,164 @@
+"""Checking and typing the records of one kind, in DuckDB.
+
+Each parser runs once per distinct raw value; the results join back onto the
+records, so the cost per row is a hash join, not a Python call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from etl import values
+from etl.problems import Problem
+from etl.schema import Column, Kind, parser_for
+
+_ARROW_TYPES: dict[str | None, pa.DataType] = {
+    "year": pa.int32(), "career_stage": pa.int32(), "fte": pa.float64(), "date": pa.date32(),
+    "boolean": pa.bool_(), "text_list": pa.list_(pa.string()),
+}
+
+
+@dataclass
+class Checked:
+    """Records that passed every check (relation `clean`) and those that did not."""
+    problems: list[Problem]
+    rejected_per_file: dict[str, int]
+
+
+def load(con: duckdb.DuckDBPyConnection, kind: Kind, tables: list[tuple[str, bool, pa.Table]]) -> None:
+    """Stack the files of one kind into the relation `raw`, in file order."""
+    parts = []
+    for file_no, (name, excel, table) in enumerate(tables):
+        for column in kind.columns:
+            if column.name not in table.column_names:
+                table = table.append_column(column.name, pa.nulls(table.num_rows, pa.string()))
+        table = table.select([c.name for c in kind.columns] + ["_line"])
+        table = table.append_column("_file_no", pa.array([file_no] * table.num_rows, pa.int32()))
+        parts.append(table)
+    names = [n for n, _, _ in tables]
+    excel = [e for _, e, _ in tables]
+    con.register("raw_parts", pa.concat_tables(parts) if parts else _empty(kind))
+    con.register("files", pa.table({"_file_no": pa.array(range(len(names)), pa.int32()),
+                                    "_file": pa.array(names, pa.string()),
+                                    "_excel": pa.array(excel, pa.bool_())}))
+    con.execute("CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM raw_parts")
+    con.unregister("raw_parts")
+
+
+def _empty(kind: Kind) -> pa.Table:
+    schema = pa.schema([(c.name, pa.string()) for c in kind.columns]
+                       + [("_line", pa.int64()), ("_file_no", pa.int32())])
+    return schema.empty_table()
+
+
+def check(con: duckdb.DuckDBPyConnection, kind: Kind, home: str) -> Checked:
+    """Type every column into the relation `typed`, collect every problem,
+    and keep the records without any in the relation `clean`."""
+    selects, errors = ["raw._file_no", "raw._line"], []
+    joins = []
+    for column in kind.columns:
+        ref = f'raw."{column.name}"'
+        parser = parser_for(column, home)
+        if parser is None:
+            selects.append(f'{ref} AS "{column.name}"')
+            value_error = "NULL"
+        else:
+            _register_map(con, column, parser)
+            alias = f"m_{column.name}"
+            joins.append(f'LEFT JOIN map_{column.name} {alias} ON {ref} = {alias}.raw')
+            selects.append(f'{alias}.parsed AS "{column.name}"')
+            value_error = f"{alias}.error"
+        blank_error = "'a value is required here'" if column.non_blank else "NULL"
+        errors.append(f'CASE WHEN {ref} IS NULL THEN {blank_error} ELSE {value_error} END AS "err_{column.name}"')
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE typed AS
+        SELECT {', '.join(selects)}, {', '.join(errors)}
+        FROM raw {' '.join(joins)}
+    """)
+    for rule in _record_rules(kind):
+        con.execute(rule)
+
+    problem_rows = []
+    for column in kind.columns:
+        value = f'r."{column.name}"'
+        if column.identifier:  # enough to find the record, not enough to reveal the person
+            value = f"CASE WHEN length({value}) > 2 THEN left({value}, 2) || '…' WHEN {value} IS NOT NULL THEN '…' END"
+        problem_rows.append(f"""
+            SELECT t._file_no, t._line, '{column.name}' AS col, {value} AS value, t."err_{column.name}" AS reason
+            FROM typed t JOIN raw r USING (_file_no, _line)
+            WHERE t."err_{column.name}" IS NOT NULL""")
+    rows = con.execute(f"""
+        SELECT f._file, f._excel, p._line, p.col, p.value, p.reason
+        FROM ({' UNION ALL '.join(problem_rows)}) p JOIN files f USING (_file_no)
+        ORDER BY p._file_no, p._line, p.col
+    """).fetchall()
+    problems = [Problem(file, reason, line=line, column=col, value=value, excel=excel)
+                for file, excel, line, col, value, reason in rows]
+
+    any_error = " OR ".join(f'"err_{c.name}" IS NOT NULL' for c in kind.columns)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE clean AS SELECT * EXCLUDE ({', '.join(f'err_{c.name}' for c in kind.columns)}) "
+                f"FROM typed WHERE NOT ({any_error})")
+    rejected = con.execute(f"""
+        SELECT f._file, count(*) FROM typed JOIN files f USING (_file_no)
+        WHERE {any_error} GROUP BY f._file
+    """).fetchall()
+    return Checked(problems, dict(rejected))
+
+
+def _register_map(con: duckdb.DuckDBPyConnection, column: Column, parser: values.Parser) -> None:
+    distinct = con.execute(f'SELECT DISTINCT "{column.name}" FROM raw WHERE "{column.name}" IS NOT NULL').fetchall()
+    raws, parsed, errors = [], [], []
+    for (raw,) in distinct:
+        raws.append(raw)
+        try:
+            parsed.append(parser(raw))
+            errors.append(None)
+        except ValueError as error:
+            parsed.append(None)
+            errors.append(str(error))
+    arrow_type = _ARROW_TYPES.get(column.parser, pa.string())
+    con.register(f"map_{column.name}", pa.table({
+        "raw": pa.array(raws, pa.string()),
+        "parsed": pa.array(parsed, arrow_type),
+        "error": pa.array(errors, pa.string()),
+    }))
+
+
+def _record_rules(kind: Kind) -> list[str]:
+    """Checks that look at more than one value of a record, or at other records."""
+    first, last = values.FIRST_YEAR, values.last_year()
+    if kind.name == "mobility":
+        return [
+            f"""UPDATE typed SET err_start_date = 'the start year is outside the years accepted (accepted: {first} to {last})'
+                WHERE err_start_date IS NULL AND start_date IS NOT NULL AND year(start_date) NOT BETWEEN {first} AND {last}""",
+            """UPDATE typed SET err_end_date = 'ends before it starts (accepted: an end date on or after start_date)'
+                WHERE err_end_date IS NULL AND end_date < start_date""",
+            _unique_rule("mobility_id"),
+        ]
+    if kind.name == "partners":
+        return [
+            """UPDATE typed SET err_valid_to = 'ends before it starts (accepted: valid_to on or after valid_from)'
+                WHERE err_valid_to IS NULL AND valid_to < valid_from""",
+            _unique_rule("partner_code"),
+        ]
+    return []
+
+
+def _unique_rule(column: str) -> str:
+    # The first record with a value is kept; later ones name where it was first seen.
+    return f"""
+        UPDATE typed SET err_{column} = 'appears again (accepted: each value once; first seen in ' || first_file || ' at '
+                                          || CASE WHEN first_excel THEN 'row ' ELSE 'line ' END || first_line || ')'
+        FROM (
+            SELECT t._file_no, t._line,
+                   first_value(f._file) OVER w AS first_file, first_value(f._excel) OVER w AS first_excel,
+                   first_value(t._line) OVER w AS first_line, row_number() OVER w AS nth
+            FROM typed t JOIN files f USING (_file_no)
+            WHERE t.{column} IS NOT NULL
+            WINDOW w AS (PARTITION BY t.{column} ORDER BY t._file_no, t._line)
+        ) d
+        WHERE d.nth > 1 AND typed._file_no = d._file_no AND typed._line = d._line AND typed.err_{column} IS NULL
+    """

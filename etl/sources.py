@@ -1,0 +1,305 @@
+"""Reading raw export files into Arrow tables of trimmed text.
+
+Form is forgiven here (encoding, delimiter, header spelling, Excel cell types);
+meaning is checked later, in records.py. Every table carries `_line`, the
+physical line (CSV) or row (Excel) of each record, for error messages.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import mmap
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from etl.problems import Problem
+from etl.schema import Kind, header_key, header_map, kind_of
+
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+EXCEL_SUFFIXES = {".xlsx"}
+DELIMITERS = (",", ";", "\t")
+DEMO_MARKER = "SYNTHETIC_DEMO_DATA.txt"
+_BLOCK = 1 << 24
+
+
+@dataclass
+class Source:
+    path: Path
+    kind: Kind
+
+    @property
+    def excel(self) -> bool:
+        return self.path.suffix.lower() in EXCEL_SUFFIXES
+
+
+@dataclass
+class Inventory:
+    sources: list[Source] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    demo: bool = False
+
+
+def discover(raw_dir: Path) -> Inventory:
+    """Files by kind, in name order (the order duplicate rules rely on)."""
+    inventory = Inventory()
+    for path in sorted(raw_dir.iterdir(), key=lambda p: p.name):
+        kind = kind_of(path.name) if path.is_file() else None
+        if path.name == DEMO_MARKER:
+            inventory.demo = True
+        elif kind is None or path.name.startswith((".", "~$")):
+            inventory.ignored.append(path.name)
+        else:
+            inventory.sources.append(Source(path, kind))
+    return inventory
+
+
+@dataclass
+class RawTable:
+    """One file's records as text columns named as in the contract."""
+    table: pa.Table | None
+    problems: list[Problem] = field(default_factory=list)          # the file cannot be used at all
+    record_problems: list[Problem] = field(default_factory=list)   # single records that cannot be read
+    extra_columns: list[str] = field(default_factory=list)
+    blank_records: int = 0
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def read_source(source: Source) -> RawTable:
+    suffix = source.path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel(source)
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(source)
+    accepted = ", ".join(sorted(CSV_SUFFIXES | EXCEL_SUFFIXES))
+    return RawTable(None, [Problem(source.path.name, f"not a CSV or Excel file (accepted: {accepted})")])
+
+
+# --- CSV -------------------------------------------------------------------
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as such, else
+    Windows-1252, else Latin-1 (which decodes anything)."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as handle:
+                while block := handle.read(_BLOCK):
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return "latin-1"
+
+
+def _first_record(path: Path, encoding: str) -> tuple[str, int]:
+    """The header text (one logical record) and how many lines it spans."""
+    with path.open(encoding=encoding, newline="") as handle:
+        text = handle.read(1 << 20)
+    reader = csv.reader(io.StringIO(text))
+    try:
+        next(reader)
+    except (StopIteration, csv.Error):
+        return "", 0
+    lines = text.splitlines(keepends=True)[: reader.line_num]
+    return "".join(lines), reader.line_num
+
+
+def detect_delimiter(header: str) -> str:
+    """The candidate that splits the header into the most fields."""
+    def width(delimiter: str) -> int:
+        try:
+            return len(next(csv.reader(io.StringIO(header), delimiter=delimiter)))
+        except (StopIteration, csv.Error):
+            return 0
+    return max(DELIMITERS, key=width)
+
+
+_BLANK_LINE = re.compile(rb"(?:^|\n)[ \t]*\r?\n")
+_CONTENT = re.compile(rb"\S")
+
+
+def _has_inner_blank_line(path: Path) -> bool:
+    """A blank line before the last record (trailing ones are harmless)."""
+    if path.stat().st_size == 0:
+        return False
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        match = _BLANK_LINE.search(data)
+        return match is not None and _CONTENT.search(data, match.end()) is not None
+
+
+def _read_csv(source: Source) -> RawTable:
+    name = source.path.name
+    encoding = detect_encoding(source.path)
+    header_text, header_lines = _first_record(source.path, encoding)
+    if not header_text.strip():
+        return RawTable(None, [Problem(name, "the file is empty (accepted: a header line, then one line per record)")])
+    delimiter = detect_delimiter(header_text)
+    headers = next(csv.reader(io.StringIO(header_text), delimiter=delimiter))
+    columns, result = _match_headers(source, headers)
+    if result.problems:
+        return result
+    result.encoding, result.delimiter = encoding, delimiter
+
+    records: dict[str, pa.Array] | None = None
+    if not _has_inner_blank_line(source.path):
+        records = _read_csv_fast(source.path, encoding, delimiter, len(headers), header_lines)
+    if records is None:
+        records, result.record_problems = _read_csv_exact(
+            source.path, encoding, delimiter, len(headers), header_lines, name)
+    return _finish(result, columns, records)
+
+
+def _read_csv_fast(path: Path, encoding: str, delimiter: str, width: int, header_lines: int) -> dict[str, pa.Array] | None:
+    """Arrow's multi-threaded reader; None when the file needs the exact reader."""
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(encoding="utf8" if encoding == "utf-8-sig" else encoding,
+                                           column_names=names, skip_rows=header_lines, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+        return None
+    # A quoted value may span lines: each record starts after the lines of all before it.
+    newlines = None
+    for name in names:
+        count = pc.count_substring(table[name], "\n")
+        newlines = count if newlines is None else pc.add(newlines, count)
+    spans = pc.add(newlines, 1) if newlines is not None else pa.array([1] * table.num_rows)
+    ends = pc.cumulative_sum(pc.cast(spans, pa.int64()))
+    lines = pc.add(pc.subtract(ends, pc.cast(spans, pa.int64())), header_lines + 1)
+    return {**{n: table[n] for n in names}, "_line": lines}
+
+
+def _read_csv_exact(path: Path, encoding: str, delimiter: str, width: int, header_lines: int,
+                    name: str) -> tuple[dict[str, pa.Array], list[Problem]]:
+    """Python's csv reader, line by line: exact line numbers for files with
+    blank lines or ragged records, and a precise message for each fault."""
+    problems: list[Problem] = []
+    columns: list[list[str]] = [[] for _ in range(width)]
+    lines: list[int] = []
+    csv.field_size_limit(1 << 30)
+    with path.open(encoding=encoding, newline="", errors="strict") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        try:
+            next(reader)
+            previous = reader.line_num
+            for row in reader:
+                start, previous = previous + 1, reader.line_num
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue
+                if len(row) != width:
+                    if len(row) > width and not any(v.strip() for v in row[width:]):
+                        row = row[:width]
+                    else:
+                        problems.append(Problem(name, f"has {len(row)} fields where the header has {width} "
+                                                      f"(accepted: one field per header column, delimiter {delimiter!r})",
+                                                line=start))
+                        continue
+                lines.append(start)
+                for values, value in zip(columns, row):
+                    values.append(value)
+        except csv.Error as error:
+            problems.append(Problem(name, f"cannot be read as CSV: {error}", line=reader.line_num + 1))
+    arrays = {f"c{i}": pa.array(values, pa.string()) for i, values in enumerate(columns)}
+    return {**arrays, "_line": pa.array(lines, pa.int64())}, problems
+
+
+# --- Excel -----------------------------------------------------------------
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_excel(source: Source) -> RawTable:
+    from python_calamine import CalamineWorkbook
+
+    name = source.path.name
+    try:
+        sheet = CalamineWorkbook.from_path(str(source.path)).get_sheet_by_index(0)
+        rows = sheet.to_python(skip_empty_area=False)
+    except Exception as error:  # calamine raises its own types for every kind of broken file
+        return RawTable(None, [Problem(name, f"cannot be read as an Excel workbook ({type(error).__name__}) "
+                                              "(accepted: .xlsx with the header in the first row of the first sheet)")])
+    if not rows:
+        return RawTable(None, [Problem(name, "the first sheet is empty (accepted: header in row 1, one record per row)")])
+    headers = [_cell_text(v) for v in rows[0]]
+    columns, result = _match_headers(source, headers)
+    if result.problems:
+        return result
+    width = len(headers)
+    # Excel cells arrive as Python objects; a sheet holds at most ~1M rows.
+    body = [[_cell_text(v) for v in row[:width]] + [""] * (width - len(row)) for row in rows[1:]]
+    arrays = {f"c{i}": pa.array([r[i] for r in body], pa.string()) for i in range(width)}
+    arrays["_line"] = pa.array(range(2, len(body) + 2), pa.int64())
+    return _finish(result, columns, arrays)
+
+
+# --- shared ----------------------------------------------------------------
+
+def _match_headers(source: Source, headers: list[str]) -> tuple[dict[str, str], RawTable]:
+    """Map file columns (c0, c1 …) to contract names; report extras and gaps."""
+    name = source.path.name
+    wanted = header_map(source.kind)
+    result = RawTable(None)
+    columns: dict[str, str] = {}
+    for i, header in enumerate(headers):
+        canonical = wanted.get(header_key(header))
+        if canonical is None:
+            if header.strip():
+                result.extra_columns.append(header.strip())
+        elif canonical in columns.values():
+            result.problems.append(Problem(name, f"column {canonical} is given twice (accepted: each column once)",
+                                           line=1, column=header.strip(), excel=source.excel))
+        else:
+            columns[f"c{i}"] = canonical
+    for column in source.kind.columns:
+        if column.required and column.name not in columns.values():
+            result.problems.append(Problem(
+                name, f"required column {column.name} is missing (accepted header: {column.name} or {column.alias})",
+                line=1, excel=source.excel))
+    return columns, result
+
+
+def _finish(result: RawTable, columns: dict[str, str], arrays: dict[str, pa.Array]) -> RawTable:
+    """Trim, turn blanks into nulls, drop records with no value at all."""
+    cleaned: dict[str, pa.Array] = {}
+    for source_name, canonical in columns.items():
+        trimmed = pc.utf8_trim_whitespace(arrays[source_name])
+        cleaned[canonical] = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    cleaned["_line"] = arrays["_line"]
+    table = pa.table(cleaned)
+    data_columns = [c for c in columns.values()]
+    blank = None
+    for c in data_columns:
+        is_null = pc.is_null(table[c])
+        blank = is_null if blank is None else pc.and_(blank, is_null)
+    if blank is not None and table.num_rows:
+        result.blank_records = pc.sum(pc.cast(blank, pa.int64())).as_py() or 0
+        if result.blank_records:
+            table = table.filter(pc.invert(blank))
+    result.table = table
+    return result

@@ -1,0 +1,135 @@
+"""Parsers for single raw values: each takes the trimmed text of a cell and
+returns the clean value, or raises ValueError whose text says what is accepted.
+
+They run once per distinct value (see records.py), so they may be plain Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+from etl.countries import CountryError, citizenship, fold, parse_country
+
+Parser = Callable[[str], object]
+
+FIRST_YEAR = 1990
+
+
+def last_year() -> int:
+    return dt.date.today().year + 1
+
+
+def vocabulary(canonical: dict[str, str]) -> Parser:
+    """A parser for a closed vocabulary; keys are compared folded."""
+    folded = {fold(k): v for k, v in canonical.items()}
+    accepted = ", ".join(dict.fromkeys(canonical))
+
+    def parse(text: str) -> str:
+        try:
+            return folded[fold(text)]
+        except KeyError:
+            raise ValueError(f"not a recognised value (accepted: {accepted})") from None
+
+    return parse
+
+
+STAFF_GROUP = vocabulary({
+    "professor": "professor", "teaching_research": "teaching_research", "other": "other",
+    "professori": "professor",
+    "muu opetus- ja tutkimushenkilöstö": "teaching_research",
+    "muu henkilöstö": "other",
+})
+STUDENT_LEVEL = vocabulary({
+    "bachelor": "bachelor", "master": "master", "doctoral": "doctoral",
+    "kandidaatti": "bachelor", "maisteri": "master", "tohtori": "doctoral",
+})
+MOBILITY_LEVEL = vocabulary({
+    "bachelor": "bachelor", "master": "master", "doctoral": "doctoral", "staff": "staff",
+    "kandidaatti": "bachelor", "maisteri": "master", "tohtori": "doctoral", "henkilöstö": "staff",
+})
+GENDER = vocabulary({
+    "female": "female", "male": "male", "other": "other",
+    "nainen": "female", "mies": "male", "muu": "other",
+})
+DIRECTION = vocabulary({
+    "incoming": "incoming", "outgoing": "outgoing", "saapuva": "incoming", "lähtevä": "outgoing",
+})
+_BOOLEAN = vocabulary({
+    "true": "true", "false": "false", "1": "true", "0": "false", "yes": "true", "no": "false",
+    "kyllä": "true", "ei": "false",
+})
+
+
+def boolean(text: str) -> bool:
+    return _BOOLEAN(text) == "true"
+
+
+_INTEGER = re.compile(r"^[+]?\d+(?:\.0+)?$")  # Excel hands integers over as 2010.0
+
+
+def year(text: str) -> int:
+    top = last_year()
+    if not _INTEGER.match(text) or not FIRST_YEAR <= int(float(text)) <= top:
+        raise ValueError(f"not a year (accepted: {FIRST_YEAR} to {top})")
+    return int(float(text))
+
+
+def career_stage(text: str) -> int:
+    if not _INTEGER.match(text) or not 1 <= int(float(text)) <= 4:
+        raise ValueError("not a career stage (accepted: 1, 2, 3 or 4)")
+    return int(float(text))
+
+
+_NUMBER = re.compile(r"^[+]?(\d+([.,]\d*)?|[.,]\d+)$")
+
+
+def fte(text: str) -> float:
+    if not _NUMBER.match(text) or not 0 < float(text.replace(",", ".")) <= 1:
+        raise ValueError("not a full-time equivalent (accepted: a number greater than 0 and at most 1, e.g. 0.5 or 0,5)")
+    return float(text.replace(",", "."))
+
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+_FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
+def date(text: str) -> dt.date:
+    match = _ISO_DATE.match(text)
+    parts = match.groups() if match else None
+    if parts is None and (match := _FINNISH_DATE.match(text)):
+        parts = (match[3], match[2], match[1])
+    try:
+        if parts is None:
+            raise ValueError
+        return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        raise ValueError("not a date (accepted: 2022-09-01 or 1.9.2022)") from None
+
+
+def country(text: str) -> str:
+    """A single country that must be known (mobility and partner countries)."""
+    try:
+        code = parse_country(text)
+    except CountryError as error:
+        raise ValueError(f"{error} (accepted: ISO 3166 code or country name in English, Finnish or Swedish)") from None
+    if code is None:
+        raise ValueError("unknown country is not allowed here (accepted: ISO 3166 code or country name)")
+    return code
+
+
+def citizenship_for(home: str) -> Parser:
+    def parse(text: str) -> str | None:
+        try:
+            return citizenship(text, home)
+        except CountryError as error:
+            raise ValueError(
+                f"{error} (accepted: ISO 3166 code or country name in English, Finnish or Swedish, "
+                "several separated by ; or |, or blank/unknown/tuntematon/okänd/XX/999)"
+            ) from None
+    return parse
+
+
+def text_list(text: str) -> list[str]:
+    return [item.strip() for item in text.split(";") if item.strip()]

@@ -1,0 +1,139 @@
+"""Writing the warehouse: Parquet tables, the manifest, and the atomic swap.
+
+The warehouse path is a symbolic link to one complete build folder. A build
+writes a new folder beside it and replaces the link with a rename, which is
+atomic: a reader that resolves the link once sees the old build or the new
+one, never a mixture, and a build that dies leaves the link as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+# Contract column order and types (warehouse.md).
+TABLES: dict[str, list[tuple[str, str]]] = {
+    "staff": [("year", "INTEGER"), ("person_key", "VARCHAR"), ("unit", "VARCHAR"), ("staff_group", "VARCHAR"),
+              ("career_stage", "INTEGER"), ("citizenship", "VARCHAR"), ("is_international", "BOOLEAN"),
+              ("gender", "VARCHAR"), ("fte", "DOUBLE")],
+    "students": [("year", "INTEGER"), ("person_key", "VARCHAR"), ("unit", "VARCHAR"), ("level", "VARCHAR"),
+                 ("citizenship", "VARCHAR"), ("is_international", "BOOLEAN"), ("new_entrant", "BOOLEAN"),
+                 ("gender", "VARCHAR")],
+    "mobility": [("year", "INTEGER"), ("mobility_key", "VARCHAR"), ("direction", "VARCHAR"), ("level", "VARCHAR"),
+                 ("unit", "VARCHAR"), ("partner_code", "VARCHAR"), ("partner_name", "VARCHAR"),
+                 ("partner_country", "VARCHAR"), ("programme", "VARCHAR"), ("start_date", "DATE"),
+                 ("end_date", "DATE")],
+    "partners": [("partner_code", "VARCHAR"), ("partner_name", "VARCHAR"), ("country", "VARCHAR"),
+                 ("city", "VARCHAR"), ("programmes", "VARCHAR[]"), ("networks", "VARCHAR[]"),
+                 ("valid_from", "DATE"), ("valid_to", "DATE")],
+}
+
+SORT_ORDER = {
+    "staff": "year, unit, staff_group, person_key",
+    "students": "year, unit, level, person_key",
+    "mobility": "year, direction, start_date, mobility_key",
+    "partners": "partner_code",
+}
+
+MANIFEST = "manifest.json"
+
+
+def builds_dir(out: Path) -> Path:
+    return out.parent / f".{out.name}-builds"
+
+
+def resolve(out: Path) -> Path:
+    """The build folder a reader should use for everything it reads at once."""
+    return Path(os.path.realpath(out))
+
+
+@contextlib.contextmanager
+def build_lock(out: Path) -> Iterator[None]:
+    """One build at a time per warehouse; a second one is told, not queued."""
+    folder = builds_dir(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RuntimeError(f"Another build of {out} is running; wait for it to finish.") from None
+        yield
+
+
+def new_build_folder(out: Path) -> Path:
+    folder = builds_dir(out) / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    folder.mkdir(parents=True)
+    return folder
+
+
+def write_table(con: duckdb.DuckDBPyConnection, select_sql: str, folder: Path, table: str) -> int:
+    """Write one table as a single Parquet file with the contract's types."""
+    target = folder / table
+    target.mkdir()
+    columns = ", ".join(f'CAST("{name}" AS {sql_type}) AS "{name}"' for name, sql_type in TABLES[table])
+    path = target / "data.parquet"
+    con.execute(f"""
+        COPY (SELECT {columns} FROM ({select_sql}) ORDER BY {SORT_ORDER[table]})
+        TO '{path}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)
+    """)
+    return con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
+
+
+def write_manifest(folder: Path, manifest: dict) -> None:
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _sync_tree(folder: Path) -> None:
+    for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(folder: Path, out: Path) -> None:
+    """Point `out` at the finished build in one atomic rename."""
+    _sync_tree(folder)
+    if out.exists() and not out.is_symlink():
+        # A plain folder from elsewhere: keep it as an older build, then link.
+        out.rename(builds_dir(out) / f"previous-{time.strftime('%Y%m%dT%H%M%S')}")
+    link = out.parent / f".{out.name}.link-{os.getpid()}"
+    with contextlib.suppress(FileNotFoundError):
+        link.unlink()
+    link.symlink_to(os.path.relpath(folder, out.parent))
+    os.replace(link, out)
+    fd = os.open(out.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def prune(out: Path, keep: int = 2) -> None:
+    """Remove old builds and remains of failed ones; the newest `keep` complete
+    builds stay, so a reader still on the previous one is not cut off."""
+    current = resolve(out)
+    folders = sorted((p for p in builds_dir(out).iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    complete = [p for p in folders if (p / MANIFEST).exists()]
+    keepers = {current, *complete[:keep]}
+    for folder in folders:
+        if folder not in keepers:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def discard(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)

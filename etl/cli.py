@@ -4,6 +4,7 @@ problems into exit codes and messages."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -60,3 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted; the previous warehouse was left as it was.", file=sys.stderr)
         return 130
+    except Exception as error:  # a bug of ours: say so plainly; ETL_DEBUG=1 shows the trace
+        if os.environ.get("ETL_DEBUG"):
+            raise
+        print(f"Build stopped by an unexpected error ({type(error).__name__}); the previous warehouse was left "
+              "as it was. Run again with ETL_DEBUG=1 for details and report it.", file=sys.stderr)
+        return 3

@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import json
 import os
+import secrets
 import shutil
 import time
 from collections.abc import Iterator
@@ -69,7 +70,7 @@ def build_lock(out: Path) -> Iterator[None]:
 
 
 def new_build_folder(out: Path) -> Path:
-    folder = builds_dir(out) / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    folder = builds_dir(out) / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{secrets.token_hex(4)}"
     folder.mkdir(parents=True)
     return folder
 

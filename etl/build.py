@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import __version__, duplicates, records, warehouse
+from etl import __version__, aggregates, duplicates, records, warehouse
 from etl.countries import home_country_code
 from etl.problems import BuildFailed, Problem
 from etl.pseudonyms import Key, hmac_sql, load_key
@@ -124,6 +124,7 @@ def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = Fa
                 say(f"  {kind.name}: {tables[kind.name]:,} rows written ({time.perf_counter() - tick:.1f} s)")
             if problems and not lenient:
                 raise BuildFailed(problems)
+            tables.update(aggregates.write_aggregates(con, folder))
             if lenient:
                 _write_rejects(folder / "rejects.csv", problems)
             _check_accounts(stats)

@@ -24,8 +24,13 @@ def _path(value: str) -> Path:
     return path if path.is_absolute() else ROOT / path
 
 
+def load_config() -> dict:
+    """The whole config.toml (empty when there is none)."""
+    return tomllib.loads(CONFIG_FILE.read_text(encoding="utf-8")) if CONFIG_FILE.exists() else {}
+
+
 def settings() -> Settings:
-    data = tomllib.loads(CONFIG_FILE.read_text(encoding="utf-8")).get("data", {}) if CONFIG_FILE.exists() else {}
+    data = load_config().get("data", {})
     return Settings(
         home_country=os.environ.get("ETL_HOME_COUNTRY", data.get("home_country", "FI")),
         raw_dir=_path(os.environ.get("RAW_DIR", data.get("raw_dir", "data/raw"))),

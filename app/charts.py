@@ -1,0 +1,227 @@
+"""Plotly figures for the dashboard and its exports, built from protected frames.
+
+Protected counts that may only be shown as a range ("1–4") are drawn as
+hatched bars reaching the top of the range and labelled as ranges, never as
+an exact number; shares that can only be a range are drawn as an interval.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from app import labels, theme
+from app.i18n import fmt_int, fmt_pct, t
+
+HEIGHT = 440
+
+
+def _share_text(share: float, low: float, high: float, international: str, known: str) -> str:
+    if not math.isnan(share):
+        return t("{share} — {international} of {known}", share=fmt_pct(share), international=international, known=known)
+    if math.isnan(low):
+        return t("not shown: fewer than 5 people in all")
+    return t("{low}–{high} — {international} of {known}", low=fmt_pct(low), high=fmt_pct(high),
+             international=international, known=known)
+
+
+def _year_ticks(years: pd.Series) -> list[int]:
+    first, last = int(years.min()), int(years.max())
+    step = 1 if last - first <= 16 else 2
+    return list(range(first, last + 1, step))
+
+
+def _layout(figure: go.Figure, title: str, subtitle: str, x_title: str, y_title: str,
+            percent: bool = False) -> go.Figure:
+    figure.update_layout(title=dict(text=f"<b>{title}</b>", subtitle=dict(text=subtitle)), height=HEIGHT,
+                         hovermode="closest", xaxis_title=x_title, yaxis_title=y_title)
+    if percent:
+        figure.update_yaxes(tickformat=".0%", rangemode="tozero")
+    return figure
+
+
+def share_lines(frame: pd.DataFrame, keys: tuple[str, ...], title: str, subtitle: str) -> go.Figure:
+    """International share per year, one line per population, labelled at both ends."""
+    figure = go.Figure()
+    ends = []
+    for key in keys:
+        rows = frame[frame["population"] == key].sort_values("year")
+        if rows.empty:
+            continue
+        colour = theme.POPULATION_COLOURS[key]
+        hover = [_share_text(s, lo, hi, i, k) for s, lo, hi, i, k in
+                 zip(rows["share"], rows["share_low"], rows["share_high"], rows["international_label"], rows["known_label"])]
+        name = labels.population(key)
+        figure.add_trace(go.Scatter(
+            x=rows["year"], y=rows["share"], name=name, mode="lines+markers", line=dict(color=colour, width=3),
+            marker=dict(size=7), customdata=hover, hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
+        ranged = rows[rows["share"].isna() & rows["share_low"].notna()]
+        if not ranged.empty:
+            middle = (ranged["share_low"] + ranged["share_high"]) / 2
+            figure.add_trace(go.Scatter(
+                x=ranged["year"], y=middle, mode="markers", showlegend=False, name=name,
+                marker=dict(color="white", line=dict(color=colour, width=2), size=8),
+                error_y=dict(type="data", symmetric=False, array=ranged["share_high"] - middle,
+                             arrayminus=middle - ranged["share_low"], color=colour, thickness=1.5),
+                customdata=[h for h, s in zip(hover, rows["share"]) if math.isnan(s)][:len(ranged)],
+                hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
+        known = rows.dropna(subset=["share"])
+        if len(known) >= 2:
+            ends.append((known.iloc[0], known.iloc[-1], colour))
+    top = min(1.0, float(frame["share_high"].max()) * 1.08) if frame["share_high"].notna().any() else 1.0
+    _end_labels(figure, ends, top)
+    figure.update_yaxes(range=[0, top])
+    years = frame["year"]
+    figure.update_xaxes(tickvals=_year_ticks(years), range=[years.min() - 1.2, years.max() + 1.2])
+    _layout(figure, title, subtitle, t("Year"), t("Share of people with known citizenship"), percent=True)
+    figure.update_yaxes(range=[0, top], rangemode=None)
+    return figure
+
+
+def _end_labels(figure: go.Figure, ends: list, top: float) -> None:
+    """The first and last value of each line, written beside it; labels that
+    would overlap are pushed apart vertically."""
+    pixels_per_unit = (HEIGHT - 170) / top
+    gap = 16 / pixels_per_unit
+    for side, anchor, shift in ((0, "right", -8), (1, "left", 8)):
+        points = sorted(((row["share"], row["year"], colour) for *rows, colour in ends for row in [rows[side]]),
+                        key=lambda p: p[0])
+        placed: list[float] = []
+        for value, year, colour in points:
+            offset = 0.0
+            if placed and (value + offset) - placed[-1] < gap:
+                offset = placed[-1] + gap - value
+            placed.append(value + offset)
+            figure.add_annotation(x=year, y=value, text=f"<b>{fmt_pct(value)}</b>", showarrow=False, xanchor=anchor,
+                                  xshift=shift, yshift=offset * pixels_per_unit, font=dict(color=colour, size=13))
+
+
+def composition_bars(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+    """People per year by citizenship: home country, international, unknown."""
+    figure = go.Figure()
+    order = ["international", "other_international", "home", "unknown"]
+    totals = frame.groupby("year")["headcount_high"].sum()
+    for category in [c for c in order if c in set(frame["category"])]:
+        rows = frame[frame["category"] == category].sort_values("year")
+        ranged = rows["headcount"].isna()
+        heights = rows["headcount"].where(~ranged, rows["headcount_high"])
+        name = labels.category(category)
+        shares = [fmt_pct(h / totals[y]) if totals[y] else "" for h, y in zip(heights, rows["year"])]
+        hover = [t("{count} people ({share} of all)", count=label, share=share) for label, share in
+                 zip(rows["headcount_label"], shares)]
+        figure.add_trace(go.Bar(
+            x=rows["year"], y=heights, name=name, marker=dict(
+                color=theme.CATEGORY_COLOURS[category], line=dict(color="#9CA3AF", width=0.5),
+                pattern=dict(shape=["/" if r else "" for r in ranged], fgcolor="#6B7280")),
+            customdata=hover, hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
+    figure.update_layout(barmode="stack", bargap=0.25)
+    figure.update_xaxes(tickvals=_year_ticks(frame["year"]))
+    return _layout(figure, title, subtitle, t("Year"), t("Headcount (people)"))
+
+
+def share_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle: str, x_title: str) -> go.Figure:
+    """One year's international share by unit, stage or level, as horizontal bars."""
+    rows = frame.sort_values("share", na_position="first")
+    text = [_share_text(s, lo, hi, i, k) for s, lo, hi, i, k in
+            zip(rows["share"], rows["share_low"], rows["share_high"], rows["international_label"], rows["known_label"])]
+    shown = rows["share"].fillna(rows["share_high"]).fillna(0)
+    figure = go.Figure(go.Bar(
+        y=[names(v) for v in rows[column]], x=shown, orientation="h",
+        marker=dict(color=theme.BLUE, pattern=dict(shape=["/" if math.isnan(s) else "" for s in rows["share"]],
+                                                   fgcolor="white")),
+        text=[fmt_pct(s) if not math.isnan(s) else t("range") for s in rows["share"]], textposition="outside",
+        cliponaxis=False, customdata=text, hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>"))
+    figure.update_xaxes(tickformat=".0%", range=[0, max(0.1, float(shown.max()) * 1.18)], gridcolor=theme.GRID,
+                        showgrid=True)
+    figure.update_yaxes(showgrid=False)
+    figure.update_layout(height=max(260, 60 + 46 * len(rows)))
+    _layout(figure, title, subtitle, x_title, "")
+    figure.update_layout(height=max(280, 90 + 46 * len(rows)))
+    return figure
+
+
+def count_bars(frame: pd.DataFrame, title: str, subtitle: str, x_title: str) -> go.Figure:
+    """Top countries of origin as horizontal bars of headcount."""
+    rows = frame.iloc[::-1]
+    ranged = rows["headcount"].isna()
+    heights = rows["headcount"].where(~ranged, rows["headcount_high"])
+    shares = [fmt_pct(s) if not math.isnan(s) else f"{fmt_pct(lo)}–{fmt_pct(hi)}"
+              for s, lo, hi in zip(rows["share"], rows["share_low"], rows["share_high"])]
+    hover = [t("{count} people, {share} of all international people shown", count=c, share=s)
+             for c, s in zip(rows["headcount_label"], shares)]
+    figure = go.Figure(go.Bar(
+        y=[labels.country(c) for c in rows["citizenship"]], x=heights, orientation="h",
+        marker=dict(color=[theme.REGION_COLOURS[r] for r in rows["region"]],
+                    pattern=dict(shape=["/" if r else "" for r in ranged], fgcolor="white")),
+        text=list(rows["headcount_label"]), textposition="outside", cliponaxis=False,
+        customdata=hover, hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>"))
+    figure.update_xaxes(range=[0, float(heights.max()) * 1.15 + 1], gridcolor=theme.GRID, showgrid=True)
+    _layout(figure, title, subtitle, x_title, "")
+    figure.update_layout(height=max(280, 90 + 42 * len(rows)))
+    return figure
+
+
+def world_map(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+    """Countries of origin shaded by headcount; ranges in a hatched grey of their own."""
+    exact = frame[frame["headcount"].notna() & (frame["headcount"] > 0)]
+    ranged = frame[frame["headcount"].isna()]
+    figure = go.Figure()
+    figure.add_trace(go.Choropleth(
+        locations=exact["citizenship"], z=exact["headcount"], zmin=0, locationmode="ISO-3",
+        colorscale=[[i / (len(theme.SEQUENTIAL) - 1), c] for i, c in enumerate(theme.SEQUENTIAL)],
+        marker=dict(line=dict(color="white", width=0.5)), colorbar=dict(title=dict(text=t("People")), thickness=12, len=0.7),
+        text=[labels.country(c) for c in exact["citizenship"]], customdata=exact["headcount_label"],
+        hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>", name=""))
+    if not ranged.empty:
+        figure.add_trace(go.Choropleth(
+            locations=ranged["citizenship"], z=[1] * len(ranged), locationmode="ISO-3",
+            colorscale=[[0, "#D1D5DB"], [1, "#D1D5DB"]], showscale=False,
+            marker=dict(line=dict(color="white", width=0.5)),
+            text=[labels.country(c) for c in ranged["citizenship"]], customdata=ranged["headcount_label"],
+            hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>", name=t("1–4 people")))
+    figure.update_geos(showframe=False, showcoastlines=False, projection_type="natural earth",
+                       projection_rotation=dict(lon=0), lonaxis_range=[-180, 180], lataxis_range=[-58, 85],
+                       fitbounds=False, showcountries=True, countrycolor="#E5E7EB", landcolor="#F3F4F6",
+                       showland=True)
+    figure.update_layout(title=dict(text=f"<b>{title}</b>", subtitle=dict(text=subtitle)), height=480,
+                         margin=dict(l=0, r=0, t=90, b=0))
+    return figure
+
+
+def region_lines(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+    figure = go.Figure()
+    order = frame[frame["year"] == frame["year"].max()].sort_values("headcount_high", ascending=False)["region"]
+    for region in list(order) + [r for r in frame["region"].unique() if r not in set(order)]:
+        rows = frame[frame["region"] == region].sort_values("year")
+        name = labels.region(region)
+        figure.add_trace(go.Scatter(
+            x=rows["year"], y=rows["headcount"].where(rows["headcount"].notna(), (rows["headcount_low"] + rows["headcount_high"]) / 2),
+            name=name, mode="lines+markers", line=dict(color=theme.REGION_COLOURS[region], width=2.5),
+            marker=dict(symbol=["circle-open" if pd.isna(v) else "circle" for v in rows["headcount"]], size=7),
+            customdata=rows["headcount_label"], hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
+    figure.update_xaxes(tickvals=_year_ticks(frame["year"]))
+    figure.update_yaxes(rangemode="tozero")
+    return _layout(figure, title, subtitle, t("Year"), t("Headcount (people)"))
+
+
+def population_lines(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+    figure = go.Figure()
+    for key in frame["population"].unique():
+        rows = frame[frame["population"] == key].sort_values("year")
+        if rows["headcount_high"].sum() == 0:
+            continue
+        name = labels.population(key)
+        figure.add_trace(go.Scatter(
+            x=rows["year"], y=rows["headcount"].where(rows["headcount"].notna(), (rows["headcount_low"] + rows["headcount_high"]) / 2),
+            name=name, mode="lines+markers", line=dict(color=theme.POPULATION_COLOURS[key], width=2.5),
+            marker=dict(symbol=["circle-open" if pd.isna(v) else "circle" for v in rows["headcount"]], size=7),
+            customdata=rows["headcount_label"], hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
+    figure.update_xaxes(tickvals=_year_ticks(frame["year"]))
+    figure.update_yaxes(rangemode="tozero")
+    return _layout(figure, title, subtitle, t("Year"), t("Headcount (people)"))
+
+
+def integer(value: float) -> str:
+    return fmt_int(value)

@@ -1,0 +1,86 @@
+"""Opening the warehouse for the dashboard: aggregate tables only.
+
+The app never opens a person-level table: `AGGREGATE_TABLES` is all it reads,
+so the dashboard process holds no personal data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.countries import country_name
+
+AGGREGATE_TABLES = ("agg_people", "agg_mobility", "partners")
+PERSON_LEVEL_TABLES = ("staff", "students", "mobility")
+
+
+class WarehouseMissing(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the data holds: the values a filter may take."""
+    years: tuple[int, ...]
+    units: tuple[str, ...]
+    countries: tuple[str, ...]
+    genders: tuple[str, ...]
+
+
+class Warehouse:
+    """One complete build, loaded into memory so that a rebuild that swaps or
+    prunes the folder cannot pull it from under a running page."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(os.path.realpath(folder))
+        manifest = self.folder / "manifest.json"
+        if not manifest.exists():
+            raise WarehouseMissing(f"No warehouse at {folder}")
+        self.manifest: dict = json.loads(manifest.read_text(encoding="utf-8"))
+        self.home: str = self.manifest["home_country"]
+        self._con = duckdb.connect()
+        self._lock = threading.Lock()
+        for table in AGGREGATE_TABLES:
+            self._con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet('{self.folder / table}/*.parquet')")
+        self.options = self._options()
+
+    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        # A cursor is a connection of its own: safe while other sessions query too.
+        with self._lock:
+            cursor = self._con.cursor()
+        try:
+            return cursor.execute(sql, params or []).df()
+        finally:
+            cursor.close()
+
+    def _options(self) -> Options:
+        years = tuple(int(y) for y in self.query("SELECT DISTINCT year FROM agg_people ORDER BY 1")["year"])
+        units = tuple(self.query("SELECT DISTINCT unit FROM agg_people ORDER BY 1")["unit"])
+        countries = tuple(self.query("""SELECT citizenship FROM agg_people WHERE citizenship IS NOT NULL
+                                        GROUP BY 1 ORDER BY 1""")["citizenship"])
+        genders = ("female", "male", "other", "unknown")
+        return Options(years, units, countries, genders)
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.manifest.get("synthetic_demo_data"))
+
+    @property
+    def built_at(self) -> str:
+        return self.manifest["built_at"]
+
+    def country_names(self) -> dict[str, str]:
+        return {code: country_name(code) for code in self.options.countries}
+
+
+def current_build(path: Path) -> Path | None:
+    """The build folder `path` points at now, or None when there is none."""
+    real = Path(os.path.realpath(path))
+    return real if (real / "manifest.json").exists() else None

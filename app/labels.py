@@ -1,0 +1,109 @@
+"""Names people read for codes: populations, categories, regions, units, countries."""
+
+from __future__ import annotations
+
+import gettext
+from functools import lru_cache
+
+import pycountry
+
+from app.i18n import language, t
+from etl.config import load_config
+from etl.countries import EXTRA_NAMES, country_name
+
+
+def population(key: str) -> str:
+    """As a chart legend or card title."""
+    return {
+        "professors": t("Professors"),
+        "teaching_research": t("Teaching and research staff"),
+        "other_teaching_research": t("Other teaching and research staff"),
+        "other_staff": t("Other staff"),
+        "all_staff": t("All staff"),
+        "degree_students": t("Degree students"),
+        "bachelor": t("Bachelor's students"),
+        "master": t("Master's students"),
+        "doctoral": t("Doctoral students"),
+        "new_students": t("New degree students"),
+    }[key]
+
+
+def population_short(key: str) -> str:
+    """For narrow places such as headline cards."""
+    return t("Teaching & research") if key == "teaching_research" else population(key)
+
+
+def international_people(key: str) -> str:
+    """'international professors', as the subject of a sentence about a share."""
+    return {
+        "professors": t("international professors"),
+        "teaching_research": t("international teaching and research staff"),
+        "other_teaching_research": t("international other teaching and research staff"),
+        "other_staff": t("international other staff"),
+        "all_staff": t("international staff"),
+        "degree_students": t("international degree students"),
+        "bachelor": t("international bachelor's students"),
+        "master": t("international master's students"),
+        "doctoral": t("international doctoral students"),
+        "new_students": t("international new degree students"),
+    }[key]
+
+
+def category(key: str) -> str:
+    return {"home": t("Home country"), "international": t("International"),
+            "other_international": t("Other international"), "unknown": t("Citizenship unknown")}[key]
+
+
+def region(key: str) -> str:
+    return {"nordic": t("Nordic countries"), "eu_eea": t("Rest of EU/EEA"), "europe_other": t("Rest of Europe"),
+            "asia": t("Asia"), "africa": t("Africa"), "americas": t("Americas"), "oceania": t("Oceania"),
+            "other": t("Other or stateless")}[key]
+
+
+def staff_group(key: str) -> str:
+    return {"professor": t("Professors"), "teaching_research": t("Other teaching and research staff"),
+            "other": t("Other staff")}[key]
+
+
+def level(key: str) -> str:
+    return {"bachelor": t("Bachelor's"), "master": t("Master's"), "doctoral": t("Doctoral")}[key]
+
+
+def gender(key: str) -> str:
+    return {"female": t("Women"), "male": t("Men"), "other": t("Other gender"), "unknown": t("Gender not given")}[key]
+
+
+def career_stage(stage: int) -> str:
+    return {1: t("I Doctoral researcher"), 2: t("II Postdoctoral researcher"),
+            3: t("III Independent researcher"), 4: t("IV Professor")}[int(stage)]
+
+
+def unit(code: str) -> str:
+    names = load_config().get("units", {}).get(code, {})
+    return names.get(language()) or names.get("en") or code
+
+
+def unit_short(code: str) -> str:
+    return code
+
+
+@lru_cache(maxsize=None)
+def _country_catalogue(lang: str, domain: str) -> gettext.NullTranslations:
+    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+
+
+def country(code: str) -> str:
+    name = country_name(code)
+    if language() == "en" or code in EXTRA_NAMES:
+        return t(name) if code in EXTRA_NAMES else name
+    current = pycountry.countries.get(alpha_3=code)
+    domain = "iso3166-1" if current else "iso3166-3"
+    record = current or pycountry.historic_countries.get(alpha_3=code)
+    if record is None:
+        return name
+    source = getattr(record, "common_name", None) or record.name
+    return _country_catalogue(language(), domain).gettext(source)
+
+
+def country_or_region(value: str) -> str:
+    return region(value.split(":", 1)[1]) if value.startswith("region:") else country(value)

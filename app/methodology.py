@@ -1,0 +1,68 @@
+"""The texts of the methodology page, from the same definitions the metrics use."""
+
+from __future__ import annotations
+
+from app.disclosure import Rule
+from app.i18n import fmt_int, t
+
+
+def definitions(home_country: str) -> str:
+    return "\n\n".join([
+        t("## Definitions"),
+        t("**International** — a person whose citizenship is known and is not that of {home}. Citizenship, not "
+          "country of birth or of previous study, decides, as in Statistics Finland's statistics.", home=home_country),
+        t("**Several citizenships** — someone who is also a citizen of {home} counts as a home-country citizen; "
+          "otherwise the first known citizenship in the record counts.", home=home_country),
+        t("**Unknown citizenship** — counted and shown as its own group, but left out of both parts of every share: "
+          "a share is international people divided by people whose citizenship is known."),
+        t("**Reference dates** — staff: the employments in force on 31 December of the statistical year. "
+          "Students: degree students present in the academic year, named by its first calendar year "
+          "(2022 = 2022–2023). Exchanges: the calendar year in which the period starts."),
+        t("**Headcount, not FTE** — every figure counts people. A person with several employments in a year counts "
+          "once, in the employment with the largest full-time equivalent. A student studying at two levels in one "
+          "year counts once at each level."),
+        t("**Staff groups** — professors; other teaching and research staff; other staff. *Teaching and research "
+          "staff* on the overview means professors and other teaching and research staff together. Career stages "
+          "follow the Finnish four-stage model (I doctoral researcher to IV professor) where the HR export gives "
+          "them."),
+        t("**Country filter** — with countries or regions chosen, only people from them count as international; "
+          "the base of every share stays everyone with a known citizenship."),
+        t("**Regions** — UN M49 continents, with the Nordic countries and the rest of the EU/EEA shown apart. "
+          "Turkey (an Erasmus+ programme country), Kosovo and the former European states kept in old records "
+          "(Soviet Union, Yugoslavia, Czechoslovakia, East Germany) count in the rest of Europe."),
+        t("**Sources** — the university's HR snapshot (staff), student registry (students) and mobility office "
+          "(exchanges and partner agreements) exports, read by the ETL into a pseudonymised warehouse: no name "
+          "or personal identifier is kept, and the dashboard reads only counts."),
+    ])
+
+
+def disclosure(rule: Rule) -> str:
+    why = t("Small numbers can identify people: two professors from one country in one school are easy to "
+            "recognise. Every figure on screen and in every download is therefore protected by one rule.")
+    text = {
+        "vipunen": t("**Rule in force: Vipunen** (the Finnish national education statistics portal's rule). "
+                     "0 stays 0; counts from 1 to 4 are shown only as the range 1–4, drawn hatched to the top of the "
+                     "range; larger counts are rounded to the nearest multiple of 3; shares are computed from the "
+                     "rounded counts, so a share may differ slightly from one computed from exact counts."),
+        "hesa": t("**Rule in force: HESA** (UK Higher Education Statistics Agency). Counts are rounded to the nearest "
+                  "5, values under 2.5 shown as 0; shares of a base under 22.5 people are not shown."),
+        "none": t("**Rule in force: none — exact figures.** For an internal deployment whose signed-in users may see "
+                  "exact counts. Do not publish these figures."),
+    }[rule.name]
+    return f"{why}\n\n{text}"
+
+
+def build_facts(manifest: dict) -> str:
+    tables = manifest.get("tables", {})
+    lines = [
+        t("- Built: {when} (ETL version {version})", when=manifest["built_at"].replace("T", " "),
+          version=manifest.get("etl_version", "?")),
+        t("- Home country: {home}", home=manifest["home_country"]),
+        t("- Staff records: {staff}; student records: {students}; exchange periods: {mobility}; partners: {partners}",
+          staff=fmt_int(tables.get("staff", {}).get("rows", 0)), students=fmt_int(tables.get("students", {}).get("rows", 0)),
+          mobility=fmt_int(tables.get("mobility", {}).get("rows", 0)),
+          partners=fmt_int(tables.get("partners", {}).get("rows", 0))),
+    ]
+    if manifest.get("synthetic_demo_data"):
+        lines.append(t("- **Synthetic demo data** for a fictional university; pseudonyms use the published demo key."))
+    return "\n".join(lines)

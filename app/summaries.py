@@ -1,0 +1,109 @@
+"""One-sentence summaries of what a chart shows, written from the same data.
+
+Each sentence sits under its chart and serves as its text alternative, so it
+uses the same protected figures as the chart.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from app import labels
+from app.i18n import fmt_int, fmt_pct, t
+
+
+def _pct(x: float) -> str:
+    return fmt_pct(x)
+
+
+def share_change(key: str, years_and_shares: list[tuple[int, float]]) -> str:
+    """'The share of international professors rose from 9% in 2010 to 27% in 2022.'"""
+    points = [(y, s) for y, s in years_and_shares if s is not None and not math.isnan(s)]
+    subject = labels.international_people(key)
+    if not points:
+        return t("The share of {subject} cannot be shown for these filters: the groups are too small.", subject=subject)
+    (y0, s0), (y1, s1) = points[0], points[-1]
+    if y0 == y1:
+        return t("The share of {subject} was {share} in {year}.", subject=subject, share=_pct(s1), year=y1)
+    if round(s1 * 100) > round(s0 * 100):
+        template = "The share of {subject} rose from {start} in {first} to {end} in {last}."
+    elif round(s1 * 100) < round(s0 * 100):
+        template = "The share of {subject} fell from {start} in {first} to {end} in {last}."
+    else:
+        template = "The share of {subject} was {start} in {first} and {end} in {last}."
+    return t(template, subject=subject, start=_pct(s0), first=y0, end=_pct(s1), last=y1)
+
+
+def trend(frame: pd.DataFrame, keys: tuple[str, ...]) -> str:
+    sentences = []
+    for key in keys:
+        rows = frame[frame["population"] == key].sort_values("year")
+        if not rows.empty:
+            sentences.append(share_change(key, list(zip(rows["year"], rows["share"]))))
+    return " ".join(sentences)
+
+
+def composition(frame: pd.DataFrame, key: str) -> str:
+    last_year = int(frame["year"].max())
+    rows = frame[frame["year"] == last_year].set_index("category")
+    total_high = int(rows["headcount_high"].sum())
+    parts = {c: rows.loc[c, "headcount_label"] for c in rows.index}
+    return t("In {year}, {international} of {population_lower} were international, {home} had the home country's "
+             "citizenship and {unknown} an unknown citizenship (about {total} in all).",
+             year=last_year, international=parts.get("international", "0"), home=parts.get("home", "0"),
+             unknown=parts.get("unknown", "0"), population_lower=labels.population(key).lower(),
+             total=fmt_int(total_high))
+
+
+def ranking(frame: pd.DataFrame, key: str, column: str, name) -> str:
+    shown = frame.dropna(subset=["share"]).sort_values("share")
+    subject = labels.international_people(key)
+    if shown.empty:
+        return t("The share of {subject} cannot be shown for these filters: the groups are too small.", subject=subject)
+    low, high = shown.iloc[0], shown.iloc[-1]
+    if len(shown) == 1:
+        return t("The share of {subject} was {share} in {name}.", subject=subject, share=_pct(high["share"]),
+                 name=name(high[column]))
+    return t("The share of {subject} was highest in {high_name} ({high_share}) and lowest in {low_name} ({low_share}).",
+             subject=subject, high_name=name(high[column]), high_share=_pct(high["share"]),
+             low_name=name(low[column]), low_share=_pct(low["share"]))
+
+
+def top_countries(frame: pd.DataFrame, key: str, year: int, n: int) -> str:
+    top = frame.head(n)
+    listed = ", ".join(f"{labels.country(c)} ({label})" for c, label in zip(top["citizenship"], top["headcount_label"]))
+    return t("In {year}, the most common citizenships of {subject} were {countries}.",
+             year=year, subject=labels.international_people(key), countries=listed)
+
+
+def countries_map(frame: pd.DataFrame, key: str, year: int) -> str:
+    return t("In {year}, {subject} came from {count} countries.", year=year,
+             subject=labels.international_people(key), count=fmt_int(len(frame)))
+
+
+def regions(frame: pd.DataFrame, key: str) -> str:
+    last_year = int(frame["year"].max())
+    rows = frame[frame["year"] == last_year].sort_values("headcount_high", ascending=False)
+    first, rest = rows.iloc[0], rows.iloc[1:2]
+    if rest.empty:
+        return t("In {year}, {subject} came from {region} ({count}).", year=last_year,
+                 subject=labels.international_people(key), region=labels.region(first["region"]),
+                 count=first["headcount_label"])
+    second = rest.iloc[0]
+    return t("In {year}, most {subject} came from {region} ({count}), followed by {second_region} ({second_count}).",
+             year=last_year, subject=labels.international_people(key), region=labels.region(first["region"]),
+             count=first["headcount_label"], second_region=labels.region(second["region"]),
+             second_count=second["headcount_label"])
+
+
+def country_trend(frame: pd.DataFrame, country: str) -> str:
+    last_year = int(frame["year"].max())
+    rows = frame[(frame["year"] == last_year) & (frame["headcount_high"] > 0)]
+    parts = [f"{label} {labels.population(p).lower()}" for p, label in zip(rows["population"], rows["headcount_label"])]
+    if not parts:
+        return t("In {year}, no one with the citizenship of {country} was counted.", year=last_year,
+                 country=labels.country(country))
+    return t("In {year}, people with the citizenship of {country} included {groups}.", year=last_year,
+             country=labels.country(country), groups=", ".join(parts))

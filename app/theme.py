@@ -1,0 +1,47 @@
+"""One colour-blind-safe look for every chart (Okabe-Ito palette), on screen and in exports.
+
+The same colours are set for Streamlit in .streamlit/config.toml.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+BLUE, ORANGE, GREEN, PINK, SKY, VERMILLION, YELLOW, GREY = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#8C8C8C")
+PALETTE = [BLUE, ORANGE, GREEN, PINK, SKY, VERMILLION, GREY, YELLOW]
+TEXT = "#1F2937"
+MUTED = "#6B7280"
+GRID = "#E5E7EB"
+
+POPULATION_COLOURS = {
+    "professors": BLUE, "teaching_research": SKY, "other_teaching_research": SKY, "other_staff": GREY,
+    "all_staff": GREEN, "degree_students": ORANGE, "bachelor": PINK, "master": ORANGE, "doctoral": VERMILLION,
+    "new_students": PINK,
+}
+CATEGORY_COLOURS = {"international": BLUE, "other_international": SKY, "home": "#C9D3DD", "unknown": "#F2F2F2"}
+REGION_COLOURS = {"nordic": SKY, "eu_eea": BLUE, "europe_other": GREEN, "asia": ORANGE, "africa": VERMILLION,
+                  "americas": PINK, "oceania": YELLOW, "other": GREY}
+SEQUENTIAL = ["#E8F1F8", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#08519C", "#08306B"]
+FONT = "Inter, 'Source Sans Pro', 'Helvetica Neue', Arial, sans-serif"
+
+TEMPLATE = go.layout.Template(layout=go.Layout(
+    font=dict(family=FONT, size=14, color=TEXT),
+    title=dict(font=dict(size=18, color=TEXT), x=0.01, xanchor="left", xref="container", y=0.98, yanchor="top",
+               subtitle=dict(font=dict(size=13, color=MUTED))),
+    colorway=PALETTE,
+    paper_bgcolor="white",
+    plot_bgcolor="white",
+    margin=dict(l=20, r=30, t=110, b=20),
+    xaxis=dict(automargin=True, showgrid=False, linecolor="#9CA3AF", ticks="outside", tickcolor="#9CA3AF", zeroline=False,
+               title=dict(font=dict(size=13, color=MUTED))),
+    yaxis=dict(automargin=True, gridcolor=GRID, zeroline=False, linecolor="#9CA3AF", title=dict(font=dict(size=13, color=MUTED))),
+    legend=dict(orientation="h", x=0, xanchor="left", y=1.0, yanchor="bottom", title=dict(text=""),
+                font=dict(size=13)),
+    hoverlabel=dict(bgcolor="white", font=dict(family=FONT, size=13, color=TEXT), bordercolor="#9CA3AF"),
+    separators=".,",
+))
+
+pio.templates["intl"] = TEMPLATE
+pio.templates.default = "intl"

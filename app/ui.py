@@ -1,0 +1,284 @@
+"""The Streamlit frame every page shares: warehouse loading, sidebar filters
+kept in the URL, the demo banner, and how a chart is laid out.
+
+Pages call `context()` for what the frame prepared and `show()` for each chart.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from app import filters as flt
+from app import labels
+from app.data import Warehouse, current_build
+from app.disclosure import Rule, current_rule
+from app.i18n import fmt_pct, fmt_pp, set_language, t
+from app.views import Chart
+from etl.config import ROOT, load_config, settings
+
+log = logging.getLogger("dashboard")
+DEMO_RAW = ROOT / "data" / "demo-raw"
+_build_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Context:
+    warehouse: Warehouse
+    filters: flt.Filters
+    rule: Rule
+
+
+_context: contextvars.ContextVar[Context] = contextvars.ContextVar("context")
+
+
+def context() -> Context:
+    return _context.get()
+
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def _open(folder: str) -> Warehouse:
+    # Keyed by the build folder: a rebuild points the warehouse path at a new
+    # folder, so the next rerun loads it, with no restart and no stale cache.
+    return Warehouse(Path(folder))
+
+
+def _warehouse() -> Warehouse:
+    path = settings().warehouse_dir
+    build = current_build(path)
+    if build is None:
+        with _build_lock:
+            build = current_build(path)
+            if build is None:
+                _build_demo(path)
+                build = current_build(path)
+    return _open(str(build))
+
+
+def _build_demo(path: Path) -> None:
+    from etl.build import build
+    from etl.demo import write_demo
+
+    with st.status(t("No warehouse yet: building the synthetic demo data (about half a minute)…"),
+                   expanded=True) as status:
+        status.write(t("Writing synthetic raw exports…"))
+        write_demo(DEMO_RAW)
+        status.write(t("Running the ETL…"))
+        build(DEMO_RAW, path, say=lambda message: log.info(message))
+        status.update(label=t("Demo warehouse ready."), state="complete", expanded=False)
+
+
+# The world map's outlines come from static/ (served by Streamlit), not from a CDN.
+PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": "./app/static/topojson/",
+                 "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+PAGE_PARAMS = {"population", "year", "top", "country"}
+
+WIDGETS = {"years": "f_years", "units": "f_units", "staff_groups": "f_groups", "levels": "f_levels",
+           "countries": "f_countries", "genders": "f_genders"}
+
+
+def _put_in_widgets(values: flt.Filters) -> None:
+    for name, key in WIDGETS.items():
+        value = getattr(values, name)
+        st.session_state[key] = list(value) if name != "years" else tuple(value)
+
+
+def _reset(options) -> None:
+    _put_in_widgets(flt.defaults(options))
+
+
+PAGES = {  # key: (script, icon); titles are translated in _page_title
+    "overview": ("dashboard.py", ":material/dashboard:"),
+    "staff": ("pages/1_staff.py", ":material/badge:"),
+    "students": ("pages/2_students.py", ":material/school:"),
+    "countries": ("pages/3_countries.py", ":material/public:"),
+    "methodology": ("pages/4_methodology.py", ":material/menu_book:"),
+}
+
+
+def _page_title(key: str) -> str:
+    return {"overview": t("Overview"), "staff": t("Staff"), "students": t("Students"),
+            "countries": t("Countries of origin"), "methodology": t("Methodology and data")}[key]
+
+
+def frame(page: str) -> Context:
+    """Everything every page shares; the first call of every page."""
+    set_language("en")
+    st.set_page_config(page_title=f"{_page_title(page)} · {t('International university dashboard')}",
+                       page_icon=":material/public:", layout="wide", initial_sidebar_state="expanded")
+    if st.session_state.get("_page") != page:
+        st.session_state["_page"] = page
+        forget_page_params()
+    navigation = st.sidebar.container()
+    try:
+        warehouse = _warehouse()
+        rule = current_rule()
+    except Exception:
+        log.exception("warehouse could not be opened")
+        st.error(t("The data could not be opened. Please ask the dashboard's administrator to rebuild the warehouse "
+                   "(python -m etl build)."), icon=":material/error:")
+        st.stop()
+    options = warehouse.options
+    if st.session_state.get("_options") != options:
+        # First run of this session (or new data): the URL decides, then the widgets do.
+        parsed = flt.from_query(st.query_params.to_dict(), options)
+        _put_in_widgets(parsed.filters)
+        st.session_state["_options"] = options
+        st.session_state["_ignored"] = parsed.ignored
+    elif any(key not in st.session_state for key in WIDGETS.values()):
+        # Streamlit forgets widget values when another page was shown; keep the filters.
+        _put_in_widgets(st.session_state["_filters"])
+    current = _sidebar(options)
+    st.session_state["_filters"] = current
+    query = flt.to_query(current, options)
+    # Page-level choices stay in the URL; the page checks them when it reads them.
+    kept = {k: v for k, v in st.query_params.to_dict().items() if k in PAGE_PARAMS and len(v) <= 100}
+    st.query_params.from_dict({**kept, **query})
+    _navigation(navigation, query)
+    if warehouse.synthetic:
+        st.info(t("Demo data: every figure here is synthetic, for a fictional university."), icon=":material/science:")
+    if st.session_state.get("_ignored"):
+        st.warning(t("Some settings in the link were not recognised and were ignored: {names}.",
+                     names=", ".join(st.session_state.pop("_ignored"))))
+    ctx = Context(warehouse, current, rule)
+    _context.set(ctx)
+    return ctx
+
+
+def _navigation(container, query: dict[str, str]) -> None:
+    # The links carry the filters, so a page opened in a new tab shows the same view.
+    with container:
+        for key, (script, icon) in PAGES.items():
+            st.page_link(script, label=_page_title(key), icon=icon, query_params=query)
+        st.divider()
+
+
+def _sidebar(options) -> flt.Filters:
+    with st.sidebar:
+        st.subheader(t("Filters"))
+        if len(options.years) > 1:
+            years = st.slider(t("Years"), min_value=options.years[0], max_value=options.years[-1], key="f_years")
+        else:
+            years = (options.years[0], options.years[0])
+        units = st.multiselect(t("Units"), options.units, key="f_units", format_func=_unit_option,
+                               placeholder=t("All units"))
+        groups = st.multiselect(t("Staff groups"), flt.STAFF_GROUPS, key="f_groups", format_func=labels.staff_group,
+                                placeholder=t("All staff groups"))
+        levels = st.multiselect(t("Study levels"), flt.LEVELS, key="f_levels", format_func=labels.level,
+                                placeholder=t("All levels"))
+        countries = st.multiselect(t("Countries or regions of citizenship"), flt.country_choices(options),
+                                   key="f_countries", format_func=labels.country_or_region,
+                                   placeholder=t("All international"),
+                                   help=t("With countries chosen, only people from them count as international; "
+                                          "shares keep everyone with a known citizenship as the base."))
+        genders = st.multiselect(t("Gender"), options.genders, key="f_genders", format_func=labels.gender,
+                                 placeholder=t("Everyone"))
+        st.button(t("Reset filters"), on_click=_reset, args=(options,), icon=":material/restart_alt:",
+                  width="stretch")
+    return flt.Filters(years=(int(years[0]), int(years[1])), units=tuple(units), staff_groups=tuple(groups),
+                       levels=tuple(levels), countries=tuple(countries), genders=tuple(genders))
+
+
+def _unit_option(code: str) -> str:
+    name = labels.unit(code)
+    return code if name == code else f"{code} – {name}"
+
+
+# --- page-level choices, kept in the URL too --------------------------------
+
+def page_choice(name: str, label: str, options: list, default, format_func=str, kind: str = "selectbox"):
+    """A control that belongs to one page; its value is kept in the URL as `name`."""
+    key = f"p_{name}"
+    if key not in st.session_state:
+        raw = st.query_params.get(name)
+        st.session_state[key] = next((o for o in options if str(o) == raw), default)
+    if st.session_state[key] not in options:
+        st.session_state[key] = default
+    if kind == "segmented":
+        value = st.segmented_control(label, options, key=key, format_func=format_func) or default
+    else:
+        value = st.selectbox(label, options, key=key, format_func=format_func)
+    st.query_params[name] = str(value)
+    return value
+
+
+def forget_page_params() -> None:
+    for key in [k for k in st.session_state if str(k).startswith("p_")]:
+        del st.session_state[key]
+
+
+# --- laying out ------------------------------------------------------------
+
+def caption(chart: Chart) -> str:
+    ctx = context()
+    manifest = ctx.warehouse.manifest
+    university = load_config().get("university", {}).get("name", t("the university"))
+    first, last = chart.years
+    parts = [t("Source: {university}, HR and student registry exports ({years}); data built {date}.",
+               university=university, years=str(first) if first == last else f"{first}–{last}",
+               date=manifest["built_at"][:10])]
+    if ctx.warehouse.synthetic:
+        parts.append(t("Synthetic demo data."))
+    parts.append(rule_note(ctx.rule))
+    return " ".join(parts)
+
+
+def rule_note(rule: Rule) -> str:
+    return {
+        "vipunen": t("Counts rounded to the nearest multiple of 3; 1–4 shown as a range (Vipunen rule)."),
+        "hesa": t("Counts rounded to the nearest 5; shares of fewer than 22.5 people suppressed (HESA rule)."),
+        "none": t("Exact figures (no disclosure control): for authorised internal use only."),
+    }[rule.name]
+
+
+def show(chart: Chart) -> None:
+    """A chart, its one-sentence summary (its text alternative) and its caption."""
+    if chart.empty:
+        empty_state(chart.title)
+        return
+    st.plotly_chart(chart.figure, theme=None, width="stretch", key=f"chart-{chart.key}", config=PLOTLY_CONFIG | {
+        "toImageButtonOptions": {"format": "png", "filename": chart.key, "scale": 2}})
+    st.markdown(chart.summary)
+    st.caption(caption(chart))
+
+
+def empty_state(title: str) -> None:
+    st.info(t("**{title}**: nothing to show for these filters. Try a wider year range, or clear the unit, group, "
+              "country or gender filters.", title=title), icon=":material/filter_alt_off:")
+
+
+def headline_cards(cards) -> None:
+    if not cards:
+        empty_state(t("Headline figures"))
+        return
+    columns = st.columns(len(cards))
+    for column, card in zip(columns, cards):
+        with column:
+            value = fmt_pct(card.share) if card.share is not None else "–"
+            delta = None
+            if card.share is not None and card.previous_share is not None:
+                delta = t("{change} on {year}", change=fmt_pp(card.share - card.previous_share), year=card.previous_year)
+            st.metric(labels.population_short(card.population), value, delta, border=True,
+                      help=t("{year}: {international} international of {known} with known citizenship",
+                             year=card.year, international=card.international_label, known=card.known_label))
+            if card.share is not None and card.first_share is not None:
+                st.caption(t("{change} since {year} (then {share})", change=fmt_pp(card.share - card.first_share),
+                             year=card.first_year, share=fmt_pct(card.first_share)))
+            else:
+                st.caption(t("{year}", year=card.year))
+
+
+def guarded(run) -> None:
+    """Run a page; a bug shows a polite message instead of a traceback."""
+    try:
+        run()
+    except Exception:  # Streamlit's own rerun/stop signals are not Exceptions
+        log.exception("page failed")
+        st.error(t("Sorry, this page could not be drawn. The error has been logged; please try other filters "
+                   "or reload the page."), icon=":material/error:")

@@ -1,0 +1,156 @@
+"""Each chart of the dashboard: its metric, figure, title and summary together.
+
+A page asks for a view and lays it out; an export asks for the same view and
+writes it to a file. Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from app import charts, labels, metrics, summaries
+from app.data import Warehouse
+from app.disclosure import Rule
+from app.filters import Filters
+from app.i18n import t
+
+
+@dataclass
+class Chart:
+    key: str                        # stable slug for file names, e.g. "international-share-trend"
+    title: str
+    subtitle: str
+    data: pd.DataFrame              # protected figures, as drawn
+    years: tuple[int, int]
+    figure: go.Figure | None = None
+    summary: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return self.figure is None
+
+
+def _span(years: tuple[int, int]) -> str:
+    first, last = years
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def _slug(key: str) -> str:
+    return key.replace("_", "-")
+
+
+def _trend(wh: Warehouse, filters: Filters, rule: Rule, slug: str, keys: tuple[str, ...], title: str,
+           population: str) -> Chart:
+    frame = metrics.share_trend(wh, filters, keys, rule)
+    subtitle = t("{population}, share of people with known citizenship, {years}", population=population,
+                 years=_span(filters.years))
+    chart = Chart(slug, title, subtitle, frame, filters.years)
+    if not frame.empty and frame["total"].sum() > 0:
+        chart.figure = charts.share_lines(frame, keys, title, subtitle)
+        chart.summary = summaries.trend(frame, keys)
+    return chart
+
+
+def headline_trend(wh: Warehouse, filters: Filters, rule: Rule) -> Chart:
+    return _trend(wh, filters, rule, "international-share-trend", metrics.HEADLINE,
+                  t("International share of staff and students"), t("Staff and degree students"))
+
+
+def staff_trend(wh: Warehouse, filters: Filters, rule: Rule) -> Chart:
+    return _trend(wh, filters, rule, "international-staff-share-by-group", metrics.STAFF_BREAKDOWN,
+                  t("International share by staff group"), t("Staff"))
+
+
+def student_trend(wh: Warehouse, filters: Filters, rule: Rule) -> Chart:
+    return _trend(wh, filters, rule, "international-student-share-by-level", metrics.STUDENT_BREAKDOWN,
+                  t("International share by study level"), t("Degree students"))
+
+
+def new_student_trend(wh: Warehouse, filters: Filters, rule: Rule) -> Chart:
+    return _trend(wh, filters, rule, "international-new-student-share", ("new_students", "degree_students"),
+                  t("International share of new and all degree students"), t("Degree students"))
+
+
+def composition(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Chart:
+    title = t("{population} by citizenship", population=labels.population(key))
+    subtitle = t("Headcount, {years}", years=_span(filters.years))
+    frame = metrics.composition(wh, filters, key, rule)
+    chart = Chart(f"{_slug(key)}-by-citizenship", title, subtitle, frame, filters.years)
+    if not frame.empty:
+        chart.figure = charts.composition_bars(frame, title, subtitle)
+        chart.summary = summaries.composition(frame, key)
+    return chart
+
+
+def by_unit(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Chart:
+    year = filters.last_year
+    title = t("International share by unit")
+    subtitle = t("{population}, {year}", population=labels.population(key), year=year)
+    frame = metrics.shares_by(wh, filters, key, "unit", year, rule)
+    chart = Chart(f"{_slug(key)}-international-share-by-unit", title, subtitle, frame, (year, year))
+    if not frame.empty:
+        chart.figure = charts.share_bars(frame, "unit", labels.unit, title, subtitle,
+                                         t("Share of people with known citizenship"))
+        chart.summary = summaries.ranking(frame, key, "unit", labels.unit)
+    return chart
+
+
+def by_career_stage(wh: Warehouse, filters: Filters, rule: Rule) -> Chart:
+    year, key = filters.last_year, "teaching_research"
+    title = t("International share by career stage")
+    subtitle = t("{population}, {year}", population=labels.population(key), year=year)
+    frame = metrics.shares_by(wh, filters, key, "career_stage", year, rule)
+    chart = Chart("international-share-by-career-stage", title, subtitle, frame, (year, year))
+    if not frame.empty:
+        chart.figure = charts.share_bars(frame, "career_stage", labels.career_stage, title, subtitle,
+                                         t("Share of people with known citizenship"))
+        chart.summary = summaries.ranking(frame, key, "career_stage", labels.career_stage)
+    return chart
+
+
+def top_countries(wh: Warehouse, filters: Filters, rule: Rule, key: str, year: int, n: int) -> Chart:
+    title = t("Top {n} citizenships", n=n)
+    subtitle = t("{subject}, {year}", subject=labels.international_people(key).capitalize(), year=year)
+    frame = metrics.country_counts(wh, filters, key, year, rule)
+    chart = Chart(f"top-{n}-citizenships-{_slug(key)}", title, subtitle, frame.head(n), (year, year))
+    if not frame.empty:
+        chart.figure = charts.count_bars(frame.head(n), title, subtitle, t("Headcount (people)"))
+        chart.summary = summaries.top_countries(frame, key, year, n)
+    return chart
+
+
+def countries_map(wh: Warehouse, filters: Filters, rule: Rule, key: str, year: int) -> Chart:
+    title = t("Where they come from")
+    subtitle = t("{subject} by citizenship, {year}", subject=labels.international_people(key).capitalize(), year=year)
+    frame = metrics.country_counts(wh, filters, key, year, rule)
+    chart = Chart(f"citizenships-map-{_slug(key)}", title, subtitle, frame, (year, year))
+    if not frame.empty:
+        chart.figure = charts.world_map(frame, title, subtitle)
+        chart.summary = summaries.countries_map(frame, key, year)
+    return chart
+
+
+def regions(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Chart:
+    title = t("By world region")
+    subtitle = t("{subject}, headcount, {years}", subject=labels.international_people(key).capitalize(),
+                 years=_span(filters.years))
+    frame = metrics.region_trend(wh, filters, key, rule)
+    chart = Chart(f"{_slug(key)}-by-region", title, subtitle, frame, filters.years)
+    if not frame.empty:
+        chart.figure = charts.region_lines(frame, title, subtitle)
+        chart.summary = summaries.regions(frame, key)
+    return chart
+
+
+def country_drilldown(wh: Warehouse, filters: Filters, rule: Rule, country: str) -> Chart:
+    title = t("Citizens of {country}", country=labels.country(country))
+    subtitle = t("Headcount by staff group and study level, {years}", years=_span(filters.years))
+    frame = metrics.country_trend(wh, filters, country, rule)
+    chart = Chart(f"citizens-of-{country.lower()}", title, subtitle, frame, filters.years)
+    if not frame.empty:
+        chart.figure = charts.population_lines(frame, title, subtitle)
+        chart.summary = summaries.country_trend(frame, country)
+    return chart

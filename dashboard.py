@@ -1,0 +1,24 @@
+"""Overview, and the entry point: `streamlit run dashboard.py`.
+
+The other pages live in pages/ (Streamlit's file-based multipage layout, so
+every page has its own URL that works as a first link on a fresh server).
+Each page starts with `ui.frame()`, which draws what every page shares.
+"""
+
+import streamlit as st
+
+from app import metrics, ui, views
+from app.i18n import t
+
+ctx = ui.frame("overview")
+
+
+def page() -> None:
+    st.title(t("Internationalisation at a glance"))
+    st.caption(t("Share of people with a known citizenship who are international, {year}, and how it has changed.",
+                 year=ctx.filters.last_year))
+    ui.headline_cards(metrics.headlines(ctx.warehouse, ctx.filters, ctx.rule))
+    ui.show(views.headline_trend(ctx.warehouse, ctx.filters, ctx.rule))
+
+
+ui.guarded(page)

@@ -1,0 +1,34 @@
+import pandas as pd
+import streamlit as st
+
+from app import labels, methodology, ui
+from app.i18n import fmt_int, t
+
+ctx = ui.frame("methodology")
+
+
+def page() -> None:
+    manifest = ctx.warehouse.manifest
+    st.title(t("Methodology and data"))
+    st.markdown(methodology.definitions(labels.country(ctx.warehouse.home)))
+
+    st.header(t("Protecting small numbers"))
+    st.markdown(methodology.disclosure(ctx.rule))
+
+    st.header(t("This warehouse"))
+    st.markdown(methodology.build_facts(manifest))
+    files = pd.DataFrame(manifest["files"])
+    if not files.empty:
+        shown = files[["name", "kind", "rows_read", "rows_written", "rows_merged", "rows_rejected"]].rename(columns={
+            "name": t("File"), "kind": t("Kind"), "rows_read": t("Rows read"), "rows_written": t("Rows written"),
+            "rows_merged": t("Merged duplicates"), "rows_rejected": t("Rejected")})
+        st.dataframe(shown, hide_index=True, width="stretch")
+    rejected = int(files["rows_rejected"].sum()) if not files.empty else 0
+    if rejected:
+        st.warning(t("{count} rows were rejected in this build; the rejects report (rejects.csv in the warehouse) "
+                     "lists each with its file, line and reason.", count=fmt_int(rejected)))
+    else:
+        st.success(t("No rows were rejected in this build."))
+
+
+ui.guarded(page)

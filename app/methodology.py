@@ -52,12 +52,12 @@ def disclosure(rule: Rule) -> str:
     return f"{why}\n\n{text}"
 
 
-def build_facts(manifest: dict) -> str:
+def build_facts(manifest: dict, home_name: str) -> str:
     tables = manifest.get("tables", {})
     lines = [
         t("- Built: {when} (ETL version {version})", when=manifest["built_at"].replace("T", " "),
           version=manifest.get("etl_version", "?")),
-        t("- Home country: {home}", home=manifest["home_country"]),
+        t("- Home country: {home}", home=home_name),
         t("- Staff records: {staff}; student records: {students}; exchange periods: {mobility}; partners: {partners}",
           staff=fmt_int(tables.get("staff", {}).get("rows", 0)), students=fmt_int(tables.get("students", {}).get("rows", 0)),
           mobility=fmt_int(tables.get("mobility", {}).get("rows", 0)),

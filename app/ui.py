@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import streamlit as st
@@ -90,7 +90,15 @@ def _put_in_widgets(values: flt.Filters) -> None:
 
 
 def _reset(options) -> None:
-    _put_in_widgets(flt.defaults(options))
+    st.session_state["_filters"] = flt.defaults(options)
+
+
+def _changed(name: str) -> None:
+    # The session's filters are the truth; widgets show them. Streamlit forgets
+    # widget values when another page runs, so they are set again every run.
+    value = st.session_state[WIDGETS[name]]
+    value = (int(value[0]), int(value[1])) if name == "years" else tuple(value)
+    st.session_state["_filters"] = replace(st.session_state["_filters"], **{name: value})
 
 
 PAGES = {  # key: (script, icon); titles are translated in _page_title
@@ -128,14 +136,12 @@ def frame(page: str) -> Context:
     if st.session_state.get("_options") != options:
         # First run of this session (or new data): the URL decides, then the widgets do.
         parsed = flt.from_query(st.query_params.to_dict(), options)
-        _put_in_widgets(parsed.filters)
+        st.session_state["_filters"] = parsed.filters
         st.session_state["_options"] = options
         st.session_state["_ignored"] = parsed.ignored
-    elif any(key not in st.session_state for key in WIDGETS.values()):
-        # Streamlit forgets widget values when another page was shown; keep the filters.
-        _put_in_widgets(st.session_state["_filters"])
-    current = _sidebar(options)
-    st.session_state["_filters"] = current
+    _put_in_widgets(st.session_state["_filters"])
+    _sidebar(options)
+    current = st.session_state["_filters"]
     query = flt.to_query(current, options)
     # Page-level choices stay in the URL; the page checks them when it reads them.
     kept = {k: v for k, v in st.query_params.to_dict().items() if k in PAGE_PARAMS and len(v) <= 100}
@@ -159,30 +165,27 @@ def _navigation(container, query: dict[str, str]) -> None:
         st.divider()
 
 
-def _sidebar(options) -> flt.Filters:
+def _sidebar(options) -> None:
     with st.sidebar:
         st.subheader(t("Filters"))
         if len(options.years) > 1:
-            years = st.slider(t("Years"), min_value=options.years[0], max_value=options.years[-1], key="f_years")
-        else:
-            years = (options.years[0], options.years[0])
-        units = st.multiselect(t("Units"), options.units, key="f_units", format_func=_unit_option,
-                               placeholder=t("All units"))
-        groups = st.multiselect(t("Staff groups"), flt.STAFF_GROUPS, key="f_groups", format_func=labels.staff_group,
-                                placeholder=t("All staff groups"))
-        levels = st.multiselect(t("Study levels"), flt.LEVELS, key="f_levels", format_func=labels.level,
-                                placeholder=t("All levels"))
-        countries = st.multiselect(t("Countries or regions of citizenship"), flt.country_choices(options),
-                                   key="f_countries", format_func=labels.country_or_region,
-                                   placeholder=t("All international"),
-                                   help=t("With countries chosen, only people from them count as international; "
-                                          "shares keep everyone with a known citizenship as the base."))
-        genders = st.multiselect(t("Gender"), options.genders, key="f_genders", format_func=labels.gender,
-                                 placeholder=t("Everyone"))
+            st.slider(t("Years"), min_value=options.years[0], max_value=options.years[-1], key="f_years",
+                      on_change=_changed, args=("years",))
+        st.multiselect(t("Units"), options.units, key="f_units", format_func=_unit_option,
+                       placeholder=t("All units"), on_change=_changed, args=("units",))
+        st.multiselect(t("Staff groups"), flt.STAFF_GROUPS, key="f_groups", format_func=labels.staff_group,
+                       placeholder=t("All staff groups"), on_change=_changed, args=("staff_groups",))
+        st.multiselect(t("Study levels"), flt.LEVELS, key="f_levels", format_func=labels.level,
+                       placeholder=t("All levels"), on_change=_changed, args=("levels",))
+        st.multiselect(t("Countries or regions of citizenship"), flt.country_choices(options), key="f_countries",
+                       format_func=labels.country_or_region, placeholder=t("All international"),
+                       on_change=_changed, args=("countries",),
+                       help=t("With countries chosen, only people from them count as international; "
+                              "shares keep everyone with a known citizenship as the base."))
+        st.multiselect(t("Gender"), options.genders, key="f_genders", format_func=labels.gender,
+                       placeholder=t("Everyone"), on_change=_changed, args=("genders",))
         st.button(t("Reset filters"), on_click=_reset, args=(options,), icon=":material/restart_alt:",
                   width="stretch")
-    return flt.Filters(years=(int(years[0]), int(years[1])), units=tuple(units), staff_groups=tuple(groups),
-                       levels=tuple(levels), countries=tuple(countries), genders=tuple(genders))
 
 
 def _unit_option(code: str) -> str:

@@ -16,7 +16,7 @@ def page() -> None:
     st.markdown(methodology.disclosure(ctx.rule))
 
     st.header(t("This warehouse"))
-    st.markdown(methodology.build_facts(manifest))
+    st.markdown(methodology.build_facts(manifest, labels.country(ctx.warehouse.home)))
     files = pd.DataFrame(manifest["files"])
     if not files.empty:
         shown = files[["name", "kind", "rows_read", "rows_written", "rows_merged", "rows_rejected"]].rename(columns={

@@ -1,0 +1,242 @@
+"""Every page under several filter combinations, in Streamlit's AppTest: no
+exception, and every figure checked against an independent recomputation."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.data import AGGREGATE_TABLES, Warehouse
+from tests.truth import Truth, figures, region_codes, trace, values
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+PAGES = {"overview": "dashboard.py", "staff": "pages/1_staff.py", "students": "pages/2_students.py",
+         "countries": "pages/3_countries.py", "methodology": "pages/4_methodology.py"}
+
+
+@pytest.fixture
+def open_page(demo_warehouse, monkeypatch):
+    monkeypatch.setenv("WAREHOUSE_DIR", str(demo_warehouse))
+    monkeypatch.delenv("DISCLOSURE_RULE", raising=False)
+
+    def run(page: str = "overview", **query: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        for name, value in query.items():
+            at.query_params[name] = value
+        if page != "overview":
+            at.switch_page(PAGES[page])
+        at.run()
+        assert not at.exception, at.exception
+        assert not at.error, [e.value for e in at.error]
+        return at
+    return run
+
+
+@pytest.fixture(scope="module")
+def truth(demo_warehouse):
+    return Truth(demo_warehouse)
+
+
+def pct(share: float) -> str:
+    return f"{round(share * 100)}%"
+
+
+def close(a, b) -> bool:
+    return a is not None and b is not None and abs(a - b) < 1e-9
+
+
+# --- overview -------------------------------------------------------------------
+
+def test_overview_cards_equal_the_recomputed_shares(open_page, truth):
+    at = open_page()
+    labels = [m.label for m in at.metric]
+    assert labels == ["Professors", "Teaching & research", "All staff", "Degree students", "Doctoral students"]
+    keys = ["professors", "teaching_research", "all_staff", "degree_students", "doctoral"]
+    for metric, key in zip(at.metric, keys):
+        assert metric.value == pct(truth.share(key, 2025)), key
+        change = truth.share(key, 2025) - truth.share(key, 2024)
+        assert metric.delta == f"{'+' if change > 0 else '−'}{abs(change) * 100:.1f} pp on 2024"
+
+
+def test_the_published_headline_is_on_the_overview(open_page, truth):
+    at = open_page(years="2010-2022")
+    text = " ".join(m.value for m in at.markdown)
+    assert "The share of international professors rose from 9% in 2010 to 27% in 2022." in text
+    [figure] = figures(at)
+    professors = trace(figure, "Professors")
+    assert values(professors["x"]) == list(range(2010, 2023))
+    for year, share in zip(values(professors["x"]), values(professors["y"])):
+        assert close(share, truth.share("professors", int(year))), year
+    assert "27% — 105 of 387" in professors["customdata"][-1]   # the denominator on hover
+
+
+@pytest.mark.parametrize("query, where", [
+    ({"units": "SCI,ELEC"}, "unit IN ('SCI', 'ELEC')"),
+    ({"gender": "female"}, "gender = 'female'"),
+    ({"units": "ARTS", "gender": "male,unknown"}, "unit = 'ARTS' AND coalesce(gender, 'unknown') IN ('male', 'unknown')"),
+])
+def test_overview_with_unit_and_gender_filters(open_page, truth, query, where):
+    at = open_page(years="2012-2019", **query)
+    keys = ["professors", "teaching_research", "all_staff", "degree_students", "doctoral"]
+    for metric, key in zip(at.metric, keys):
+        share = truth.share(key, 2019, where)
+        assert metric.value == (pct(share) if share is not None else "–"), key
+    figure = figures(at)[0]
+    staff = trace(figure, "All staff")
+    for year, share in zip(values(staff["x"]), values(staff["y"])):
+        expected = truth.share("all_staff", int(year), where)
+        assert (share is None and expected is None) or close(share, expected)
+
+
+def test_country_filter_counts_only_the_chosen_countries_as_international(open_page, truth):
+    at = open_page(countries="DEU,region:asia")
+    chosen = {"DEU"} | region_codes("asia")
+    assert at.metric[0].value == pct(truth.share("professors", 2025, countries=chosen))
+    assert at.metric[3].value == pct(truth.share("degree_students", 2025, countries=chosen))
+
+
+def test_staff_group_filter_narrows_the_staff_cards(open_page, truth):
+    at = open_page(groups="professor")
+    by_label = {m.label: m.value for m in at.metric}
+    assert by_label["All staff"] == pct(truth.share("professors", 2025))
+    assert by_label["Teaching & research"] == pct(truth.share("professors", 2025))
+
+
+# --- staff and students ----------------------------------------------------------
+
+def test_staff_page_figures(open_page, truth):
+    at = open_page("staff", years="2014-2023", units="SCI,ENG,CHEM")
+    where = "unit IN ('SCI', 'ENG', 'CHEM')"
+    trend, composition, by_unit, by_stage = figures(at)
+    other = trace(trend, "Other teaching and research staff")
+    for year, share in zip(values(other["x"]), values(other["y"])):
+        assert close(share, truth.share("other_teaching_research", int(year), where))
+    international = trace(composition, "International")
+    for year, count in zip(values(international["x"]), values(international["y"])):
+        assert count == truth.protect(truth.counts("all_staff", int(year), where)[0])
+    bars = dict(zip(by_unit["data"][0]["y"], values(by_unit["data"][0]["x"])))
+    assert close(bars["School of Science"], truth.share("all_staff", 2023, "unit = 'SCI'"))
+    assert set(bars) == {"School of Science", "School of Engineering", "School of Chemical Engineering"}
+    stages = dict(zip(by_stage["data"][0]["y"], values(by_stage["data"][0]["x"])))
+    assert close(stages["IV Professor"], truth.share("teaching_research", 2023, f"{where} AND career_stage = 4"))
+    text = " ".join(m.value for m in at.markdown)
+    assert "In 2023," in text and "international" in text
+
+
+def test_students_page_figures(open_page, truth):
+    at = open_page("students", years="2016-2024", gender="female")
+    where = "gender = 'female'"
+    trend, new, composition, by_unit = figures(at)
+    for name, key in (("Bachelor's students", "bachelor"), ("Master's students", "master"),
+                      ("Doctoral students", "doctoral")):
+        line = trace(trend, name)
+        for year, share in zip(values(line["x"]), values(line["y"])):
+            assert close(share, truth.share(key, int(year), where)), (name, year)
+    newcomers = trace(new, "New degree students")
+    for year, share in zip(values(newcomers["x"]), values(newcomers["y"])):
+        assert close(share, truth.share("new_students", int(year), where))
+    unknown = trace(composition, "Citizenship unknown")
+    expected = truth.counts("degree_students", 2024, where)[2]
+    shown = values(unknown["y"])[-1]
+    assert shown == (truth.protect(expected) if truth.protect(expected) is not None else 4.0)
+
+
+# --- countries ----------------------------------------------------------------------
+
+def test_countries_page_top_five_map_regions_and_drilldown(open_page, truth):
+    at = open_page("countries", population="degree_students", year="2021", country="CHN")
+    top, world, regions, drill = figures(at)
+    counts = truth.citizenship_counts("degree_students", 2021)
+    bars = top["data"][0]
+    assert len(bars["y"]) == 5
+    shown = dict(zip(bars["y"], values(bars["x"])))
+    largest = sorted(counts.items(), key=lambda kv: (-(truth.protect(kv[1]) or 4), kv[0]))[:5]
+    from app.labels import country
+    assert list(shown) == [country(c) for c, _ in largest][::-1]
+    for code, n in largest:
+        assert shown[country(code)] == truth.protect(n)
+    exact = world["data"][0]
+    assert dict(zip(exact["locations"], values(exact["z"]))) == {
+        c: truth.protect(n) for c, n in counts.items() if truth.protect(n)}
+    ranged = world["data"][1]
+    assert set(ranged["locations"]) == {c for c, n in counts.items() if 1 <= n <= 4}
+    asia = trace(regions, "Asia")
+    asian = region_codes("asia")
+    year_index = values(asia["x"]).index(2021)
+    assert values(asia["y"])[year_index] == truth.protect(sum(n for c, n in counts.items() if c in asian))
+    doctoral = trace(drill, "Doctoral students")
+    chinese = truth.con.execute("SELECT count(*) FROM students WHERE year = 2021 AND level = 'doctoral' "
+                                "AND citizenship = 'CHN'").fetchone()[0]
+    assert values(doctoral["y"])[values(doctoral["x"]).index(2021)] == truth.protect(chinese)
+    assert at.query_params["population"] == "degree_students" and at.query_params["country"] == "CHN"
+
+
+def test_small_counts_are_shown_as_ranges_never_as_numbers(open_page, truth):
+    at = open_page("countries", population="professors", year="2015", top="20")
+    top = figures(at)[0]["data"][0]
+    counts = truth.citizenship_counts("professors", 2015)
+    small = [c for c, n in counts.items() if 1 <= n <= 4]
+    assert small, "the demo should hold small countries"
+    assert any(label == "1–4" for label in top["text"])
+    assert all(label == "1–4" or int(label) % 3 == 0 for label in top["text"])
+
+
+# --- methodology, empty states, bad links, state across pages --------------------------
+
+def test_methodology_page_shows_definitions_and_the_manifest(open_page, demo_warehouse):
+    at = open_page("methodology")
+    text = " ".join(m.value for m in at.markdown)
+    for phrase in ("International", "Unknown citizenship", "Several citizenships", "Reference dates",
+                   "Headcount, not FTE", "Vipunen"):
+        assert phrase in text
+    table = at.dataframe[0].value
+    assert "staff_2010.csv" in set(table["File"])
+    assert (table["Rows read"] == table["Rows written"] + table["Merged duplicates"] + table["Rejected"]).all()
+
+
+def test_filters_that_leave_nothing_show_a_friendly_empty_state(open_page):
+    for page in ("overview", "staff", "students", "countries"):
+        at = open_page(page, units="SERV", groups="professor", levels="doctoral", gender="other")
+        infos = " ".join(i.value for i in at.info)
+        assert "nothing to show for these filters" in infos, page
+
+
+def test_unknown_or_malicious_link_values_are_ignored_with_a_notice(open_page):
+    nasty = "<script>alert(1)</script>"
+    at = open_page("staff", units=f"SCI,{nasty}", years="../../etc/passwd", countries="X" * 5000, gender=nasty)
+    warning = at.warning[0].value
+    assert "units" in warning and "years" in warning and "countries" in warning and "gender" in warning
+    everything = " ".join(str(e.value) for e in at.markdown) + warning + " ".join(i.value for i in at.info)
+    assert "<script>" not in everything and "passwd" not in everything
+    assert at.sidebar.multiselect[0].value == ["SCI"]
+    assert dict(at.query_params) == {"units": "SCI"}
+
+
+def test_filters_hold_across_pages_and_reset_restores_defaults(open_page):
+    at = open_page()
+    at.sidebar.slider[0].set_range(2013, 2018).run()
+    at.sidebar.multiselect[0].set_value(["BIZ"]).run()
+    assert at.query_params["years"] == "2013-2018" and at.query_params["units"] == "BIZ"
+    for page in ("staff", "countries", "overview"):
+        at.switch_page(PAGES[page]).run()
+        assert at.sidebar.slider[0].value == (2013, 2018) and at.sidebar.multiselect[0].value == ["BIZ"]
+        assert at.query_params["years"] == "2013-2018"
+    at.sidebar.button[0].click().run()
+    assert at.sidebar.slider[0].value == (2010, 2025) and at.sidebar.multiselect[0].value == []
+    assert "years" not in at.query_params
+
+
+def test_exact_figures_when_the_rule_is_none(open_page, truth, monkeypatch, demo_warehouse):
+    monkeypatch.setenv("DISCLOSURE_RULE", "none")
+    at = open_page(years="2010-2022")
+    exact = Truth(demo_warehouse, rule="none")
+    assert at.metric[0].value == pct(exact.share("professors", 2022))
+    assert "Exact figures" in " ".join(c.value for c in at.caption)
+
+
+def test_the_app_loads_aggregate_tables_only(demo_warehouse):
+    warehouse = Warehouse(demo_warehouse)
+    tables = {name for (name,) in warehouse._con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert tables == set(AGGREGATE_TABLES)
+    columns = {c for (c,) in warehouse._con.execute("SELECT column_name FROM duckdb_columns()").fetchall()}
+    assert not columns & {"person_key", "mobility_key", "person_id", "student_id"}

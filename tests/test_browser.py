@@ -1,0 +1,108 @@
+"""The dashboard in a real Chromium against `streamlit run`: deep links on a
+fresh server, filters in the URL, page switches, screenshots."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.server import ARTIFACTS, CHROMIUM_ARGS, chromium_path, streamlit_server, wait_until_idle
+
+pytestmark = pytest.mark.browser
+SHOTS = ARTIFACTS / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def new_page(browser, height: int = 2000):
+    context = browser.new_context(viewport={"width": 1400, "height": height})
+    return context.new_page()
+
+
+def query(page) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def shoot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("path, heading, expected", [
+    ("/students?years=2012-2020&units=SCI", "Students", {"years": "2012-2020", "units": "SCI"}),
+    ("/countries?population=doctoral&year=2019&gender=female", "Countries of origin",
+     {"population": "doctoral", "year": "2019", "gender": "female"}),
+    ("/staff?groups=professor&countries=region:nordic", "Staff", {"groups": "professor", "countries": "region:nordic"}),
+])
+def test_a_deep_link_on_a_freshly_started_server_shows_the_filtered_view(browser, demo_warehouse, path, heading,
+                                                                          expected):
+    with streamlit_server(demo_warehouse) as url:
+        page = new_page(browser)
+        page.goto(url + path)
+        wait_until_idle(page)
+        assert page.get_by_role("heading", name=heading).first.is_visible()
+        assert not page.locator('[data-testid="stException"]').count()
+        assert "Page not found" not in page.content()
+        for name, value in expected.items():
+            assert query(page).get(name) == value, name
+        if "years" in expected:
+            first, last = expected["years"].split("-")
+            slider = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]')
+            assert first in slider.inner_text() and last in slider.inner_text()
+
+
+def test_filters_change_the_url_and_the_figures_and_hold_across_pages(browser, demo_warehouse):
+    with streamlit_server(demo_warehouse) as url:
+        page = new_page(browser)
+        page.goto(url + "/")
+        wait_until_idle(page)
+        first_card = page.locator('[data-testid="stMetricValue"]').first
+        before = first_card.inner_text()
+
+        units = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+        units.click()
+        page.keyboard.type("ARTS")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Escape")
+        wait_until_idle(page)
+        page.wait_for_function("() => location.search.includes('units=ARTS')")
+        assert query(page)["units"] == "ARTS"
+        after = first_card.inner_text()
+        assert after != before
+
+        page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Students").click()
+        page.wait_for_url(re.compile(r"/students"))
+        wait_until_idle(page)
+        assert query(page).get("units") == "ARTS"
+        assert "ARTS" in page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.inner_text()
+        assert page.get_by_role("heading", name="Students").first.is_visible()
+
+
+@pytest.mark.parametrize("name, path", [
+    ("overview", "/"), ("staff", "/staff"), ("students", "/students"),
+    ("countries", "/countries?population=degree_students"), ("methodology", "/methodology"),
+    ("overview-2010-2022", "/?years=2010-2022"), ("empty-state", "/staff?units=SERV&groups=professor&gender=other"),
+])
+def test_screenshots_of_every_page(browser, demo_warehouse, name, path, request):
+    server = request.getfixturevalue("shared_server")
+    page = new_page(browser, height=2600)
+    page.goto(server + path)
+    wait_until_idle(page)
+    page.wait_for_timeout(800)
+    assert not page.locator('[data-testid="stException"]').count()
+    shoot(page, name)
+
+
+@pytest.fixture(scope="module")
+def shared_server(demo_warehouse):
+    with streamlit_server(demo_warehouse) as url:
+        yield url

@@ -1,0 +1,87 @@
+"""Independent recomputation of the dashboard's figures from the person-level
+warehouse (not from the aggregates, nor with the app's code), with the
+disclosure rule written out again from its definition."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import duckdb
+import numpy as np
+
+from app.regions import all_regions
+
+POPULATIONS = {
+    "professors": ("staff", "staff_group IN ('professor')"),
+    "teaching_research": ("staff", "staff_group IN ('professor', 'teaching_research')"),
+    "other_teaching_research": ("staff", "staff_group = 'teaching_research'"),
+    "other_staff": ("staff", "staff_group = 'other'"),
+    "all_staff": ("staff", "TRUE"),
+    "degree_students": ("students", "TRUE"),
+    "bachelor": ("students", "level = 'bachelor'"),
+    "master": ("students", "level = 'master'"),
+    "doctoral": ("students", "level = 'doctoral'"),
+    "new_students": ("students", "new_entrant"),
+}
+
+
+def vipunen(n: int) -> float | None:
+    """0 stays 0, 1-4 is a range (None), else the nearest multiple of 3."""
+    if 1 <= n <= 4:
+        return None
+    return float(3 * round(n / 3))
+
+
+class Truth:
+    def __init__(self, warehouse, rule: str = "vipunen"):
+        self.con = duckdb.connect()
+        for table in ("staff", "students", "mobility", "partners"):
+            self.con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{warehouse}/{table}/**/*.parquet')")
+        self.rule = rule
+
+    def protect(self, n: int) -> float | None:
+        return vipunen(n) if self.rule == "vipunen" else float(n)
+
+    def counts(self, population: str, year: int, where: str = "TRUE", countries: set[str] | None = None):
+        table, condition = POPULATIONS[population]
+        international = "is_international"
+        if countries is not None:
+            international += f" AND citizenship IN ({', '.join(repr(c) for c in sorted(countries)) or 'NULL'})"
+        return self.con.execute(f"""
+            SELECT count(*) FILTER ({international}), count(citizenship), count(*) FILTER (citizenship IS NULL)
+            FROM {table} WHERE year = {year} AND {condition} AND {where}""").fetchone()
+
+    def share(self, population: str, year: int, where: str = "TRUE", countries: set[str] | None = None) -> float | None:
+        international, known, _ = self.counts(population, year, where, countries)
+        num, den = self.protect(international), self.protect(known)
+        if num is None or den is None or den == 0:
+            return None
+        return num / den
+
+    def citizenship_counts(self, population: str, year: int, where: str = "TRUE") -> dict[str, int]:
+        table, condition = POPULATIONS[population]
+        return dict(self.con.execute(f"""SELECT citizenship, count(*) FROM {table}
+            WHERE year = {year} AND {condition} AND {where} AND is_international GROUP BY 1""").fetchall())
+
+
+def region_codes(*regions: str) -> set[str]:
+    return {code for code, region in all_regions().items() if region in regions}
+
+
+def values(array) -> list:
+    """Plotly's JSON may carry numbers as typed binary arrays."""
+    if isinstance(array, dict) and "bdata" in array:
+        data = np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
+        return [None if np.isnan(v) else float(v) for v in data.astype(float)]
+    return list(array)
+
+
+def figures(at) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def trace(figure: dict, name: str) -> dict:
+    matches = [t for t in figure["data"] if t.get("name") == name and t.get("showlegend", True) is not False]
+    assert matches, f"no trace {name!r} in {[t.get('name') for t in figure['data']]}"
+    return matches[0]

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from app import labels, theme
-from app.i18n import fmt_int, fmt_pct, t
+from app.i18n import fmt_pct, t
 
 HEIGHT = 440
 
@@ -149,8 +149,8 @@ def count_bars(frame: pd.DataFrame, title: str, subtitle: str, x_title: str) -> 
     heights = rows["headcount"].where(~ranged, rows["headcount_high"])
     shares = [fmt_pct(s) if not math.isnan(s) else f"{fmt_pct(lo)}–{fmt_pct(hi)}"
               for s, lo, hi in zip(rows["share"], rows["share_low"], rows["share_high"])]
-    hover = [t("{count} people, {share} of all international people shown", count=c, share=s)
-             for c, s in zip(rows["headcount_label"], shares)]
+    hover = [t("{count} people — {share} of {total} international people", count=c, share=s, total=total)
+             for c, s, total in zip(rows["headcount_label"], shares, rows["all_international_label"])]
     figure = go.Figure(go.Bar(
         y=[labels.country(c) for c in rows["citizenship"]], x=heights, orientation="h",
         marker=dict(color=[theme.REGION_COLOURS[r] for r in rows["region"]],
@@ -190,38 +190,23 @@ def world_map(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     return figure
 
 
-def region_lines(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+def headcount_lines(frame: pd.DataFrame, column: str, names, colours: dict[str, str], title: str,
+                    subtitle: str) -> go.Figure:
+    """Headcount per year, one line per value of `column`, largest last year first.
+    A count known only as a range is drawn at its middle with an open marker."""
     figure = go.Figure()
-    order = frame[frame["year"] == frame["year"].max()].sort_values("headcount_high", ascending=False)["region"]
-    for region in list(order) + [r for r in frame["region"].unique() if r not in set(order)]:
-        rows = frame[frame["region"] == region].sort_values("year")
-        name = labels.region(region)
-        figure.add_trace(go.Scatter(
-            x=rows["year"], y=rows["headcount"].where(rows["headcount"].notna(), (rows["headcount_low"] + rows["headcount_high"]) / 2),
-            name=name, mode="lines+markers", line=dict(color=theme.REGION_COLOURS[region], width=2.5),
-            marker=dict(symbol=["circle-open" if pd.isna(v) else "circle" for v in rows["headcount"]], size=7),
-            customdata=rows["headcount_label"], hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
-    figure.update_xaxes(tickvals=_year_ticks(frame["year"]))
-    figure.update_yaxes(rangemode="tozero")
-    return _layout(figure, title, subtitle, t("Year"), t("Headcount (people)"))
-
-
-def population_lines(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
-    figure = go.Figure()
-    for key in frame["population"].unique():
-        rows = frame[frame["population"] == key].sort_values("year")
+    last = frame[frame["year"] == frame["year"].max()].sort_values("headcount_high", ascending=False)[column]
+    for series in list(dict.fromkeys(list(last) + list(frame[column].unique()))):
+        rows = frame[frame[column] == series].sort_values("year")
         if rows["headcount_high"].sum() == 0:
             continue
-        name = labels.population(key)
+        name = names(series)
+        middle = (rows["headcount_low"] + rows["headcount_high"]) / 2
         figure.add_trace(go.Scatter(
-            x=rows["year"], y=rows["headcount"].where(rows["headcount"].notna(), (rows["headcount_low"] + rows["headcount_high"]) / 2),
-            name=name, mode="lines+markers", line=dict(color=theme.POPULATION_COLOURS[key], width=2.5),
+            x=rows["year"], y=rows["headcount"].where(rows["headcount"].notna(), middle),
+            name=name, mode="lines+markers", line=dict(color=colours[series], width=2.5),
             marker=dict(symbol=["circle-open" if pd.isna(v) else "circle" for v in rows["headcount"]], size=7),
             customdata=rows["headcount_label"], hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
     figure.update_xaxes(tickvals=_year_ticks(frame["year"]))
     figure.update_yaxes(rangemode="tozero")
     return _layout(figure, title, subtitle, t("Year"), t("Headcount (people)"))
-
-
-def integer(value: float) -> str:
-    return fmt_int(value)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from app import charts, labels, metrics, summaries
+from app import charts, labels, metrics, summaries, theme
 from app.data import Warehouse
 from app.disclosure import Rule
 from app.filters import Filters
@@ -140,7 +140,7 @@ def regions(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Chart:
     frame = metrics.region_trend(wh, filters, key, rule)
     chart = Chart(f"{_slug(key)}-by-region", title, subtitle, frame, filters.years)
     if not frame.empty:
-        chart.figure = charts.region_lines(frame, title, subtitle)
+        chart.figure = charts.headcount_lines(frame, "region", labels.region, theme.REGION_COLOURS, title, subtitle)
         chart.summary = summaries.regions(frame, key)
     return chart
 
@@ -151,6 +151,7 @@ def country_drilldown(wh: Warehouse, filters: Filters, rule: Rule, country: str)
     frame = metrics.country_trend(wh, filters, country, rule)
     chart = Chart(f"citizens-of-{country.lower()}", title, subtitle, frame, filters.years)
     if not frame.empty:
-        chart.figure = charts.population_lines(frame, title, subtitle)
+        chart.figure = charts.headcount_lines(frame, "population", labels.population, theme.POPULATION_COLOURS,
+                                              title, subtitle)
         chart.summary = summaries.country_trend(frame, country)
     return chart

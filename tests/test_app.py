@@ -240,3 +240,25 @@ def test_the_app_loads_aggregate_tables_only(demo_warehouse):
     assert tables == set(AGGREGATE_TABLES)
     columns = {c for (c,) in warehouse._con.execute("SELECT column_name FROM duckdb_columns()").fetchall()}
     assert not columns & {"person_key", "mobility_key", "person_id", "student_id"}
+
+
+def test_a_rebuilt_warehouse_is_picked_up_without_a_restart(demo_raw, tmp_path, monkeypatch):
+    import shutil
+
+    from etl.build import build
+
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_raw, raw)
+    out = tmp_path / "warehouse"
+    build(raw, out, say=lambda _: None)
+    monkeypatch.setenv("WAREHOUSE_DIR", str(out))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert at.sidebar.slider[0].max == 2025
+    before = at.metric[0].value
+    for name in ("staff_2025.csv", "students_2025.csv"):
+        (raw / name).unlink()
+    build(raw, out, say=lambda _: None)
+    at.run()
+    assert not at.exception
+    assert at.sidebar.slider[0].max == 2024
+    assert at.metric[0].value != before or at.caption[0].value != ""

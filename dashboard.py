@@ -7,7 +7,7 @@ Each page starts with `ui.frame()`, which draws what every page shares.
 
 import streamlit as st
 
-from app import metrics, ui, views
+from app import metrics, report, ui
 from app.i18n import t
 
 ctx = ui.frame("overview")
@@ -18,7 +18,10 @@ def page() -> None:
     st.caption(t("Share of people with a known citizenship who are international, {year}, and how it has changed.",
                  year=ctx.filters.last_year))
     ui.headline_cards(metrics.headlines(ctx.warehouse, ctx.filters, ctx.rule))
-    ui.show(views.headline_trend(ctx.warehouse, ctx.filters, ctx.rule))
+    charts = report.overview(ctx.warehouse, ctx.filters, ctx.rule)
+    for chart in charts:
+        ui.show(chart)
+    ui.report_pack(charts, t("Overview"))
 
 
 ui.guarded(page)

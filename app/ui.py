@@ -15,7 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from app import filters as flt
-from app import labels
+from app import exports, labels, report
 from app.data import Warehouse, current_build
 from app.disclosure import Rule, current_rule
 from app.i18n import fmt_pct, fmt_pp, set_language, t
@@ -77,7 +77,7 @@ def _build_demo(path: Path) -> None:
 PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": "./app/static/topojson/",
                  "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
-PAGE_PARAMS = {"population", "year", "top", "country"}
+PAGE_PARAMS = {"countries": {"population", "year", "top", "country"}}
 
 WIDGETS = {"years": "f_years", "units": "f_units", "staff_groups": "f_groups", "levels": "f_levels",
            "countries": "f_countries", "genders": "f_genders"}
@@ -144,9 +144,11 @@ def frame(page: str) -> Context:
     current = st.session_state["_filters"]
     query = flt.to_query(current, options)
     # Page-level choices stay in the URL; the page checks them when it reads them.
-    kept = {k: v for k, v in st.query_params.to_dict().items() if k in PAGE_PARAMS and len(v) <= 100}
+    own = PAGE_PARAMS.get(page, set())
+    kept = {k: v for k, v in st.query_params.to_dict().items() if k in own and len(v) <= 100}
     st.query_params.from_dict({**kept, **query})
     _navigation(navigation, query)
+    _full_report(warehouse, current, rule)
     if warehouse.synthetic:
         st.info(t("Demo data: every figure here is synthetic, for a fictional university."), icon=":material/science:")
     if st.session_state.get("_ignored"):
@@ -155,6 +157,20 @@ def frame(page: str) -> Context:
     ctx = Context(warehouse, current, rule)
     _context.set(ctx)
     return ctx
+
+
+def _full_report(warehouse: Warehouse, filters: flt.Filters, rule: Rule) -> None:
+    first, last = filters.years
+    with st.sidebar:
+        st.divider()
+        st.download_button(
+            t("Full report (ZIP with PowerPoint)"), icon=":material/folder_zip:", width="stretch",
+            data=lambda: exports.report_pack(report.everything(warehouse, filters, rule), _meta_for(warehouse, filters, rule),
+                                             t("International university dashboard"),
+                                             with_images=exports.chromium() is not None),
+            file_name=f"international-dashboard-report_{first}-{last}.zip", mime="application/zip",
+            on_click="ignore", key="dl-full-report",
+            help=t("Every chart of every page with the filters in force, as images, data and slides"))
 
 
 def _navigation(container, query: dict[str, str]) -> None:
@@ -249,6 +265,66 @@ def show(chart: Chart) -> None:
         "toImageButtonOptions": {"format": "png", "filename": chart.key, "scale": 2}})
     st.markdown(chart.summary)
     st.caption(caption(chart))
+    downloads(chart)
+
+
+def export_meta() -> exports.Meta:
+    ctx = context()
+    return _meta_for(ctx.warehouse, ctx.filters, ctx.rule)
+
+
+def _meta_for(warehouse: Warehouse, filters: flt.Filters, rule: Rule) -> exports.Meta:
+    return exports.Meta(
+        university=load_config().get("university", {}).get("name", t("the university")),
+        built_at=warehouse.built_at, filters=describe_filters(filters, warehouse.options),
+        rule_note=rule_note(rule), home_country=labels.country(warehouse.home), synthetic=warehouse.synthetic)
+
+
+def describe_filters(filters: flt.Filters, options) -> str:
+    """The filters in force, in words, for exported files."""
+    parts = []
+    if filters.years != flt.defaults(options).years:
+        parts.append(t("years {first}–{last}", first=filters.first_year, last=filters.last_year))
+    named = ((filters.units, labels.unit), (filters.staff_groups, labels.staff_group), (filters.levels, labels.level),
+             (filters.countries, labels.country_or_region), (filters.genders, labels.gender))
+    for values, name in named:
+        if values:
+            parts.append(", ".join(name(v) for v in values))
+    return t("Filters: {filters}", filters="; ".join(parts)) if parts else ""
+
+
+def downloads(chart: Chart) -> None:
+    """PNG, SVG, CSV and Excel of one chart, made only when clicked."""
+    meta = export_meta()
+    row = st.container(horizontal=True, gap="small")
+    images = exports.chromium() is not None
+    buttons = [("PNG", "png", "image/png", lambda: exports.image(chart, meta, "png"), images),
+               ("SVG", "svg", "image/svg+xml", lambda: exports.image(chart, meta, "svg"), images),
+               ("CSV", "csv", "text/csv", lambda: exports.csv_bytes(chart, meta), True),
+               (t("Excel"), "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                lambda: exports.xlsx_bytes(chart, meta), True)]
+    with row:
+        for label, extension, mime, make, available in buttons:
+            if available:
+                st.download_button(label, data=make, file_name=exports.file_name(chart, extension), mime=mime,
+                                   on_click="ignore", icon=":material/download:", key=f"dl-{chart.key}-{extension}",
+                                   help=t("Download {what}", what=exports.file_name(chart, extension)))
+        if not images:
+            st.caption(t("Image downloads need Chromium on the server; the camera icon on the chart saves a PNG."))
+
+
+def report_pack(charts: list[Chart], title: str) -> None:
+    """Every chart of the page in one ZIP, with a PowerPoint deck."""
+    meta = export_meta()
+    shown = [c for c in charts if not c.empty]
+    if not shown:
+        return
+    first, last = context().filters.years
+    st.divider()
+    st.download_button(t("Download this page as a report pack (ZIP with PowerPoint)"),
+                       data=lambda: exports.report_pack(shown, meta, title, with_images=exports.chromium() is not None),
+                       file_name=f"{exports.slug(title)}-report_{first}-{last}.zip", mime="application/zip",
+                       on_click="ignore", icon=":material/folder_zip:", type="primary", key="dl-page-pack")
 
 
 def empty_state(title: str) -> None:

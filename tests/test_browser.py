@@ -106,3 +106,25 @@ def test_screenshots_of_every_page(browser, demo_warehouse, name, path, request)
 def shared_server(demo_warehouse):
     with streamlit_server(demo_warehouse) as url:
         yield url
+
+
+def test_downloading_a_chart_in_the_browser(browser, shared_server, tmp_path):
+    page = new_page(browser)
+    page.goto(shared_server + "/?years=2010-2022")
+    wait_until_idle(page)
+    buttons = page.locator('[data-testid="stDownloadButton"]')
+    with page.expect_download() as csv_download:
+        buttons.filter(has_text="CSV").first.click()
+    assert csv_download.value.suggested_filename == "international-share-trend_2010-2022.csv"
+    csv_path = tmp_path / "chart.csv"
+    csv_download.value.save_as(csv_path)
+    text = csv_path.read_text(encoding="utf-8-sig")
+    assert "Professors,2010,21,228" in text and "Professors,2022,105,387" in text
+
+    with page.expect_download(timeout=60_000) as png_download:
+        buttons.filter(has_text="PNG").first.click()
+    assert png_download.value.suggested_filename == "international-share-trend_2010-2022.png"
+    png_path = tmp_path / "chart.png"
+    png_download.value.save_as(png_path)
+    assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not page.locator('[data-testid="stException"]').count()

@@ -1,0 +1,47 @@
+"""Which charts each page shows: one list, used by the page to lay them out
+and by the report packs to export them."""
+
+from __future__ import annotations
+
+from app import views
+from app.data import Warehouse
+from app.disclosure import Rule
+from app.filters import Filters
+from app.views import Chart
+
+COUNTRY_POPULATIONS = ["professors", "teaching_research", "all_staff", "degree_students", "bachelor", "master",
+                       "doctoral", "new_students"]
+
+
+def overview(wh: Warehouse, f: Filters, rule: Rule) -> list[Chart]:
+    return [views.headline_trend(wh, f, rule)]
+
+
+def staff(wh: Warehouse, f: Filters, rule: Rule) -> list[Chart]:
+    return [views.staff_trend(wh, f, rule), views.composition(wh, f, rule, "all_staff"),
+            views.by_unit(wh, f, rule, "all_staff"), views.by_career_stage(wh, f, rule)]
+
+
+def students(wh: Warehouse, f: Filters, rule: Rule) -> list[Chart]:
+    return [views.student_trend(wh, f, rule), views.new_student_trend(wh, f, rule),
+            views.composition(wh, f, rule, "degree_students"), views.by_unit(wh, f, rule, "degree_students")]
+
+
+def default_country(wh: Warehouse) -> str:
+    foreign = [c for c in wh.options.countries if c != wh.home]
+    return "DEU" if "DEU" in foreign else (foreign[0] if foreign else wh.home)
+
+
+def countries(wh: Warehouse, f: Filters, rule: Rule, population: str = "professors", year: int | None = None,
+              top: int = 5, country: str | None = None) -> list[Chart]:
+    year = year or f.last_year
+    return [views.top_countries(wh, f, rule, population, year, top),
+            views.countries_map(wh, f, rule, population, year),
+            views.regions(wh, f, rule, population),
+            views.country_drilldown(wh, f, rule, country or default_country(wh))]
+
+
+def everything(wh: Warehouse, f: Filters, rule: Rule) -> list[Chart]:
+    return overview(wh, f, rule) + staff(wh, f, rule) + students(wh, f, rule) + countries(wh, f, rule)
+
+

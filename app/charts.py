@@ -42,18 +42,22 @@ def _layout(figure: go.Figure, title: str, subtitle: str, x_title: str, y_title:
     return figure
 
 
-def share_lines(frame: pd.DataFrame, keys: tuple[str, ...], title: str, subtitle: str) -> go.Figure:
-    """International share per year, one line per population, labelled at both ends."""
+def share_lines(frame: pd.DataFrame, keys: tuple[str, ...], title: str, subtitle: str, *, series: str = "population",
+                names=labels.population, colours: dict[str, str] | None = None, part: str = "international",
+                whole: str = "known", y_title: str | None = None) -> go.Figure:
+    """A share per year, one line per series (populations by default), labelled at both ends;
+    the hover says what it is a share of ("27% — 105 of 387")."""
+    colours = colours or theme.POPULATION_COLOURS
     figure = go.Figure()
     ends = []
     for key in keys:
-        rows = frame[frame["population"] == key].sort_values("year")
+        rows = frame[frame[series] == key].sort_values("year")
         if rows.empty:
             continue
-        colour = theme.POPULATION_COLOURS[key]
+        colour = colours[key]
         hover = [_share_text(s, lo, hi, i, k) for s, lo, hi, i, k in
-                 zip(rows["share"], rows["share_low"], rows["share_high"], rows["international_label"], rows["known_label"])]
-        name = labels.population(key)
+                 zip(rows["share"], rows["share_low"], rows["share_high"], rows[f"{part}_label"], rows[f"{whole}_label"])]
+        name = names(key)
         figure.add_trace(go.Scatter(
             x=rows["year"], y=rows["share"], name=name, mode="lines+markers", line=dict(color=colour, width=3),
             marker=dict(size=7), customdata=hover, hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
@@ -75,7 +79,7 @@ def share_lines(frame: pd.DataFrame, keys: tuple[str, ...], title: str, subtitle
     figure.update_yaxes(range=[0, top])
     years = frame["year"]
     figure.update_xaxes(tickvals=_year_ticks(years), range=[years.min() - 1.2, years.max() + 1.2])
-    _layout(figure, title, subtitle, t("Year"), t("Share of people with known citizenship"), percent=True)
+    _layout(figure, title, subtitle, t("Year"), y_title or t("Share of people with known citizenship"), percent=True)
     figure.update_yaxes(range=[0, top], rangemode=None)
     return figure
 
@@ -210,3 +214,104 @@ def headcount_lines(frame: pd.DataFrame, column: str, names, colours: dict[str, 
     figure.update_xaxes(tickvals=_year_ticks(frame["year"]))
     figure.update_yaxes(rangemode="tozero")
     return _layout(figure, title, subtitle, t("Year"), t("Headcount (people)"))
+
+
+def _count_or_top(values: pd.Series, highs: pd.Series) -> pd.Series:
+    return values.where(values.notna(), highs)
+
+
+def paired_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle: str) -> go.Figure:
+    """Incoming and outgoing side by side for each category, largest first."""
+    rows = frame.iloc[::-1]
+    figure = go.Figure()
+    for direction, colour in (("outgoing", theme.ORANGE), ("incoming", theme.BLUE)):
+        ranged = rows[direction].isna()
+        name = labels.direction(direction)
+        figure.add_trace(go.Bar(
+            y=[names(v) for v in rows[column]], x=_count_or_top(rows[direction], rows[f"{direction}_high"]),
+            name=name, orientation="h", marker=dict(color=colour, pattern=dict(shape=["/" if r else "" for r in ranged],
+                                                                                fgcolor="white")),
+            text=list(rows[f"{direction}_label"]), textposition="outside", cliponaxis=False,
+            customdata=list(rows[f"{direction}_label"]), hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{customdata}}<extra></extra>"))
+    figure.update_layout(barmode="group", bargap=0.25, legend=dict(traceorder="reversed"))
+    figure.update_xaxes(gridcolor=theme.GRID, showgrid=True)
+    _layout(figure, title, subtitle, t("Exchange periods"), "")
+    figure.update_layout(height=max(300, 110 + 52 * len(rows)))
+    return figure
+
+
+def diverging_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle: str) -> go.Figure:
+    """Incoming minus outgoing per category: right of zero, more came than went."""
+    rows = frame.iloc[::-1]
+    middle = (rows["balance_low"] + rows["balance_high"]) / 2
+    value = rows["balance"].where(rows["balance"].notna(), middle)
+    exact = rows["balance"].notna()
+    hover = [t("In {incoming} · out {outgoing} · balance {balance}", incoming=i, outgoing=o,
+               balance=(f"{int(b):+d}" if ok else f"{int(lo):+d}…{int(hi):+d}"))
+             for i, o, b, ok, lo, hi in zip(rows["incoming_label"], rows["outgoing_label"], rows["balance"], exact,
+                                            rows["balance_low"], rows["balance_high"])]
+    figure = go.Figure(go.Bar(
+        y=[names(v) for v in rows[column]], x=value, orientation="h",
+        marker=dict(color=[theme.BLUE if v >= 0 else theme.ORANGE for v in value],
+                    pattern=dict(shape=["" if ok else "/" for ok in exact], fgcolor="white")),
+        customdata=hover, hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>"))
+    figure.add_vline(x=0, line_color="#6B7280", line_width=1)
+    figure.update_xaxes(gridcolor=theme.GRID, showgrid=True, zeroline=False)
+    _layout(figure, title, subtitle, t("Incoming minus outgoing exchange periods"), "")
+    figure.update_layout(height=max(300, 100 + 30 * len(rows)))
+    return figure
+
+
+def flow_sankey(incoming: pd.DataFrame, outgoing: pd.DataFrame, home: str, title: str, subtitle: str) -> go.Figure:
+    """Partner countries sending students and staff (left) and receiving them (right)."""
+    sources = [labels.country(c) if c != "other" else t("Other countries") for c in incoming["partner_country"]]
+    targets = [labels.country(c) if c != "other" else t("Other countries") for c in outgoing["partner_country"]]
+    nodes = sources + [home] + targets
+    centre = len(sources)
+    link_source = list(range(len(sources))) + [centre] * len(targets)
+    link_target = [centre] * len(sources) + [centre + 1 + i for i in range(len(targets))]
+    values = list(_count_or_top(incoming["incoming"], incoming["incoming_high"])) + \
+        list(_count_or_top(outgoing["outgoing"], outgoing["outgoing_high"]))
+    hover = list(incoming["incoming_label"]) + list(outgoing["outgoing_label"])
+    colours = ["rgba(0,114,178,0.35)"] * len(sources) + ["rgba(230,159,0,0.45)"] * len(targets)
+    figure = go.Figure(go.Sankey(
+        arrangement="snap",
+        node=dict(label=nodes, pad=12, thickness=14, color=[theme.BLUE] * len(sources) + [theme.TEXT] + [theme.ORANGE] * len(targets),
+                  hovertemplate="<b>%{label}</b><extra></extra>"),
+        link=dict(source=link_source, target=link_target, value=values, color=colours, customdata=hover,
+                  hovertemplate="%{source.label} → %{target.label}: %{customdata}<extra></extra>")))
+    figure.update_layout(title=dict(text=f"<b>{title}</b>", subtitle=dict(text=subtitle)), height=560,
+                         margin=dict(l=10, r=10, t=100, b=20), font=dict(size=13))
+    return figure
+
+
+def value_lines(frame: pd.DataFrame, column: str, value: str, names, colours: dict[str, str], title: str,
+                subtitle: str, y_title: str, hover_unit: str) -> go.Figure:
+    """A plain measure (not a count) per year, one line per series."""
+    figure = go.Figure()
+    for series in frame[column].unique():
+        rows = frame[frame[column] == series].sort_values("year")
+        name = names(series)
+        figure.add_trace(go.Scatter(
+            x=rows["year"], y=rows[value], name=name, mode="lines+markers", line=dict(color=colours[series], width=2.5),
+            hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{y:.0f}} {hover_unit}<extra></extra>"))
+    figure.update_xaxes(tickvals=_year_ticks(frame["year"]))
+    figure.update_yaxes(rangemode="tozero")
+    return _layout(figure, title, subtitle, t("Year"), y_title)
+
+
+def partner_map(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+    """Partner agreements per country (institutions, not people: exact)."""
+    figure = go.Figure(go.Choropleth(
+        locations=frame["country"], z=frame["partners"], zmin=0, locationmode="ISO-3",
+        colorscale=[[i / (len(theme.SEQUENTIAL) - 1), c] for i, c in enumerate(theme.SEQUENTIAL)],
+        marker=dict(line=dict(color="white", width=0.5)),
+        colorbar=dict(title=dict(text=t("Partners")), thickness=12, len=0.7),
+        text=[labels.country(c) for c in frame["country"]], customdata=frame["hover"],
+        hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>", name=""))
+    figure.update_geos(showframe=False, showcoastlines=False, projection_type="natural earth",
+                       lonaxis_range=[-180, 180], lataxis_range=[-58, 85], fitbounds=False, showcountries=True,
+                       countrycolor="#E5E7EB", landcolor="#F3F4F6", showland=True)
+    figure.update_layout(title=dict(text=f"<b>{title}</b>", subtitle=dict(text=subtitle)), height=480,
+                         margin=dict(l=0, r=0, t=90, b=0))
+    return figure

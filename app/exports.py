@@ -130,11 +130,21 @@ def _column_names() -> dict[str, str]:
         "international": t("International (people)"), "known": t("Known citizenship (people)"),
         "unknown": t("Citizenship unknown (people)"), "total": t("All (people)"), "headcount": t("People"),
         "share": t("Share"), "all_international": t("All international (people)"),
+        "direction": t("Direction"), "incoming": t("Incoming (periods)"), "outgoing": t("Outgoing (periods)"),
+        "balance": t("Incoming minus outgoing"), "level": t("Level"), "programme": t("Programme"),
+        "partner_country": t("Partner country"), "partners": t("Partners"), "country": t("Country"),
+        "days": t("Average length (days)"), "periods": t("Periods with an end date"), "all": t("All (periods)"),
+        "partner_code": t("Partner code"), "partner_name": t("Partner"), "city": t("City"),
+        "programmes": t("Programmes"), "networks": t("Networks"), "valid_from": t("Valid from"),
+        "valid_to": t("Valid to"), "listed": t("Listed partner"),
     }
 
 
-_NAMERS = {"population": labels.population, "unit": labels.unit, "career_stage": labels.career_stage,
-           "category": labels.category, "citizenship": labels.country, "region": labels.region}
+_NAMERS = {"population": labels.population, "unit": labels.unit_or_missing, "career_stage": labels.career_stage,
+           "category": labels.category, "citizenship": labels.country, "region": labels.region,
+           "direction": labels.direction, "level": labels.mobility_level, "programme": labels.programme,
+           "partner_country": labels.country, "country": labels.country, "partners": labels.partners_group}
+_INTERNAL = {"volume", "exchanged", "hover"}
 
 
 def table(chart: Chart) -> pd.DataFrame:
@@ -143,7 +153,7 @@ def table(chart: Chart) -> pd.DataFrame:
     frame = chart.data
     out = pd.DataFrame(index=frame.index)
     for column in frame.columns:
-        if column.endswith(("_low", "_high", "_label")):
+        if column.endswith(("_low", "_high", "_label")) or column in _INTERNAL:
             continue
         if f"{column}_label" in frame:
             out[column] = [int(v) if not math.isnan(v) else label
@@ -152,8 +162,10 @@ def table(chart: Chart) -> pd.DataFrame:
             out[column] = [float(v) if not math.isnan(v) else
                            (f"{fmt_pct(lo)}–{fmt_pct(hi)}" if not math.isnan(lo) else "")
                            for v, lo, hi in zip(frame["share"], frame["share_low"], frame["share_high"])]
-        elif column in _NAMERS:
+        elif column in _NAMERS and frame[column].map(lambda v: isinstance(v, str)).all():
             out[column] = [_NAMERS[column](v) for v in frame[column]]
+        elif frame[column].map(lambda v: isinstance(v, (list, tuple))).any():
+            out[column] = ["; ".join(v) if isinstance(v, (list, tuple)) else v for v in frame[column]]
         else:
             out[column] = frame[column]
     return out.rename(columns=_column_names()).reset_index(drop=True)

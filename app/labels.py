@@ -69,6 +69,27 @@ def level(key: str) -> str:
     return {"bachelor": t("Bachelor's"), "master": t("Master's"), "doctoral": t("Doctoral")}[key]
 
 
+def direction(key: str) -> str:
+    return {"incoming": t("Incoming"), "outgoing": t("Outgoing")}[key]
+
+
+def mobility_level(key: str) -> str:
+    return {"bachelor": t("Bachelor's"), "master": t("Master's"), "doctoral": t("Doctoral"), "staff": t("Staff")}[key]
+
+
+def programme(key: str) -> str:
+    return {"other": t("Other programmes"), "not_given": t("Programme not given"), "bilateral": t("Bilateral")}.get(
+        key, key)
+
+
+def unit_or_missing(code: str) -> str:
+    return t("Unit not given") if code == "not_given" else unit(code)
+
+
+def partners_group(key: str) -> str:
+    return {"members": t("Network members"), "others": t("All other institutions")}[key]
+
+
 def gender(key: str) -> str:
     return {"female": t("Women"), "male": t("Men"), "other": t("Other gender"), "unknown": t("Gender not given")}[key]
 

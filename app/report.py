@@ -3,7 +3,7 @@ and by the report packs to export them."""
 
 from __future__ import annotations
 
-from app import views
+from app import mobility_views, views
 from app.data import Warehouse
 from app.disclosure import Rule
 from app.filters import Filters
@@ -41,7 +41,24 @@ def countries(wh: Warehouse, f: Filters, rule: Rule, population: str = "professo
             views.country_drilldown(wh, f, rule, country or default_country(wh))]
 
 
+def mobility(wh: Warehouse, f: Filters, rule: Rule) -> list[Chart]:
+    return [mobility_views.exchanges_per_year(wh, f, rule), mobility_views.flows(wh, f, rule),
+            mobility_views.balance_by_country(wh, f, rule), mobility_views.exchanges_by(wh, f, rule, "level"),
+            mobility_views.exchanges_by(wh, f, rule, "programme"), mobility_views.exchanges_by(wh, f, rule, "unit"),
+            mobility_views.average_stay(wh, f, rule)]
+
+
+def networks(wh: Warehouse, f: Filters, rule: Rule) -> list[Chart]:
+    from app.mobility import network_names
+    return [chart for name in network_names(wh) for chart in network(wh, f, rule, name)]
+
+
+def network(wh: Warehouse, f: Filters, rule: Rule, name: str) -> list[Chart]:
+    return [mobility_views.network_exchanges(wh, f, rule, name), mobility_views.network_share(wh, f, rule, name)]
+
+
 def everything(wh: Warehouse, f: Filters, rule: Rule) -> list[Chart]:
-    return overview(wh, f, rule) + staff(wh, f, rule) + students(wh, f, rule) + countries(wh, f, rule)
+    return (overview(wh, f, rule) + staff(wh, f, rule) + students(wh, f, rule) + countries(wh, f, rule)
+            + mobility(wh, f, rule) + networks(wh, f, rule))
 
 

@@ -107,3 +107,65 @@ def country_trend(frame: pd.DataFrame, country: str) -> str:
                  country=labels.country(country))
     return t("In {year}, people with the citizenship of {country} included {groups}.", year=last_year,
              country=labels.country(country), groups=", ".join(parts))
+
+
+def exchanges(frame: pd.DataFrame, partner: str | None = None) -> str:
+    rows = frame.sort_values("year")
+    last = rows.iloc[-1]
+    busiest = rows.loc[rows["volume"].idxmax()]
+    if partner:
+        return t("In {year}, {incoming} exchange periods came from {partner} and {outgoing} went there.",
+                 year=int(last["year"]), incoming=last["incoming_label"], outgoing=last["outgoing_label"],
+                 partner=partner)
+    return t("In {year}, {incoming} exchange periods were incoming and {outgoing} outgoing; the busiest year shown "
+             "was {busiest}.", year=int(last["year"]), incoming=last["incoming_label"],
+             outgoing=last["outgoing_label"], busiest=int(busiest["year"]))
+
+
+def largest_flow(frame: pd.DataFrame, column: str, name) -> str:
+    first = frame.iloc[0]
+    return t("Most exchange periods were {name}: {incoming} incoming and {outgoing} outgoing.",
+             name=name(first[column]), incoming=first["incoming_label"], outgoing=first["outgoing_label"])
+
+
+def balance(frame: pd.DataFrame) -> str:
+    exact = frame.dropna(subset=["balance"])
+    if exact.empty:
+        return t("The balance of exchanges cannot be shown for these filters: the numbers are too small.")
+    most_in, most_out = exact.loc[exact["balance"].idxmax()], exact.loc[exact["balance"].idxmin()]
+    return t("The largest surplus of incoming exchanges was with {country_in} ({balance_in:+d}); the largest surplus "
+             "of outgoing ones with {country_out} ({balance_out:+d}).",
+             country_in=labels.country(most_in["partner_country"]), balance_in=int(most_in["balance"]),
+             country_out=labels.country(most_out["partner_country"]), balance_out=int(most_out["balance"]))
+
+
+def flows(frame: pd.DataFrame) -> str:
+    incoming = frame.sort_values("incoming_high", ascending=False).iloc[0]
+    outgoing = frame.sort_values("outgoing_high", ascending=False).iloc[0]
+    return t("Most incoming exchange periods came from {country_in} ({incoming}); most outgoing ones went to "
+             "{country_out} ({outgoing}).", country_in=labels.country(incoming["partner_country"]),
+             incoming=incoming["incoming_label"], country_out=labels.country(outgoing["partner_country"]),
+             outgoing=outgoing["outgoing_label"])
+
+
+def stay(frame: pd.DataFrame) -> str:
+    last_year = int(frame["year"].max())
+    rows = frame[frame["year"] == last_year].set_index("direction")
+    parts = [t("{direction}: {days} days", direction=labels.direction(d), days=fmt_int(rows.loc[d, "days"]))
+             for d in rows.index]
+    return t("In {year}, a student exchange lasted on average — {parts}.", year=last_year, parts="; ".join(parts))
+
+
+def partner_countries(frame: pd.DataFrame) -> str:
+    top = frame.sort_values("partners", ascending=False).iloc[0]
+    return t("The university has partner agreements in {count} countries, most in {country} ({n}).",
+             count=fmt_int(len(frame)), country=labels.country(top["country"]), n=fmt_int(top["partners"]))
+
+
+def network(frame: pd.DataFrame, name: str) -> str:
+    last_year = int(frame["year"].max())
+    members = frame[(frame["partners"] == "members") & (frame["year"] == last_year)].iloc[0]
+    share = members["share"]
+    share_text = fmt_pct(share, 1) if not math.isnan(share) else t("a small part")
+    return t("In {year}, {count} exchange periods were with {network} members: {share} of all.", year=last_year,
+             count=members["headcount_label"], network=name, share=share_text)

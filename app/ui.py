@@ -77,7 +77,9 @@ def _build_demo(path: Path) -> None:
 PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": "./app/static/topojson/",
                  "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
-PAGE_PARAMS = {"countries": {"population", "year", "top", "country"}}
+PAGE_PARAMS = {"countries": {"population", "year", "top", "country"},
+               "partners": {"q", "partner_country", "programme", "network", "show", "partner"},
+               "networks": {"network"}}
 
 WIDGETS = {"years": "f_years", "units": "f_units", "staff_groups": "f_groups", "levels": "f_levels",
            "countries": "f_countries", "genders": "f_genders"}
@@ -106,13 +108,17 @@ PAGES = {  # key: (script, icon); titles are translated in _page_title
     "staff": ("pages/1_staff.py", ":material/badge:"),
     "students": ("pages/2_students.py", ":material/school:"),
     "countries": ("pages/3_countries.py", ":material/public:"),
-    "methodology": ("pages/4_methodology.py", ":material/menu_book:"),
+    "mobility": ("pages/4_mobility.py", ":material/flight_takeoff:"),
+    "partners": ("pages/5_partners.py", ":material/handshake:"),
+    "networks": ("pages/6_networks.py", ":material/hub:"),
+    "methodology": ("pages/7_methodology.py", ":material/menu_book:"),
 }
 
 
 def _page_title(key: str) -> str:
     return {"overview": t("Overview"), "staff": t("Staff"), "students": t("Students"),
-            "countries": t("Countries of origin"), "methodology": t("Methodology and data")}[key]
+            "countries": t("Countries of origin"), "mobility": t("Mobility"), "partners": t("Partners"),
+            "networks": t("Networks and alliances"), "methodology": t("Methodology and data")}[key]
 
 
 def frame(page: str) -> Context:
@@ -223,8 +229,53 @@ def page_choice(name: str, label: str, options: list, default, format_func=str, 
         value = st.segmented_control(label, options, key=key, format_func=format_func) or default
     else:
         value = st.selectbox(label, options, key=key, format_func=format_func)
-    st.query_params[name] = str(value)
+    if value != default:
+        st.query_params[name] = str(value)
+    elif name in st.query_params:
+        del st.query_params[name]
     return value
+
+
+def page_text(name: str, label: str, placeholder: str = "") -> str:
+    """A search box whose text is kept in the URL as `name`."""
+    key = f"p_{name}"
+    if key not in st.session_state:
+        st.session_state[key] = (st.query_params.get(name) or "")[:100]
+    value = st.text_input(label, key=key, placeholder=placeholder, max_chars=100)
+    if value:
+        st.query_params[name] = value
+    elif name in st.query_params:
+        del st.query_params[name]
+    return value
+
+
+def partner_filter_label(key: str) -> str:
+    return {"all": t("All"), "with_exchanges": t("With exchanges"), "without_exchanges": t("Agreement, no exchanges"),
+            "not_listed": t("Exchanges, no agreement")}[key]
+
+
+def partner_table(rows) -> None:
+    """Partners as a sortable table; a count known only as 1–4 is left empty."""
+    shown = rows.assign(
+        country_name=rows["country"].map(labels.country),
+        programmes_text=rows["programmes"].map(lambda p: ", ".join(p)),
+        networks_text=rows["networks"].map(lambda n: ", ".join(n)),
+        status=[t("Partner") if listed else t("Not a listed partner") for listed in rows["listed"]])
+    columns = {
+        "partner_name": st.column_config.TextColumn(t("Institution"), width="large"),
+        "country_name": st.column_config.TextColumn(t("Country")),
+        "incoming": st.column_config.NumberColumn(t("Incoming"), format="%d"),
+        "outgoing": st.column_config.NumberColumn(t("Outgoing"), format="%d"),
+        "city": st.column_config.TextColumn(t("City")),
+        "programmes_text": st.column_config.TextColumn(t("Programmes")),
+        "networks_text": st.column_config.TextColumn(t("Networks")),
+        "valid_to": st.column_config.DateColumn(t("Agreement valid to"), format="YYYY-MM-DD"),
+        "status": st.column_config.TextColumn(t("Status")),
+    }
+    st.dataframe(shown[list(columns)], column_config=columns, hide_index=True, width="stretch",
+                 height=min(600, 38 + 35 * len(shown)))
+    st.caption(t("Exchange periods in the selected years. An empty cell stands for 1–4 periods, shown only as a range "
+                 "to protect individuals. Click a column heading to sort."))
 
 
 def forget_page_params() -> None:

@@ -433,7 +433,8 @@ def _partners(rng: np.random.Generator) -> list[dict]:
                 programmes = ["Erasmus+"] if europe else ["bilateral"]
                 if country in NORDPLUS:
                     programmes.append("Nordplus")
-                weight = float(rng.pareto(1.5)) if rng.random() > 0.12 else 0.0  # some agreements see no traffic
+                # A few busy partners, many quiet ones, some with no traffic at all; Europe busiest (Erasmus+).
+                weight = min(float(rng.pareto(1.5)), 3.0) * (1.6 if europe else 0.6) if rng.random() > 0.12 else 0.0
                 partners.append(dict(code=code, name=name, country=country, city=city, programmes=programmes,
                                      networks=[], weight=weight))
     return partners
@@ -468,14 +469,15 @@ def write_partners_and_mobility(raw: Path, rng: np.random.Generator) -> list[Pat
                 level = str(rng.choice(["bachelor", "master", "doctoral", "staff"], p=[0.28, 0.47, 0.1, 0.15]))
                 partner = partners[int(i)]
                 code, name, country = partner["code"], partner["name"], partner["country"]
-                if rng.random() < 0.03:
+                if rng.random() < 0.015:
                     code, name, country = unlisted[int(rng.integers(len(unlisted)))]
                 autumn = rng.random() < 0.55
                 start = dt.date(year, 8 if autumn else 1, int(rng.integers(20, 31)) if autumn else int(rng.integers(5, 20)))
                 days = int(rng.integers(5, 15)) if level == "staff" else int(rng.choice([120, 135, 150, 280, 300]))
                 end = start + dt.timedelta(days=days) if rng.random() > 0.02 else None
-                programme = ("Unite!" if "Unite!" in partner["programmes"] and rng.random() < 0.3 and code
-                             else (partner["programmes"][0] if code else "bilateral"))
+                # Any programme of the agreement; Unite! only once the alliance started (2019), a few others.
+                offered = [p for p in partner["programmes"] if p != "Unite!" or year >= 2019] if code else ["bilateral"]
+                programme = str(rng.choice(offered)) if rng.random() > 0.03 else "Fulbright"
                 unit = SCHOOL_WEIGHTS[int(rng.integers(len(SCHOOL_WEIGHTS)))][0] if level != "staff" or rng.random() < 0.8 else ""
                 rows.append([f"MOB-{year}-{serial:06d}", direction, start, end, level, unit, code, name, country, programme])
         rows_by_year[year] = rows

@@ -11,7 +11,7 @@ from tests.truth import Truth, figures, region_codes, trace, values
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 PAGES = {"overview": "dashboard.py", "staff": "pages/1_staff.py", "students": "pages/2_students.py",
-         "countries": "pages/3_countries.py", "methodology": "pages/4_methodology.py"}
+         "countries": "pages/3_countries.py", "methodology": "pages/7_methodology.py"}
 
 
 @pytest.fixture

@@ -42,6 +42,9 @@ def shoot(page, name: str) -> None:
     ("/countries?population=doctoral&year=2019&gender=female", "Countries of origin",
      {"population": "doctoral", "year": "2019", "gender": "female"}),
     ("/staff?groups=professor&countries=region:nordic", "Staff", {"groups": "professor", "countries": "region:nordic"}),
+    ("/mobility?years=2018-2022&units=ENG", "Mobility", {"years": "2018-2022", "units": "ENG"}),
+    ("/partners?q=zurich", "Partners", {"q": "zurich"}),
+    ("/networks?network=Nordic+Five+Tech", "Networks and alliances", {"network": "Nordic Five Tech"}),
 ])
 def test_a_deep_link_on_a_freshly_started_server_shows_the_filtered_view(browser, demo_warehouse, path, heading,
                                                                           expected):
@@ -90,7 +93,8 @@ def test_filters_change_the_url_and_the_figures_and_hold_across_pages(browser, d
 @pytest.mark.parametrize("name, path", [
     ("overview", "/"), ("staff", "/staff"), ("students", "/students"),
     ("countries", "/countries?population=degree_students"), ("methodology", "/methodology"),
-    ("overview-2010-2022", "/?years=2010-2022"), ("empty-state", "/staff?units=SERV&groups=professor&gender=other"),
+    ("overview-2010-2022", "/?years=2010-2022"), ("mobility", "/mobility"), ("partners", "/partners"),
+    ("networks", "/networks"), ("empty-state", "/staff?units=SERV&groups=professor&gender=other"),
 ])
 def test_screenshots_of_every_page(browser, demo_warehouse, name, path, request):
     server = request.getfixturevalue("shared_server")
@@ -128,3 +132,22 @@ def test_downloading_a_chart_in_the_browser(browser, shared_server, tmp_path):
     png_download.value.save_as(png_path)
     assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not page.locator('[data-testid="stException"]').count()
+
+
+def test_typing_a_search_narrows_the_partner_table(browser, shared_server):
+    page = new_page(browser)
+    page.goto(shared_server + "/partners")
+    wait_until_idle(page)
+    box = page.get_by_label("Search partners")
+    box.fill("zurich")
+    box.press("Enter")
+    page.wait_for_function("() => location.search.includes('q=zurich')")
+    wait_until_idle(page)
+    page.wait_for_timeout(800)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    # The grid's accessible rows: a header row and the one match.
+    assert grid.locator('[role="row"]').count() == 2
+    cells = [c.inner_text() for c in grid.locator('[role="gridcell"]').all()]
+    assert cells[:2] == ["ETH Zürich", "Switzerland"]
+    assert query(page)["q"] == "zurich"
+    shoot(page, "partners-search-zurich")

@@ -1,0 +1,217 @@
+"""Exchange and partnership figures, defined once (no Streamlit here).
+
+Read from the aggregate `agg_mobility` and the `partners` agreements; every
+count passes through `disclosure.protect` before it leaves this module.
+The shared filters that apply: years, units, and the country filter as
+partner countries.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from app import disclosure
+from app.data import Warehouse
+from app.filters import Filters
+from app.metrics import selected_countries
+from etl.countries import fold
+
+PROGRAMMES = ("Erasmus+", "Nordplus", "bilateral", "Unite!")   # anything else counts as "other"
+LEVELS = ("bachelor", "master", "doctoral", "staff")
+DIRECTIONS = ("incoming", "outgoing")
+
+
+def _scope(filters: Filters) -> tuple[str, list]:
+    conditions, params = ["year BETWEEN ? AND ?"], list(filters.years)
+    if filters.units:
+        conditions.append(f"unit IN ({', '.join('?' for _ in filters.units)})")
+        params += list(filters.units)
+    codes = selected_countries(filters)
+    if codes is not None:
+        conditions.append(f"partner_country IN ({', '.join('?' for _ in codes) or 'NULL'})")
+        params += sorted(codes)
+    return " AND ".join(conditions), params
+
+
+_PROGRAMME = f"""CASE WHEN programme IN ({', '.join(repr(p) for p in PROGRAMMES)}) THEN programme
+                     WHEN programme IS NULL THEN 'not_given' ELSE 'other' END"""
+
+
+def _both_ways(frame: pd.DataFrame, keys: list[str], rule: disclosure.Rule) -> pd.DataFrame:
+    """One row per key with protected incoming, outgoing and their balance."""
+    wide = frame.pivot_table(index=keys, columns="direction", values="exchanges", aggfunc="sum", fill_value=0)
+    wide = wide.reindex(columns=list(DIRECTIONS), fill_value=0).reset_index()
+    wide.columns.name = None
+    protected = disclosure.protect(wide, list(DIRECTIONS), rule)
+    protected["balance"] = protected["incoming"] - protected["outgoing"]
+    protected["balance_low"] = protected["incoming_low"] - protected["outgoing_high"]
+    protected["balance_high"] = protected["incoming_high"] - protected["outgoing_low"]
+    protected["volume"] = protected["incoming_high"] + protected["outgoing_high"]
+    return protected
+
+
+def per_year(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: str | None = None) -> pd.DataFrame:
+    """Exchanges each way per year (with one network's members only, if named)."""
+    where, params = _scope(filters)
+    if network is not None:
+        where += " AND partner_code IN (SELECT partner_code FROM partners WHERE list_contains(networks, ?))"
+        params = params + [network]
+    frame = wh.query(f"SELECT year, direction, sum(exchanges) AS exchanges FROM agg_mobility WHERE {where} "
+                     "GROUP BY ALL", params)
+    if frame.empty:
+        return pd.DataFrame(columns=["year", *DIRECTIONS])
+    years = pd.DataFrame({"year": range(filters.first_year, filters.last_year + 1)})
+    both = _both_ways(frame, ["year"], rule)
+    return years.merge(both, on="year", how="left").fillna(
+        {c: 0 for c in both.columns if c != "year" and not c.endswith("_label")}).fillna("0")
+
+
+def breakdown(wh: Warehouse, filters: Filters, dimension: str, rule: disclosure.Rule) -> pd.DataFrame:
+    """Exchanges each way over the selected years by level, programme, unit or partner country."""
+    column = {"level": "level", "programme": _PROGRAMME, "unit": "coalesce(unit, 'not_given')",
+              "partner_country": "partner_country"}[dimension]
+    where, params = _scope(filters)
+    frame = wh.query(f"SELECT {column} AS {dimension}, direction, sum(exchanges) AS exchanges FROM agg_mobility "
+                     f"WHERE {where} GROUP BY ALL", params)
+    if frame.empty:
+        return pd.DataFrame(columns=[dimension, *DIRECTIONS])
+    both = _both_ways(frame, [dimension], rule)
+    return both.sort_values(["volume", dimension], ascending=[False, True], ignore_index=True)
+
+
+def average_stay(wh: Warehouse, filters: Filters, rule: disclosure.Rule) -> pd.DataFrame:
+    """Mean length of student exchange periods in days, per year and direction.
+
+    An average of a few periods would reveal them, so it is shown only where
+    at least 5 periods have an end date (and never under the `none` rule's
+    exemption: the threshold stays)."""
+    where, params = _scope(filters)
+    frame = wh.query(f"""SELECT year, direction, sum(with_end_date) AS periods, sum(days_total) AS days
+                         FROM agg_mobility WHERE {where} AND level <> 'staff' GROUP BY ALL ORDER BY ALL""", params)
+    if frame.empty:
+        return pd.DataFrame(columns=["year", "direction", "days"])
+    frame["days"] = np.where(frame["periods"] >= 5, frame["days"] / frame["periods"].clip(lower=1), np.nan)
+    protected = disclosure.protect(frame, ["periods"], rule)
+    return protected
+
+
+def partners(wh: Warehouse, filters: Filters, rule: disclosure.Rule) -> pd.DataFrame:
+    """Every agreement with its exchanges each way over the selected years, and
+    every institution exchanged with that holds no agreement (listed = False)."""
+    where, params = _scope(filters)
+    flows = wh.query(f"""SELECT coalesce(partner_code, '') AS partner_code, partner_name, partner_country,
+                                direction, sum(exchanges) AS exchanges
+                         FROM agg_mobility WHERE {where} GROUP BY ALL""", params)
+    agreements = wh.query("""SELECT partner_code, partner_name, country, city, coalesce(programmes, []) AS programmes,
+                                    coalesce(networks, []) AS networks, valid_from, valid_to FROM partners""")
+    codes = set(agreements["partner_code"])
+    flows["listed"] = flows["partner_code"].isin(codes)
+    listed_flows = flows[flows["listed"]]
+    by_code = (_both_ways(listed_flows, ["partner_code"], rule) if not listed_flows.empty
+               else pd.DataFrame(columns=["partner_code"]))
+    table = agreements.merge(by_code, on="partner_code", how="left")
+    table["listed"] = True
+    unlisted = flows[~flows["listed"]]
+    if not unlisted.empty:
+        others = _both_ways(unlisted, ["partner_name", "partner_country"], rule).rename(
+            columns={"partner_country": "country"})
+        others["partner_code"] = ""
+        others["listed"] = False
+        others["programmes"] = [[] for _ in range(len(others))]
+        others["networks"] = [[] for _ in range(len(others))]
+        table = pd.concat([table, others], ignore_index=True)
+    codes_filter = selected_countries(filters)
+    if codes_filter is not None:
+        table = table[table["country"].isin(codes_filter)]
+    zero = disclosure.protect(pd.DataFrame({"incoming": [0], "outgoing": [0]}), list(DIRECTIONS), rule).iloc[0]
+    for column in [c for c in zero.index]:
+        table[column] = table[column].where(table[column].notna(), zero[column]) if column in table else zero[column]
+    for column in ("balance", "balance_low", "balance_high", "volume"):
+        table[column] = table[column].fillna(0) if column in table else 0
+    table["exchanged"] = table["volume"] > 0
+    return table.sort_values(["listed", "volume", "partner_name"], ascending=[False, False, True], ignore_index=True)
+
+
+def search(table: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Partners whose name, city or code contains the text, ignoring case and accents."""
+    needle = fold(text)
+    if not needle:
+        return table
+    haystack = (table["partner_name"].fillna("") + " " + table["city"].fillna("") + " "
+                + table["partner_code"].fillna("")).map(fold)
+    return table[haystack.str.contains(needle, regex=False)]
+
+
+def partner_history(wh: Warehouse, filters: Filters, rule: disclosure.Rule, code: str, name: str) -> pd.DataFrame:
+    """One partner's exchanges each way per year (by code; by name when it has no agreement)."""
+    where, params = _scope(filters)
+    match, value = ("partner_code = ?", code) if code else ("partner_code IS NULL AND partner_name = ?", name)
+    frame = wh.query(f"SELECT year, direction, sum(exchanges) AS exchanges FROM agg_mobility WHERE {where} AND {match} "
+                     "GROUP BY ALL", params + [value])
+    if frame.empty:
+        return pd.DataFrame(columns=["year", *DIRECTIONS])
+    years = pd.DataFrame({"year": range(filters.first_year, filters.last_year + 1)})
+    raw = frame.pivot_table(index="year", columns="direction", values="exchanges", aggfunc="sum", fill_value=0)
+    raw = years.merge(raw.reindex(columns=list(DIRECTIONS), fill_value=0).reset_index(), on="year", how="left").fillna(0)
+    return _both_ways(raw.melt(id_vars="year", var_name="direction", value_name="exchanges"), ["year"], rule)
+
+
+def network_names(wh: Warehouse) -> list[str]:
+    frame = wh.query("SELECT DISTINCT unnest(networks) AS network FROM partners ORDER BY 1")
+    return list(frame["network"])
+
+
+def network_members(wh: Warehouse, network: str) -> pd.DataFrame:
+    return wh.query("""SELECT partner_code, partner_name, country, city FROM partners
+                       WHERE list_contains(networks, ?) ORDER BY partner_name""", [network])
+
+
+def network_trend(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: str) -> pd.DataFrame:
+    """Exchanges per year with the network's members and with all other institutions."""
+    where, params = _scope(filters)
+    frame = wh.query(f"""
+        SELECT year, CASE WHEN partner_code IN (SELECT partner_code FROM partners WHERE list_contains(networks, ?))
+                          THEN 'members' ELSE 'others' END AS partners,
+               sum(exchanges) AS exchanges
+        FROM agg_mobility WHERE {where} GROUP BY ALL""", [network] + params)
+    if frame.empty:
+        return pd.DataFrame(columns=["year", "partners", "headcount"])
+    years = pd.DataFrame({"year": range(filters.first_year, filters.last_year + 1)})
+    wide = frame.pivot_table(index="year", columns="partners", values="exchanges", aggfunc="sum", fill_value=0)
+    wide = years.merge(wide.reindex(columns=["members", "others"], fill_value=0).reset_index(), on="year",
+                       how="left").fillna(0)
+    long = wide.melt(id_vars="year", var_name="partners", value_name="headcount")
+    protected = disclosure.protect(long, ["headcount"], rule)
+    totals = long.groupby("year")["headcount"].transform("sum")
+    protected["all"] = totals
+    protected = disclosure.protect(protected, ["all"], rule)
+    shares = disclosure.share(protected["headcount"], protected["all"], rule,
+                              protected["headcount_low"], protected["headcount_high"])
+    return pd.concat([protected, shares], axis=1).sort_values(["partners", "year"], ignore_index=True)
+
+
+SHOW = ("all", "with_exchanges", "without_exchanges", "not_listed")
+
+
+def filter_partners(table: pd.DataFrame, text: str = "", country: str = "", programme: str = "", network: str = "",
+                    show: str = "all") -> pd.DataFrame:
+    """The partner table narrowed as the partners page's controls say."""
+    rows = search(table, text)
+    if country:
+        rows = rows[rows["country"] == country]
+    if programme:
+        rows = rows[rows["programmes"].map(lambda p: programme in list(p))]
+    if network:
+        rows = rows[rows["networks"].map(lambda n: network in list(n))]
+    if show == "with_exchanges":
+        rows = rows[rows["listed"] & rows["exchanged"]]
+    elif show == "without_exchanges":
+        rows = rows[rows["listed"] & ~rows["exchanged"]]
+    elif show == "not_listed":
+        rows = rows[~rows["listed"]]
+    return rows
+
+
+def programmes_offered(table: pd.DataFrame) -> list[str]:
+    return sorted({p for programmes in table["programmes"] for p in programmes})

@@ -1,0 +1,167 @@
+"""The charts of the mobility, partners and networks pages (no Streamlit here)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from app import charts, labels, mobility, summaries, theme
+from app.data import Warehouse
+from app.disclosure import Rule
+from app.filters import Filters
+from app.i18n import t
+from app.views import Chart, _span
+
+DIRECTION_COLOURS = {"incoming": theme.BLUE, "outgoing": theme.ORANGE}
+
+
+def _long(frame: pd.DataFrame) -> pd.DataFrame:
+    """year, direction, headcount(+_low, _high, _label) from the wide per-year frame."""
+    parts = []
+    for direction in mobility.DIRECTIONS:
+        part = frame[["year", direction, f"{direction}_low", f"{direction}_high", f"{direction}_label"]].copy()
+        part.columns = ["year", "headcount", "headcount_low", "headcount_high", "headcount_label"]
+        part.insert(1, "direction", direction)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def exchanges_per_year(wh: Warehouse, f: Filters, rule: Rule) -> Chart:
+    title = t("Exchange periods per year")
+    subtitle = t("Incoming and outgoing students and staff, {years}", years=_span(f.years))
+    frame = mobility.per_year(wh, f, rule)
+    chart = Chart("exchanges-per-year", title, subtitle, frame, f.years)
+    if not frame.empty and frame["volume"].sum() > 0:
+        long = _long(frame)
+        chart.data = long
+        chart.figure = charts.headcount_lines(long, "direction", labels.direction, DIRECTION_COLOURS, title, subtitle)
+        chart.figure.update_yaxes(title_text=t("Exchange periods"))
+        chart.summary = summaries.exchanges(frame)
+    return chart
+
+
+def exchanges_by(wh: Warehouse, f: Filters, rule: Rule, dimension: str) -> Chart:
+    names = {"level": labels.mobility_level, "programme": labels.programme, "unit": labels.unit_or_missing}[dimension]
+    title = {"level": t("Exchanges by level"), "programme": t("Exchanges by programme"),
+             "unit": t("Exchanges by unit")}[dimension]
+    subtitle = t("Exchange periods each way, {years} together", years=_span(f.years))
+    frame = mobility.breakdown(wh, f, dimension, rule)
+    chart = Chart(f"exchanges-by-{dimension}", title, subtitle, frame, f.years)
+    if not frame.empty:
+        chart.figure = charts.paired_bars(frame, dimension, names, title, subtitle)
+        chart.summary = summaries.largest_flow(frame, dimension, names)
+    return chart
+
+
+def balance_by_country(wh: Warehouse, f: Filters, rule: Rule, top: int = 15) -> Chart:
+    title = t("Balance of exchanges by partner country")
+    subtitle = t("Incoming minus outgoing, the {n} busiest countries, {years} together", n=top, years=_span(f.years))
+    frame = mobility.breakdown(wh, f, "partner_country", rule).head(top)
+    chart = Chart("exchange-balance-by-country", title, subtitle, frame, f.years)
+    if not frame.empty:
+        chart.figure = charts.diverging_bars(frame, "partner_country", labels.country, title, subtitle)
+        chart.summary = summaries.balance(frame)
+    return chart
+
+
+def flows(wh: Warehouse, f: Filters, rule: Rule, top: int = 10) -> Chart:
+    title = t("Where exchange students and staff come from and go to")
+    subtitle = t("Exchange periods by partner country, the {n} largest each way, {years} together", n=top,
+                 years=_span(f.years))
+    frame = mobility.breakdown(wh, f, "partner_country", rule)
+    chart = Chart("exchange-flows", title, subtitle, frame, f.years)
+    if frame.empty:
+        return chart
+    sides = []
+    for direction in mobility.DIRECTIONS:
+        ordered = frame.sort_values(f"{direction}_high", ascending=False)
+        head, rest = ordered.head(top), ordered.iloc[top:]
+        if not rest.empty:
+            other = mobility._both_ways(pd.DataFrame({"partner_country": ["other"] * 2, "direction": list(mobility.DIRECTIONS),
+                                                      "exchanges": [0, 0]}), ["partner_country"], rule)
+            # The rest is summed from protected figures, so it reveals nothing new.
+            other[direction] = rest[direction].fillna(rest[f"{direction}_high"]).sum()
+            other[f"{direction}_high"] = rest[f"{direction}_high"].sum()
+            other[f"{direction}_label"] = t("about {n}", n=int(other[direction].iloc[0]))
+            head = pd.concat([head, other], ignore_index=True)
+        sides.append(head[head[f"{direction}_high"] > 0])
+    chart.figure = charts.flow_sankey(sides[0], sides[1], t("The university"), title, subtitle)
+    chart.summary = summaries.flows(frame)
+    return chart
+
+
+def average_stay(wh: Warehouse, f: Filters, rule: Rule) -> Chart:
+    title = t("Average length of a student exchange")
+    subtitle = t("Days, periods with an end date, {years}", years=_span(f.years))
+    frame = mobility.average_stay(wh, f, rule)
+    shown = frame.dropna(subset=["days"]) if not frame.empty else frame
+    chart = Chart("average-exchange-length", title, subtitle, frame, f.years)
+    if not shown.empty:
+        chart.data = shown[["year", "direction", "days", "periods", "periods_low", "periods_high", "periods_label"]]
+        chart.figure = charts.value_lines(shown, "direction", "days", labels.direction, DIRECTION_COLOURS, title,
+                                          subtitle, t("Days"), t("days"))
+        chart.summary = summaries.stay(shown)
+    return chart
+
+
+def partner_history(wh: Warehouse, f: Filters, rule: Rule, code: str, name: str) -> Chart:
+    title = t("Exchanges with {partner}", partner=name)
+    subtitle = t("Exchange periods each way, {years}", years=_span(f.years))
+    frame = mobility.partner_history(wh, f, rule, code, name)
+    chart = Chart(f"exchanges-with-{code or name}".lower().replace(" ", "-"), title, subtitle, frame, f.years)
+    if not frame.empty and frame["volume"].sum() > 0:
+        long = _long(frame)
+        chart.data = long
+        chart.figure = charts.headcount_lines(long, "direction", labels.direction, DIRECTION_COLOURS, title, subtitle)
+        chart.figure.update_yaxes(title_text=t("Exchange periods"))
+        chart.summary = summaries.exchanges(frame, name)
+    return chart
+
+
+def partner_map(table: pd.DataFrame, f: Filters) -> Chart:
+    title = t("Partner institutions by country")
+    subtitle = t("Agreements, with exchanges each way in {years}", years=_span(f.years))
+    listed = table[table["listed"]]
+    chart = Chart("partners-by-country", title, subtitle, listed, f.years)
+    if listed.empty:
+        return chart
+    by_country = listed.groupby("country").agg(partners=("partner_code", "count"), incoming=("incoming_high", "sum"),
+                                               outgoing=("outgoing_high", "sum")).reset_index()
+    by_country["hover"] = [t("{n} partners", n=n) for n in by_country["partners"]]
+    chart.data = by_country[["country", "partners"]]
+    chart.figure = charts.partner_map(by_country, title, subtitle)
+    chart.summary = summaries.partner_countries(by_country)
+    return chart
+
+
+def network_exchanges(wh: Warehouse, f: Filters, rule: Rule, network: str) -> Chart:
+    title = t("Exchanges with {network} members", network=network)
+    subtitle = t("Exchange periods each way per year, {years}", years=_span(f.years))
+    frame = mobility.per_year(wh, f, rule, network)
+    chart = Chart(f"exchanges-with-{labels_slug(network)}-members", title, subtitle, frame, f.years)
+    if not frame.empty and frame["volume"].sum() > 0:
+        long = _long(frame)
+        chart.data = long
+        chart.figure = charts.headcount_lines(long, "direction", labels.direction, DIRECTION_COLOURS, title, subtitle)
+        chart.figure.update_yaxes(title_text=t("Exchange periods"))
+        chart.summary = summaries.exchanges(frame, t("{network} members", network=network))
+    return chart
+
+
+def network_share(wh: Warehouse, f: Filters, rule: Rule, network: str) -> Chart:
+    title = t("{network} members' part of all exchanges", network=network)
+    subtitle = t("Exchange periods with members, as a share of all exchange periods, {years}", years=_span(f.years))
+    frame = mobility.network_trend(wh, f, rule, network)
+    chart = Chart(f"{labels_slug(network)}-share-of-exchanges", title, subtitle, frame, f.years)
+    members = frame[frame["partners"] == "members"] if not frame.empty else frame
+    if not members.empty and members["headcount_high"].sum() > 0:
+        chart.data = members
+        chart.figure = charts.share_lines(members, ("members",), title, subtitle, series="partners",
+                                          names=labels.partners_group, colours={"members": theme.BLUE},
+                                          part="headcount", whole="all", y_title=t("Share of all exchange periods"))
+        chart.summary = summaries.network(frame, network)
+    return chart
+
+
+def labels_slug(text: str) -> str:
+    from app.exports import slug
+    return slug(text)

@@ -1,0 +1,53 @@
+import streamlit as st
+
+from app import labels, mobility, mobility_views, ui
+from app.i18n import fmt_int, t
+
+ctx = ui.frame("partners")
+
+
+def page() -> None:
+    wh, f, rule = ctx.warehouse, ctx.filters, ctx.rule
+    st.title(t("Partners"))
+    st.caption(t("Partner agreements and the exchange periods with each institution in the selected years. "
+                 "Search by any part of a name, city or code; accents and capitals do not matter."))
+    table = mobility.partners(wh, f, rule)
+    one, two, three, four = st.columns([3, 2, 2, 2])
+    with one:
+        text = ui.page_text("q", t("Search partners"), placeholder=t("e.g. zurich, Darmstadt, Politecnico"))
+    with two:
+        countries = [""] + sorted(set(table["country"]), key=labels.country)
+        country = ui.page_choice("partner_country", t("Country"), countries, "",
+                                 lambda c: labels.country(c) if c else t("All countries"))
+    with three:
+        programmes = [""] + mobility.programmes_offered(table)
+        programme = ui.page_choice("programme", t("Programme"), programmes, "",
+                                   lambda p: labels.programme(p) if p else t("All programmes"))
+    with four:
+        networks = [""] + mobility.network_names(wh)
+        network = ui.page_choice("network", t("Network"), networks, "", lambda n: n or t("All networks"))
+    show = ui.page_choice("show", t("Show"), list(mobility.SHOW), "all", ui.partner_filter_label, kind="segmented")
+    rows = mobility.filter_partners(table, text, country, programme, network, show)
+
+    listed = table[table["listed"]]
+    counts = st.columns(4)
+    counts[0].metric(t("Partner agreements"), fmt_int(len(listed)))
+    counts[1].metric(t("With exchanges"), fmt_int(int(listed["exchanged"].sum())))
+    counts[2].metric(t("Without exchanges"), fmt_int(int((~listed["exchanged"]).sum())),
+                     help=t("Agreements with no exchange period in the selected years"))
+    counts[3].metric(t("Not listed as partners"), fmt_int(int((~table["listed"]).sum())),
+                     help=t("Institutions with exchanges but no agreement in the partner list"))
+
+    if rows.empty:
+        ui.empty_state(t("Partners"))
+        return
+    ui.partner_table(rows)
+    choices = [(code, name) for code, name in zip(rows["partner_code"], rows["partner_name"])]
+    chosen = ui.page_choice("partner", t("Show the exchange history of"), [f"{c}|{n}" for c, n in choices],
+                            f"{choices[0][0]}|{choices[0][1]}", lambda v: v.split("|", 1)[1])
+    code, name = chosen.split("|", 1)
+    ui.show(mobility_views.partner_history(wh, f, rule, code, name))
+    ui.show(mobility_views.partner_map(table, f))
+
+
+ui.guarded(page)

@@ -1,0 +1,162 @@
+"""Mobility, partners and networks: every figure against DuckDB on the warehouse."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app import mobility
+from app.data import Warehouse
+from app.disclosure import Rule
+from app.filters import Filters
+from tests.truth import Truth, figures, trace, values, vipunen
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+PAGES = {"mobility": "pages/4_mobility.py", "partners": "pages/5_partners.py", "networks": "pages/6_networks.py"}
+
+
+@pytest.fixture
+def open_page(demo_warehouse, monkeypatch):
+    monkeypatch.setenv("WAREHOUSE_DIR", str(demo_warehouse))
+    monkeypatch.delenv("DISCLOSURE_RULE", raising=False)
+
+    def run(page: str, **query: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        for name, value in query.items():
+            at.query_params[name] = value
+        at.switch_page(PAGES[page])
+        at.run()
+        assert not at.exception, at.exception
+        assert not at.error, [e.value for e in at.error]
+        return at
+    return run
+
+
+@pytest.fixture(scope="module")
+def truth(demo_warehouse):
+    return Truth(demo_warehouse)
+
+
+def exchanges(truth, where: str) -> int:
+    return truth.con.execute(f"SELECT count(*) FROM mobility WHERE {where}").fetchone()[0]
+
+
+def test_exchanges_per_year_each_way_with_the_pandemic_dip(open_page, truth):
+    at = open_page("mobility", years="2015-2024", units="SCI,ELEC")
+    per_year = figures(at)[0]
+    for direction, name in (("incoming", "Incoming"), ("outgoing", "Outgoing")):
+        line = trace(per_year, name)
+        for year, shown in zip(values(line["x"]), values(line["y"])):
+            expected = exchanges(truth, f"year = {int(year)} AND direction = '{direction}' AND unit IN ('SCI', 'ELEC')")
+            assert shown == truth.protect(expected), (direction, year)
+    incoming = dict(zip(values(trace(per_year, "Incoming")["x"]), values(trace(per_year, "Incoming")["y"])))
+    assert incoming[2020] < 0.6 * incoming[2019]
+
+
+def test_breakdowns_balance_and_average_stay(open_page, truth):
+    at = open_page("mobility", years="2018-2022", countries="region:nordic")
+    per_year, flows, balance, by_level, by_programme, by_unit, stay = figures(at)
+    nordic = "partner_country IN ('DNK', 'FIN', 'ISL', 'NOR', 'SWE', 'FRO', 'GRL', 'ALA', 'SJM')"
+    scope = f"year BETWEEN 2018 AND 2022 AND {nordic}"
+    bars = {t["name"]: dict(zip(t["y"], values(t["x"]))) for t in by_level["data"]}
+    assert bars["Incoming"]["Master's"] == truth.protect(exchanges(truth, f"{scope} AND direction = 'incoming' AND level = 'master'"))
+    programmes = {t["name"]: dict(zip(t["y"], values(t["x"]))) for t in by_programme["data"]}
+    assert programmes["Outgoing"]["Nordplus"] == truth.protect(
+        exchanges(truth, f"{scope} AND direction = 'outgoing' AND programme = 'Nordplus'"))
+    shown = dict(zip(balance["data"][0]["y"], values(balance["data"][0]["x"])))
+    sweden_in = truth.protect(exchanges(truth, f"{scope} AND direction = 'incoming' AND partner_country = 'SWE'"))
+    sweden_out = truth.protect(exchanges(truth, f"{scope} AND direction = 'outgoing' AND partner_country = 'SWE'"))
+    assert shown["Sweden"] == sweden_in - sweden_out
+    days = truth.con.execute(f"""SELECT avg(datediff('day', start_date, end_date)) FROM mobility
+        WHERE year = 2022 AND direction = 'outgoing' AND level <> 'staff' AND end_date IS NOT NULL AND {nordic}""").fetchone()[0]
+    outgoing = trace(stay, "Outgoing")
+    assert abs(values(outgoing["y"])[values(outgoing["x"]).index(2022)] - days) < 1e-9
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("zurich", "ETH Zürich"), ("ZÜRICH", "ETH Zürich"), ("wroclaw", "Wrocław University of Science and Technology"),
+    ("darmsta", "Technische Universität Darmstadt"), ("universitat politecnica", "Universitat Politècnica de Catalunya"),
+])
+def test_search_finds_partners_by_partial_accent_free_lower_case_names(open_page, text, expected):
+    at = open_page("partners", q=text)
+    table = at.dataframe[0].value
+    assert expected in set(table["partner_name"])
+    assert len(table) < 20
+
+
+def test_partner_and_country_counts_equal_the_warehouse(open_page, truth):
+    at = open_page("partners", years="2012-2019", q="KTH")
+    table = at.dataframe[0].value
+    row = table[table["partner_name"] == "KTH Royal Institute of Technology"].iloc[0]
+    scope = "year BETWEEN 2012 AND 2019 AND partner_code = 'S  STOCKHO04'"
+    assert row["incoming"] == truth.protect(exchanges(truth, f"{scope} AND direction = 'incoming'"))
+    assert row["outgoing"] == truth.protect(exchanges(truth, f"{scope} AND direction = 'outgoing'"))
+    history = figures(at)[0]
+    incoming = trace(history, "Incoming")
+    for year, shown in zip(values(incoming["x"]), values(incoming["y"])):
+        n = exchanges(truth, f"year = {int(year)} AND partner_code = 'S  STOCKHO04' AND direction = 'incoming'")
+        assert shown == (truth.protect(n) if truth.protect(n) is not None else 2.5)
+    partner_map = figures(at)[1]["data"][0]
+    per_country = dict(zip(partner_map["locations"], values(partner_map["z"])))
+    assert per_country["SWE"] == truth.con.execute("SELECT count(*) FROM partners WHERE country = 'SWE'").fetchone()[0]
+
+
+def test_agreements_without_exchanges_and_exchanges_without_agreements_are_visible(open_page, truth):
+    without = open_page("partners", show="without_exchanges").dataframe[0].value
+    idle = {name for (name,) in truth.con.execute("""SELECT partner_name FROM partners WHERE partner_code NOT IN
+        (SELECT partner_code FROM mobility WHERE partner_code IS NOT NULL)""").fetchall()}
+    assert idle and set(without["partner_name"]) == idle
+    unlisted = open_page("partners", show="not_listed").dataframe[0].value
+    expected = {name for (name,) in truth.con.execute(
+        "SELECT DISTINCT partner_name FROM mobility WHERE partner_code IS NULL").fetchall()}
+    assert set(unlisted["partner_name"]) == expected
+    assert set(unlisted["status"]) == {"Not a listed partner"}
+
+
+def test_a_search_that_finds_nothing_shows_the_empty_state(open_page):
+    at = open_page("partners", q="no such university anywhere")
+    assert "nothing to show" in " ".join(i.value for i in at.info)
+
+
+def test_network_page_members_and_totals(open_page, truth):
+    at = open_page("networks", network="Unite!", years="2019-2025")
+    members = at.dataframe[0].value
+    assert len(members) == 8
+    exchanges_chart, share = figures(at)
+    codes = [c for (c,) in truth.con.execute("SELECT partner_code FROM partners WHERE list_contains(networks, 'Unite!')").fetchall()]
+    in_list = ", ".join(repr(c) for c in codes)
+    line = trace(exchanges_chart, "Incoming")
+    for year, shown in zip(values(line["x"]), values(line["y"])):
+        assert shown == truth.protect(exchanges(truth, f"year = {int(year)} AND direction = 'incoming' AND partner_code IN ({in_list})"))
+    members_share = trace(share, "Network members")
+    year = 2023
+    member_total = exchanges(truth, f"year = {year} AND partner_code IN ({in_list})")
+    all_total = exchanges(truth, f"year = {year}")
+    assert values(members_share["y"])[values(members_share["x"]).index(year)] == vipunen(member_total) / vipunen(all_total)
+
+
+def test_a_networks_total_is_the_sum_over_its_members(demo_warehouse):
+    warehouse = Warehouse(demo_warehouse)
+    exact = Rule("none")
+    f = Filters(years=(2010, 2025))
+    table = mobility.filter_partners(mobility.partners(warehouse, f, exact), network="Unite!")
+    per_year = mobility.per_year(warehouse, f, exact, "Unite!")
+    assert per_year["incoming"].sum() == table["incoming"].sum()
+    assert per_year["outgoing"].sum() == table["outgoing"].sum()
+    trend = mobility.network_trend(warehouse, f, exact, "Unite!")
+    members = trend[trend["partners"] == "members"]["headcount"].sum()
+    assert members == table["incoming"].sum() + table["outgoing"].sum()
+
+
+def test_search_and_filters_are_pure_functions():
+    import pandas as pd
+    table = pd.DataFrame({
+        "partner_code": ["A", "B", ""], "partner_name": ["ETH Zürich", "Politecnico di Torino", "Kyoto Tech"],
+        "city": ["Zürich", "Torino", "Kyoto"], "country": ["CHE", "ITA", "JPN"],
+        "programmes": [["Erasmus+"], ["Erasmus+", "Unite!"], []], "networks": [[], ["Unite!"], []],
+        "listed": [True, True, False], "exchanged": [False, True, True]})
+    assert list(mobility.search(table, "zurich")["partner_code"]) == ["A"]
+    assert list(mobility.search(table, "TORINO")["partner_code"]) == ["B"]
+    assert list(mobility.filter_partners(table, network="Unite!")["partner_code"]) == ["B"]
+    assert list(mobility.filter_partners(table, programme="Erasmus+", show="without_exchanges")["partner_code"]) == ["A"]
+    assert list(mobility.filter_partners(table, show="not_listed")["partner_name"]) == ["Kyoto Tech"]

@@ -10,7 +10,15 @@ page, a chart or an export never sees an exact small count unless the rule is
   of 3; shares are computed from the protected counts.
 - hesa (UK): counts rounded to the nearest 5, values under 2.5 shown as 0;
   shares whose denominator is under 22.5 are suppressed.
+- threshold:K: counts below K are suppressed (shown as "<K"), with secondary
+  suppression so that a suppressed cell cannot be recovered from a total and
+  the other cells of its group (see `secondary`).
 - none: exact figures, for internal deployments whose signed-in users may see them.
+
+Filters open a second way in: the total of everyone minus the total of "all
+but one small group". `complement` closes it: a filtered count whose
+unfiltered counterpart differs from it by 1-4 is shown only as the range the
+unfiltered figure allows.
 """
 
 from __future__ import annotations
@@ -25,26 +33,34 @@ import pandas as pd
 from app.i18n import fmt_int
 from etl.config import load_config
 
-RULES = ("vipunen", "hesa", "none")
+RULES = ("vipunen", "hesa", "threshold:K", "none")
 
 
 @dataclass(frozen=True)
 class Rule:
     name: str
+    k: int = 0          # the threshold of threshold:K
 
     @property
     def exact(self) -> bool:
         return self.name == "none"
 
 
+def parse_rule(text: str) -> Rule:
+    name = text.strip().lower()
+    if name in ("vipunen", "hesa", "none"):
+        return Rule(name)
+    if name.startswith("threshold:") and name.split(":", 1)[1].isdigit() and 2 <= int(name.split(":", 1)[1]) <= 100:
+        return Rule("threshold", int(name.split(":", 1)[1]))
+    raise ValueError(f"disclosure rule {text!r} is not a rule (accepted: vipunen, hesa, threshold:K with K from "
+                     "2 to 100, none)")
+
+
 def current_rule() -> Rule:
     name = os.environ.get("DISCLOSURE_RULE")
     if name is None:
         name = load_config().get("privacy", {}).get("rule")
-    name = (name or "vipunen").strip().lower()
-    if name not in RULES:
-        raise ValueError(f"config.toml [privacy] rule = {name!r} is not a rule (accepted: {', '.join(RULES)})")
-    return Rule(name)
+    return parse_rule(name or "vipunen")
 
 
 def protect(frame: pd.DataFrame, columns: list[str], rule: Rule) -> pd.DataFrame:
@@ -59,6 +75,8 @@ def protect(frame: pd.DataFrame, columns: list[str], rule: Rule) -> pd.DataFrame
         out[f"{column}_low"] = low
         out[f"{column}_high"] = high
         out[f"{column}_label"] = [_label(v, lo, hi) for v, lo, hi in zip(value, low, high)]
+        if rule.name == "threshold":
+            out.loc[out[column].isna(), f"{column}_label"] = _threshold_label(rule)
     return out
 
 
@@ -76,11 +94,63 @@ def _apply(raw: np.ndarray, rule: Rule) -> tuple[np.ndarray, np.ndarray, np.ndar
         rounded = 5 * np.floor(raw / 5 + 0.5)
         rounded = np.where(raw < 2.5, 0, rounded)
         return rounded.astype(float), np.maximum(rounded - 2, 0).astype(int), (rounded + 2).astype(int)
+    if rule.name == "threshold":
+        small = (raw >= 1) & (raw < rule.k)
+        return (np.where(small, np.nan, raw).astype(float), np.where(small, 1, raw).astype(int),
+                np.where(small, rule.k - 1, raw).astype(int))
     return raw.astype(float), raw.astype(int), raw.astype(int)
 
 
 def _label(value: float, low: int, high: int) -> str:
     return f"{fmt_int(low)}–{fmt_int(high)}" if math.isnan(value) else fmt_int(value)
+
+
+def _threshold_label(rule: Rule) -> str:
+    return f"<{rule.k}"
+
+
+def secondary(frame: pd.DataFrame, column: str, groups: list[str], rule: Rule) -> pd.DataFrame:
+    """Under threshold:K, a group (e.g. the categories of one year) with exactly
+    one suppressed cell would give it away through the group's total: the next
+    smallest non-zero cell of that group is suppressed too."""
+    if rule.name != "threshold" or frame.empty:
+        return frame
+    out = frame.copy()
+    keys = out[groups].apply(tuple, axis=1) if groups else pd.Series([()] * len(out), index=out.index)
+    for key in keys.unique():
+        rows = out.index[keys == key]
+        hidden = out.loc[rows, column].isna()
+        if hidden.sum() == 1:
+            candidates = out.loc[rows][~hidden & (out.loc[rows, column] > 0)]
+            if not candidates.empty:
+                victim = candidates[column].idxmin()
+                out.loc[victim, column] = np.nan
+                out.loc[victim, f"{column}_low"] = 0
+                out.loc[victim, f"{column}_high"] = 0   # drawn as nothing: not even a bound is given away
+                out.loc[victim, f"{column}_label"] = "…"
+    return out
+
+
+def complement(protected: pd.DataFrame, filtered_raw: pd.DataFrame, whole_raw: pd.DataFrame, column: str,
+               rule: Rule) -> pd.DataFrame:
+    """Close the differencing attack: where the unfiltered count exceeds the
+    filtered one by 1-4, the filtered count is shown only as the range that the
+    (protected) unfiltered count allows, so subtracting reveals nothing."""
+    if rule.exact:
+        return protected
+    gap = whole_raw[column].to_numpy() - filtered_raw[column].to_numpy()
+    risky = (gap >= 1) & (gap <= 4) & protected[column].notna().to_numpy()
+    if not risky.any():
+        return protected
+    whole = protect(whole_raw[[column]], [column], rule)
+    out = protected.copy()
+    low = np.maximum(whole[f"{column}_low"].to_numpy() - 4, 0)
+    high = np.maximum(whole[f"{column}_high"].to_numpy() - 1, 0)
+    out.loc[risky, column] = np.nan
+    out.loc[risky, f"{column}_low"] = low[risky]
+    out.loc[risky, f"{column}_high"] = high[risky]
+    out.loc[risky, f"{column}_label"] = [_label(math.nan, lo, hi) for lo, hi in zip(low[risky], high[risky])]
+    return out
 
 
 def share(numerator: pd.Series, denominator: pd.Series, rule: Rule,

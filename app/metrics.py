@@ -16,7 +16,7 @@ Definitions (as on the methodology page):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -113,8 +113,35 @@ def _raw_counts(wh: Warehouse, population: Population, filters: Filters, by: lis
     return wh.query(sql, intl_params + params)
 
 
-def _with_shares(frame: pd.DataFrame, rule: disclosure.Rule) -> pd.DataFrame:
-    protected = disclosure.protect(frame, COUNTS, rule)
+FILTER_DIMENSIONS = ("units", "genders", "staff_groups", "levels", "countries")
+
+
+def _protected_counts(wh: Warehouse, population: Population, filters: Filters, by: list[str],
+                      rule: disclosure.Rule, index: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Counts of one population, protected, with the differencing attack closed
+    for every filter in force (see `disclosure.complement`)."""
+    def counts(f: Filters) -> pd.DataFrame:
+        frame = _raw_counts(wh, population, f, by)
+        if index is not None:
+            frame = index.merge(frame, on=by, how="left").fillna({c: 0 for c in COUNTS})
+        return frame
+
+    raw = counts(filters)
+    protected = disclosure.protect(raw, COUNTS, rule)
+    for dimension in FILTER_DIMENSIONS:
+        if getattr(filters, dimension):
+            whole = counts(replace(filters, **{dimension: ()}))
+            whole = raw[by].merge(whole, on=by, how="left").fillna({c: 0 for c in COUNTS})
+            for column in COUNTS:
+                protected = disclosure.complement(protected, raw, whole, column, rule)
+    if rule.name == "threshold":
+        # known + unknown = total: a lone hidden unknown would follow from the other two.
+        lone = protected["unknown"].isna() & protected["known"].notna()
+        protected.loc[lone, ["total", "total_low", "total_high", "total_label"]] = [float("nan"), 0, 0, "…"]
+    return protected
+
+
+def _with_shares(protected: pd.DataFrame, rule: disclosure.Rule) -> pd.DataFrame:
     shares = disclosure.share(protected["international"], protected["known"], rule,
                               protected["international_low"], protected["international_high"])
     return pd.concat([protected, shares], axis=1)
@@ -125,10 +152,9 @@ def share_trend(wh: Warehouse, filters: Filters, keys: tuple[str, ...], rule: di
     frames = []
     years = pd.DataFrame({"year": range(filters.first_year, filters.last_year + 1)})
     for key in keys:
-        counts = _raw_counts(wh, POPULATIONS[key], filters, ["year"])
-        if counts.empty or counts["total"].sum() == 0:
+        counts = _protected_counts(wh, POPULATIONS[key], filters, ["year"], rule, index=years)
+        if counts["total_high"].sum() == 0:
             continue
-        counts = years.merge(counts, on="year", how="left").fillna(0)
         counts.insert(0, "population", key)
         frames.append(counts)
     if not frames:
@@ -192,7 +218,7 @@ def composition(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rule
     if selected_countries(filters) is None:
         long = long[long["category"] != "other_international"]
     long = long.sort_values(["year", "category"], ignore_index=True)
-    return disclosure.protect(long, ["headcount"], rule)
+    return disclosure.secondary(disclosure.protect(long, ["headcount"], rule), "headcount", ["year"], rule)
 
 
 def shares_by(wh: Warehouse, filters: Filters, key: str, dimension: str, year: int,
@@ -200,8 +226,8 @@ def shares_by(wh: Warehouse, filters: Filters, key: str, dimension: str, year: i
     """One year's share by unit, career stage or group/level."""
     year_filters = Filters(**{**filters.__dict__, "years": (year, year)})
     column = {"unit": "unit", "career_stage": "career_stage", "group": "group"}[dimension]
-    counts = _raw_counts(wh, POPULATIONS[key], year_filters, [column])
-    counts = counts[counts[column].notna() & (counts["total"] > 0)]
+    counts = _protected_counts(wh, POPULATIONS[key], year_filters, [column], rule)
+    counts = counts[counts[column].notna() & (counts["total_high"] > 0)]
     if counts.empty:
         return pd.DataFrame(columns=[column, *COUNTS, "share"])
     return _with_shares(counts.reset_index(drop=True), rule)
@@ -222,6 +248,7 @@ def country_counts(wh: Warehouse, filters: Filters, key: str, year: int, rule: d
     frame["region"] = frame["citizenship"].map(region_of)
     total = int(frame["headcount"].sum())
     protected = disclosure.protect(frame.assign(all_international=total), ["headcount", "all_international"], rule)
+    protected = disclosure.secondary(protected, "headcount", [], rule)
     shares = disclosure.share(protected["headcount"], protected["all_international"], rule,
                               protected["headcount_low"], protected["headcount_high"])
     # Ordered by the protected figure, so the order reveals nothing the figures do not.
@@ -241,7 +268,8 @@ def region_trend(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rul
         return pd.DataFrame(columns=["year", "region", "headcount"])
     frame["region"] = frame["citizenship"].map(region_of)
     by_region = frame.groupby(["year", "region"], as_index=False)["headcount"].sum()
-    return disclosure.protect(by_region.sort_values(["year", "region"], ignore_index=True), ["headcount"], rule)
+    protected = disclosure.protect(by_region.sort_values(["year", "region"], ignore_index=True), ["headcount"], rule)
+    return disclosure.secondary(protected, "headcount", ["year"], rule)
 
 
 def country_trend(wh: Warehouse, filters: Filters, country: str, rule: disclosure.Rule) -> pd.DataFrame:

@@ -30,7 +30,7 @@ def page() -> None:
         ui.show(world)
     ui.show(regions)
     st.subheader(t("One country across populations"))
-    ui.page_choice("country", t("Country"), countries, country, labels.country)
+    ui.page_choice("country", t("Country"), countries, report.default_country(wh), labels.country)
     ui.show(drill)
     ui.report_pack(charts, t("Countries of origin"))
 

@@ -1,0 +1,110 @@
+"""The disclosure rules, and the attacks they must withstand."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from app import disclosure, metrics
+from app.data import Warehouse
+from app.disclosure import Rule, parse_rule, protect, secondary
+from app.filters import Filters
+
+
+def shown(counts: list[int], rule: Rule) -> list[str]:
+    return list(protect(pd.DataFrame({"n": counts}), ["n"], rule)["n_label"])
+
+
+def test_vipunen_rule():
+    assert shown([0, 1, 2, 3, 4, 5, 6, 7, 8, 104, 105, 1234], Rule("vipunen")) == [
+        "0", "1–4", "1–4", "1–4", "1–4", "6", "6", "6", "9", "105", "105", "1,233"]
+
+
+def test_hesa_rule():
+    assert shown([0, 1, 2, 3, 4, 7, 8, 22, 23], Rule("hesa")) == ["0", "0", "0", "5", "5", "5", "10", "20", "25"]
+    assert math.isnan(disclosure.share(pd.Series([5.0]), pd.Series([20.0]), Rule("hesa"))["share"][0])
+    assert disclosure.share(pd.Series([5.0]), pd.Series([25.0]), Rule("hesa"))["share"][0] == 0.2
+
+
+def test_threshold_rule_and_its_secondary_suppression():
+    rule = parse_rule("threshold:5")
+    assert shown([0, 1, 4, 5, 17], rule) == ["0", "<5", "<5", "5", "17"]
+    # One year: home 40, international 3 (hidden), unknown 9. With the total known, 3 would follow.
+    frame = protect(pd.DataFrame({"year": [2020] * 3, "category": ["home", "international", "unknown"],
+                                  "headcount": [40, 3, 9]}), ["headcount"], rule)
+    protected = secondary(frame, "headcount", ["year"], rule)
+    assert protected["headcount"].isna().sum() == 2
+    assert protected.loc[protected["category"] == "unknown", "headcount_label"].item() == "…"
+    assert protected.loc[protected["category"] == "unknown", "headcount_high"].item() == 0
+
+
+def test_none_rule_is_exact():
+    assert shown([0, 1, 2, 1234], Rule("none")) == ["0", "1", "2", "1,234"]
+
+
+@pytest.mark.parametrize("text", ["vipunan", "threshold:", "threshold:1", "threshold:abc", ""])
+def test_unknown_rules_are_refused(text):
+    with pytest.raises(ValueError, match="accepted"):
+        parse_rule(text or "nothing")
+
+
+def test_complement_turns_a_near_total_into_a_range():
+    rule = Rule("vipunen")
+    filtered = pd.DataFrame({"n": [98, 50]})
+    whole = pd.DataFrame({"n": [101, 80]})
+    protected = disclosure.complement(protect(filtered, ["n"], rule), filtered, whole, "n", rule)
+    assert protected["n_label"].tolist() == ["97–102", "51"]   # 101 is shown as 102, i.e. 101-103
+    # Honest: the true 98 lies inside the range shown.
+    assert protected["n_low"][0] <= 98 <= protected["n_high"][0]
+
+
+def feasible(low_all, high_all, low_rest, high_rest) -> set[int]:
+    """What an attacker can conclude about the small count x = all - rest."""
+    return set(range(max(1, low_all - high_rest), min(4, high_all - low_rest) + 1))
+
+
+def filter_sets(warehouse: Warehouse):
+    years = (warehouse.options.years[0], warehouse.options.years[-1])
+    yield Filters(years=years)
+    for unit in warehouse.options.units:
+        yield Filters(years=years, units=(unit,))
+    for gender in ("female", "male"):
+        yield Filters(years=years, genders=(gender,))
+    yield Filters(years=years, units=tuple(u for u in warehouse.options.units if u != "ARTS"))
+
+
+def test_the_differencing_attack_recovers_no_small_count(demo_warehouse):
+    """Everyone minus everyone-but-one-small-country, for every population, year and
+    a broad set of unit and gender filters: the default rule must never pin down
+    a count of 1-4."""
+    warehouse = Warehouse(demo_warehouse)
+    rule = Rule("vipunen")
+    attempts = recovered = 0
+    for base in filter_sets(warehouse):
+        for key in ("professors", "doctoral", "other_staff"):
+            everyone = metrics.share_trend(warehouse, base, (key,), rule).set_index("year")
+            raw = metrics._raw_counts(warehouse, metrics.POPULATIONS[key], base, ["year", "citizenship"])
+            small = raw[(raw["international"] >= 1) & (raw["international"] <= 4)]
+            for country in sorted(set(small["citizenship"]))[:8]:
+                others = tuple(c for c in warehouse.options.countries if c != country)
+                rest = metrics.share_trend(warehouse, Filters(**{**base.__dict__, "countries": others}), (key,), rule)
+                rest = rest.set_index("year")
+                for year in small[small["citizenship"] == country]["year"]:
+                    a, b = everyone.loc[year], rest.loc[year]
+                    attempts += 1
+                    options = feasible(a["international_low"], a["international_high"],
+                                       b["international_low"], b["international_high"])
+                    true = int(raw[(raw["year"] == year) & (raw["citizenship"] == country)]["international"].sum())
+                    assert true in options
+                    recovered += len(options) == 1
+    assert attempts > 100
+    assert recovered == 0
+
+
+def test_without_the_complement_check_the_attack_would_work(demo_warehouse, monkeypatch):
+    """The attack test can fail: switch the defence off and it finds small counts."""
+    monkeypatch.setattr(disclosure, "complement", lambda protected, *args: protected)
+    with pytest.raises(AssertionError):
+        test_the_differencing_attack_recovers_no_small_count(demo_warehouse)

@@ -15,7 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from app import filters as flt
-from app import exports, labels, report
+from app import access, exports, labels, report
 from app.data import Warehouse, current_build
 from app.disclosure import Rule, current_rule
 from app.i18n import fmt_pct, fmt_pp, set_language, t
@@ -126,6 +126,7 @@ def frame(page: str) -> Context:
     set_language("en")
     st.set_page_config(page_title=f"{_page_title(page)} · {t('International university dashboard')}",
                        page_icon=":material/public:", layout="wide", initial_sidebar_state="expanded")
+    _sign_in_gate()
     if st.session_state.get("_page") != page:
         st.session_state["_page"] = page
         forget_page_params()
@@ -155,6 +156,9 @@ def frame(page: str) -> Context:
     st.query_params.from_dict({**kept, **query})
     _navigation(navigation, query)
     _full_report(warehouse, current, rule)
+    if rule.exact:
+        st.warning(t("Exact figures: no disclosure control is applied. For authorised internal use only; do not "
+                     "publish."), icon=":material/visibility:")
     if warehouse.synthetic:
         st.info(t("Demo data: every figure here is synthetic, for a fictional university."), icon=":material/science:")
     if st.session_state.get("_ignored"):
@@ -177,6 +181,34 @@ def _full_report(warehouse: Warehouse, filters: flt.Filters, rule: Rule) -> None
             file_name=f"international-dashboard-report_{first}-{last}.zip", mime="application/zip",
             on_click="ignore", key="dl-full-report",
             help=t("Every chart of every page with the filters in force, as images, data and slides"))
+
+
+def _sign_in_required() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets.toml at all: the app runs open
+        return False
+
+
+def _sign_in_gate() -> None:
+    """With [auth] configured, nothing is shown before sign-in, and only the allow-list gets in."""
+    if not _sign_in_required():
+        return
+    if not st.user.is_logged_in:
+        st.title(t("International university dashboard"))
+        st.write(t("Please sign in with your university account to see the dashboard."))
+        st.button(t("Sign in"), on_click=st.login, type="primary", icon=":material/login:")
+        st.stop()
+    email = st.user.get("email")
+    if not access.allowed(email):
+        st.title(t("International university dashboard"))
+        st.warning(t("Sorry, your account does not have access to this dashboard. If you need it, please ask the "
+                     "global engagement team."), icon=":material/lock:")
+        st.button(t("Sign out"), on_click=st.logout)
+        st.stop()
+    with st.sidebar:
+        st.caption(t("Signed in as {email}", email=email))
+        st.button(t("Sign out"), on_click=st.logout, icon=":material/logout:")
 
 
 def _navigation(container, query: dict[str, str]) -> None:

@@ -137,8 +137,39 @@ def _has_inner_blank_line(path: Path) -> bool:
         return match is not None and _CONTENT.search(data, match.end()) is not None
 
 
+MAX_LINE_BYTES = 1 << 20
+
+
+def _overlong_line(path: Path) -> int | None:
+    """The first physical line longer than MAX_LINE_BYTES, read in blocks so
+    that memory stays bounded whatever the file holds."""
+    import numpy as np
+
+    line, length = 1, 0
+    with path.open("rb") as handle:
+        while block := handle.read(_BLOCK):
+            ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+            if ends.size == 0:
+                length += len(block)
+            else:
+                first = length + int(ends[0])
+                gaps = np.diff(ends) - 1
+                if first > MAX_LINE_BYTES:
+                    return line
+                if gaps.size and int(gaps.max()) > MAX_LINE_BYTES:
+                    return line + 1 + int(np.argmax(gaps > MAX_LINE_BYTES))
+                line += int(ends.size)
+                length = len(block) - int(ends[-1]) - 1
+            if length > MAX_LINE_BYTES:
+                return line
+    return None
+
+
 def _read_csv(source: Source) -> RawTable:
     name = source.path.name
+    if (line := _overlong_line(source.path)) is not None:
+        return RawTable(None, [Problem(name, f"a line longer than {MAX_LINE_BYTES:,} bytes: not an export of records "
+                                             "(accepted: one record per line, values of reasonable length)", line=line)])
     encoding = detect_encoding(source.path)
     header_text, header_lines = _first_record(source.path, encoding)
     if not header_text.strip():

@@ -324,7 +324,9 @@ import os, signal, sys, threading
 from pathlib import Path
 import etl.warehouse as w
 delay = float(sys.argv[3])
-threading.Timer(delay, lambda: os.kill(os.getpid(), signal.SIGKILL)).start()
+timer = threading.Timer(delay, lambda: os.kill(os.getpid(), signal.SIGKILL))
+timer.daemon = True
+timer.start()
 from etl.build import build
 build(Path(sys.argv[1]), Path(sys.argv[2]), say=lambda _: None)
 """

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from app import labels, theme
-from app.i18n import fmt_pct, t
+from app.i18n import fmt_pct, plotly_separators, t
 
 HEIGHT = 440
 
@@ -37,9 +37,17 @@ def _layout(figure: go.Figure, title: str, subtitle: str, x_title: str, y_title:
             percent: bool = False) -> go.Figure:
     figure.update_layout(title=dict(text=f"<b>{title}</b>", subtitle=dict(text=subtitle)), height=HEIGHT,
                          hovermode="closest", xaxis_title=x_title, yaxis_title=y_title)
+    figure.update_layout(separators=plotly_separators())
     if percent:
-        figure.update_yaxes(tickformat=".0%", rangemode="tozero")
+        figure.update_yaxes(rangemode="tozero")
     return figure
+
+
+def percent_ticks(axis: str, top: float) -> dict:
+    """Percentage ticks written as the language writes them (27% / 27 %)."""
+    step = next(s for s in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25) if top / s <= 8)
+    values = [round(i * step, 4) for i in range(int(top / step) + 1)]
+    return {f"{axis}axis": dict(tickvals=values, ticktext=[fmt_pct(v) for v in values])}
 
 
 def share_lines(frame: pd.DataFrame, keys: tuple[str, ...], title: str, subtitle: str, *, series: str = "population",
@@ -81,6 +89,7 @@ def share_lines(frame: pd.DataFrame, keys: tuple[str, ...], title: str, subtitle
     figure.update_xaxes(tickvals=_year_ticks(years), range=[years.min() - 1.2, years.max() + 1.2])
     _layout(figure, title, subtitle, t("Year"), y_title or t("Share of people with known citizenship"), percent=True)
     figure.update_yaxes(range=[0, top], rangemode=None)
+    figure.update_layout(**percent_ticks("y", top))
     return figure
 
 
@@ -137,8 +146,9 @@ def share_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle: st
                                                    fgcolor="white")),
         text=[fmt_pct(s) if not math.isnan(s) else t("range") for s in rows["share"]], textposition="outside",
         cliponaxis=False, customdata=text, hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>"))
-    figure.update_xaxes(tickformat=".0%", range=[0, max(0.1, float(shown.max()) * 1.18)], gridcolor=theme.GRID,
-                        showgrid=True)
+    right = max(0.1, float(shown.max()) * 1.18)
+    figure.update_xaxes(range=[0, right], gridcolor=theme.GRID, showgrid=True)
+    figure.update_layout(**percent_ticks("x", right))
     figure.update_yaxes(showgrid=False)
     figure.update_layout(height=max(260, 60 + 46 * len(rows)))
     _layout(figure, title, subtitle, x_title, "")
@@ -190,7 +200,7 @@ def world_map(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
                        fitbounds=False, showcountries=True, countrycolor="#E5E7EB", landcolor="#F3F4F6",
                        showland=True)
     figure.update_layout(title=dict(text=f"<b>{title}</b>", subtitle=dict(text=subtitle)), height=480,
-                         margin=dict(l=0, r=0, t=90, b=0))
+                         margin=dict(l=0, r=0, t=90, b=0), separators=plotly_separators())
     return figure
 
 
@@ -313,5 +323,5 @@ def partner_map(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
                        lonaxis_range=[-180, 180], lataxis_range=[-58, 85], fitbounds=False, showcountries=True,
                        countrycolor="#E5E7EB", landcolor="#F3F4F6", showland=True)
     figure.update_layout(title=dict(text=f"<b>{title}</b>", subtitle=dict(text=subtitle)), height=480,
-                         margin=dict(l=0, r=0, t=90, b=0))
+                         margin=dict(l=0, r=0, t=90, b=0), separators=plotly_separators())
     return figure

@@ -8,6 +8,7 @@ and percentages are formatted with Babel for that language.
 from __future__ import annotations
 
 import contextvars
+import io
 import re
 import gettext
 from functools import lru_cache
@@ -35,13 +36,52 @@ def language() -> str:
 
 @lru_cache(maxsize=None)
 def _catalogue(language: str) -> gettext.NullTranslations:
-    return gettext.translation("messages", LOCALE_DIR, languages=[language], fallback=True)
+    """The language's .po file, compiled in memory (no .mo files to keep in step)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        return gettext.NullTranslations()
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
 
 
 def t(message: str, /, **values: object) -> str:
     """The message in the current language, with {placeholders} filled in."""
     text = _catalogue(language()).gettext(message)
     return text.format(**values) if values else text
+
+
+def tc(context: str, message: str, /, **values: object) -> str:
+    """As t(), for a message whose translation depends on its use (e.g. a grammatical case)."""
+    text = _catalogue(language()).pgettext(context, message)
+    return text.format(**values) if values else text
+
+
+def sentence(text: str) -> str:
+    """Capitalise the first letter: templates may start with a lower-case placeholder."""
+    return text[:1].upper() + text[1:] if text else text
+
+
+def plotly_separators() -> str:
+    """Decimal and thousands separators as Plotly wants them ("." and "," in English)."""
+    locale = Locale.parse(language())
+    return locale.number_symbols["latn"]["decimal"] + locale.number_symbols["latn"]["group"].replace("\u00a0", " ")
+
+
+def browser_language(locale: str | None, accept_language: str | None) -> str:
+    """The first of the browser's preferred languages that the dashboard speaks."""
+    candidates = [locale or ""] + [part.split(";")[0] for part in (accept_language or "").split(",")]
+    for candidate in candidates:
+        code = candidate.strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return DEFAULT_LANGUAGE
 
 
 def tn(singular: str, plural: str, n: int, /, **values: object) -> str:

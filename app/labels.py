@@ -7,9 +7,9 @@ from functools import lru_cache
 
 import pycountry
 
-from app.i18n import language, t
+from app.i18n import language, t, tc
 from etl.config import load_config
-from etl.countries import EXTRA_NAMES, country_name
+from etl.countries import country_name
 
 
 def population(key: str) -> str:
@@ -33,8 +33,22 @@ def population_short(key: str) -> str:
     return t("Teaching & research") if key == "teaching_research" else population(key)
 
 
-def international_people(key: str) -> str:
-    """'international professors', as the subject of a sentence about a share."""
+def international_people(key: str, of: bool = False) -> str:
+    """'international professors', as the subject of a sentence; with `of`, as in
+    'the share of international professors' (Finnish needs the genitive there)."""
+    if of:
+        return {
+            "professors": tc("of", "international professors"),
+            "teaching_research": tc("of", "international teaching and research staff"),
+            "other_teaching_research": tc("of", "international other teaching and research staff"),
+            "other_staff": tc("of", "international other staff"),
+            "all_staff": tc("of", "international staff"),
+            "degree_students": tc("of", "international degree students"),
+            "bachelor": tc("of", "international bachelor's students"),
+            "master": tc("of", "international master's students"),
+            "doctoral": tc("of", "international doctoral students"),
+            "new_students": tc("of", "international new degree students"),
+        }[key]
     return {
         "professors": t("international professors"),
         "teaching_research": t("international teaching and research staff"),
@@ -108,22 +122,48 @@ def unit_short(code: str) -> str:
     return code
 
 
+# Where pycountry's (official) names read oddly in a chart, the names people use.
+COUNTRY_NAMES: dict[str, dict[str, str]] = {
+    "en": {"RUS": "Russia", "COD": "DR Congo", "COG": "Congo", "PSE": "Palestine", "PRK": "North Korea",
+           "CZE": "Czechia", "SUN": "Soviet Union", "YUG": "Yugoslavia", "CSK": "Czechoslovakia",
+           "DDR": "East Germany", "SCG": "Serbia and Montenegro", "XKX": "Kosovo", "XXA": "Stateless"},
+    "fi": {"RUS": "Venäjä", "GBR": "Iso-Britannia", "USA": "Yhdysvallat", "KOR": "Etelä-Korea",
+           "PRK": "Pohjois-Korea", "IRN": "Iran", "TWN": "Taiwan", "SYR": "Syyria", "TZA": "Tansania",
+           "BOL": "Bolivia", "VEN": "Venezuela", "MDA": "Moldova", "COD": "Kongon demokraattinen tasavalta",
+           "PSE": "Palestiina", "LAO": "Laos", "SUN": "Neuvostoliitto", "YUG": "Jugoslavia",
+           "CSK": "Tšekkoslovakia", "DDR": "Itä-Saksa", "SCG": "Serbia ja Montenegro", "XKX": "Kosovo",
+           "XXA": "Kansalaisuudeton"},
+    "sv": {"RUS": "Ryssland", "GBR": "Storbritannien", "USA": "USA", "KOR": "Sydkorea", "PRK": "Nordkorea",
+           "IRN": "Iran", "TWN": "Taiwan", "SYR": "Syrien", "TZA": "Tanzania", "BOL": "Bolivia", "VEN": "Venezuela",
+           "MDA": "Moldavien", "COD": "Kongo-Kinshasa", "COG": "Kongo-Brazzaville", "PSE": "Palestina",
+           "LAO": "Laos", "CZE": "Tjeckien", "SUN": "Sovjetunionen", "YUG": "Jugoslavien", "CSK": "Tjeckoslovakien",
+           "DDR": "Östtyskland", "SCG": "Serbien och Montenegro", "XKX": "Kosovo", "XXA": "Statslös"},
+}
+
+
 @lru_cache(maxsize=None)
 def _country_catalogue(lang: str, domain: str) -> gettext.NullTranslations:
     return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[lang], fallback=True)
 
 
 def country(code: str) -> str:
+    """A country's everyday name in the current language (pycountry's translations, with our fixes)."""
+    lang = language()
+    if code in COUNTRY_NAMES.get(lang, {}):
+        return COUNTRY_NAMES[lang][code]
     name = country_name(code)
-    if language() == "en" or code in EXTRA_NAMES:
-        return t(name) if code in EXTRA_NAMES else name
+    if lang == "en":
+        return name
     current = pycountry.countries.get(alpha_3=code)
-    domain = "iso3166-1" if current else "iso3166-3"
     record = current or pycountry.historic_countries.get(alpha_3=code)
     if record is None:
         return name
     source = getattr(record, "common_name", None) or record.name
-    return _country_catalogue(language(), domain).gettext(source)
+    return _country_catalogue(lang, "iso3166-1" if current else "iso3166-3").gettext(source)
+
+
+def kind(key: str) -> str:
+    return {"staff": t("Staff"), "students": t("Students"), "mobility": t("Mobility"), "partners": t("Partners")}[key]
 
 
 def country_or_region(value: str) -> str:

@@ -11,7 +11,13 @@ import math
 import pandas as pd
 
 from app import labels
-from app.i18n import fmt_int, fmt_pct, t
+from app.i18n import fmt_int, fmt_pct, sentence
+from app.i18n import t as translate
+
+
+def t(message: str, /, **values: object) -> str:
+    """Summaries are sentences: a template may begin with a lower-case placeholder."""
+    return sentence(translate(message, **values))
 
 
 def _pct(x: float) -> str:
@@ -21,7 +27,7 @@ def _pct(x: float) -> str:
 def share_change(key: str, years_and_shares: list[tuple[int, float]]) -> str:
     """'The share of international professors rose from 9% in 2010 to 27% in 2022.'"""
     points = [(y, s) for y, s in years_and_shares if s is not None and not math.isnan(s)]
-    subject = labels.international_people(key)
+    subject = labels.international_people(key, of=True)
     if not points:
         return t("The share of {subject} cannot be shown for these filters: the groups are too small.", subject=subject)
     (y0, s0), (y1, s1) = points[0], points[-1]
@@ -50,16 +56,15 @@ def composition(frame: pd.DataFrame, key: str) -> str:
     rows = frame[frame["year"] == last_year].set_index("category")
     total_high = int(rows["headcount_high"].sum())
     parts = {c: rows.loc[c, "headcount_label"] for c in rows.index}
-    return t("In {year}, {international} of {population_lower} were international, {home} had the home country's "
-             "citizenship and {unknown} an unknown citizenship (about {total} in all).",
-             year=last_year, international=parts.get("international", "0"), home=parts.get("home", "0"),
-             unknown=parts.get("unknown", "0"), population_lower=labels.population(key).lower(),
-             total=fmt_int(total_high))
+    return t("{population} in {year}: {international} international, {home} citizens of the home country, {unknown} "
+             "of unknown citizenship; about {total} in all.",
+             population=labels.population(key), year=last_year, international=parts.get("international", "0"),
+             home=parts.get("home", "0"), unknown=parts.get("unknown", "0"), total=fmt_int(total_high))
 
 
 def ranking(frame: pd.DataFrame, key: str, column: str, name) -> str:
     shown = frame.dropna(subset=["share"]).sort_values("share")
-    subject = labels.international_people(key)
+    subject = labels.international_people(key, of=True)
     if shown.empty:
         return t("The share of {subject} cannot be shown for these filters: the groups are too small.", subject=subject)
     low, high = shown.iloc[0], shown.iloc[-1]
@@ -75,7 +80,7 @@ def top_countries(frame: pd.DataFrame, key: str, year: int, n: int) -> str:
     top = frame.head(n)
     listed = ", ".join(f"{labels.country(c)} ({label})" for c, label in zip(top["citizenship"], top["headcount_label"]))
     return t("In {year}, the most common citizenships of {subject} were {countries}.",
-             year=year, subject=labels.international_people(key), countries=listed)
+             year=year, subject=labels.international_people(key, of=True), countries=listed)
 
 
 def countries_map(frame: pd.DataFrame, key: str, year: int) -> str:
@@ -101,12 +106,12 @@ def regions(frame: pd.DataFrame, key: str) -> str:
 def country_trend(frame: pd.DataFrame, country: str) -> str:
     last_year = int(frame["year"].max())
     rows = frame[(frame["year"] == last_year) & (frame["headcount_high"] > 0)]
-    parts = [f"{label} {labels.population(p).lower()}" for p, label in zip(rows["population"], rows["headcount_label"])]
-    if not parts:
+    if rows.empty:
         return t("In {year}, no one with the citizenship of {country} was counted.", year=last_year,
                  country=labels.country(country))
-    return t("In {year}, people with the citizenship of {country} included {groups}.", year=last_year,
-             country=labels.country(country), groups=", ".join(parts))
+    groups = ", ".join(f"{labels.population(p)} {label}" for p, label in zip(rows["population"], rows["headcount_label"]))
+    return t("Citizens of {country} in {year}: {groups}.", country=labels.country(country), year=last_year,
+             groups=groups)
 
 
 def exchanges(frame: pd.DataFrame, partner: str | None = None) -> str:

@@ -18,7 +18,7 @@ from app import filters as flt
 from app import access, exports, labels, report
 from app.data import Warehouse, current_build
 from app.disclosure import Rule, current_rule
-from app.i18n import fmt_pct, fmt_pp, set_language, t
+from app.i18n import LANGUAGES, browser_language, fmt_pct, fmt_pp, set_language, t
 from app.views import Chart
 from etl.config import ROOT, load_config, settings
 
@@ -121,9 +121,26 @@ def _page_title(key: str) -> str:
             "networks": t("Networks and alliances"), "methodology": t("Methodology and data")}[key]
 
 
+def _browser_language() -> str:
+    return browser_language(st.context.locale, st.context.headers.get("Accept-Language"))
+
+
+def _choose_language() -> str:
+    """The URL's lang when valid, then the one chosen in this session, then the browser's."""
+    if "_lang" not in st.session_state:
+        asked = st.query_params.get("lang")
+        st.session_state["_lang"] = asked if asked in LANGUAGES else _browser_language()
+    set_language(st.session_state["_lang"])
+    return st.session_state["_lang"]
+
+
+def _language_changed() -> None:
+    st.session_state["_lang"] = st.session_state["f_lang"]
+
+
 def frame(page: str) -> Context:
     """Everything every page shares; the first call of every page."""
-    set_language("en")
+    lang = _choose_language()
     st.set_page_config(page_title=f"{_page_title(page)} · {t('International university dashboard')}",
                        page_icon=":material/public:", layout="wide", initial_sidebar_state="expanded")
     _sign_in_gate()
@@ -153,6 +170,8 @@ def frame(page: str) -> Context:
     # Page-level choices stay in the URL; the page checks them when it reads them.
     own = PAGE_PARAMS.get(page, set())
     kept = {k: v for k, v in st.query_params.to_dict().items() if k in own and len(v) <= 100}
+    if lang != _browser_language():
+        query["lang"] = lang
     st.query_params.from_dict({**kept, **query})
     _navigation(navigation, query)
     _full_report(warehouse, current, rule)
@@ -221,6 +240,9 @@ def _navigation(container, query: dict[str, str]) -> None:
 
 def _sidebar(options) -> None:
     with st.sidebar:
+        st.session_state["f_lang"] = st.session_state["_lang"]
+        st.selectbox("Language · Kieli · Språk", list(LANGUAGES), key="f_lang", format_func=LANGUAGES.get,
+                     on_change=_language_changed)
         st.subheader(t("Filters"))
         if len(options.years) > 1:
             st.slider(t("Years"), min_value=options.years[0], max_value=options.years[-1], key="f_years",

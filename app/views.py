@@ -15,7 +15,7 @@ from app import charts, labels, metrics, summaries, theme
 from app.data import Warehouse
 from app.disclosure import Rule
 from app.filters import Filters
-from app.i18n import t
+from app.i18n import sentence, t
 
 
 @dataclass
@@ -113,7 +113,7 @@ def by_career_stage(wh: Warehouse, filters: Filters, rule: Rule) -> Chart:
 
 def top_countries(wh: Warehouse, filters: Filters, rule: Rule, key: str, year: int, n: int) -> Chart:
     title = t("Top {n} citizenships", n=n)
-    subtitle = t("{subject}, {year}", subject=labels.international_people(key).capitalize(), year=year)
+    subtitle = t("{subject}, {year}", subject=sentence(labels.international_people(key)), year=year)
     frame = metrics.country_counts(wh, filters, key, year, rule)
     chart = Chart(f"top-{n}-citizenships-{_slug(key)}", title, subtitle, frame.head(n), (year, year))
     if not frame.empty:
@@ -124,7 +124,7 @@ def top_countries(wh: Warehouse, filters: Filters, rule: Rule, key: str, year: i
 
 def countries_map(wh: Warehouse, filters: Filters, rule: Rule, key: str, year: int) -> Chart:
     title = t("Where they come from")
-    subtitle = t("{subject} by citizenship, {year}", subject=labels.international_people(key).capitalize(), year=year)
+    subtitle = t("{subject} by citizenship, {year}", subject=sentence(labels.international_people(key)), year=year)
     frame = metrics.country_counts(wh, filters, key, year, rule)
     chart = Chart(f"citizenships-map-{_slug(key)}", title, subtitle, frame, (year, year))
     if not frame.empty:
@@ -135,7 +135,7 @@ def countries_map(wh: Warehouse, filters: Filters, rule: Rule, key: str, year: i
 
 def regions(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Chart:
     title = t("By world region")
-    subtitle = t("{subject}, headcount, {years}", subject=labels.international_people(key).capitalize(),
+    subtitle = t("{subject}, headcount, {years}", subject=sentence(labels.international_people(key)),
                  years=_span(filters.years))
     frame = metrics.region_trend(wh, filters, key, rule)
     chart = Chart(f"{_slug(key)}-by-region", title, subtitle, frame, filters.years)

@@ -19,6 +19,7 @@ def page() -> None:
     st.markdown(methodology.build_facts(manifest, labels.country(ctx.warehouse.home)))
     files = pd.DataFrame(manifest["files"])
     if not files.empty:
+        files["kind"] = files["kind"].map(labels.kind)
         shown = files[["name", "kind", "rows_read", "rows_written", "rows_merged", "rows_rejected"]].rename(columns={
             "name": t("File"), "kind": t("Kind"), "rows_read": t("Rows read"), "rows_written": t("Rows written"),
             "rows_merged": t("Merged duplicates"), "rows_rejected": t("Rejected")})

@@ -120,7 +120,7 @@ def test_staff_page_figures(open_page, truth):
     stages = dict(zip(by_stage["data"][0]["y"], values(by_stage["data"][0]["x"])))
     assert close(stages["IV Professor"], truth.share("teaching_research", 2023, f"{where} AND career_stage = 4"))
     text = " ".join(m.value for m in at.markdown)
-    assert "In 2023," in text and "international" in text
+    assert "All staff in 2023:" in text and "international" in text
 
 
 def test_students_page_figures(open_page, truth):

@@ -248,9 +248,10 @@ def slug(text: str) -> str:
 
 
 def file_name(chart: Chart, extension: str) -> str:
+    """What the file is, in the reader's language: 'international-share-by-unit-all-staff_2025.png'."""
     first, last = chart.years
     years = str(first) if first == last else f"{first}-{last}"
-    return f"{chart.key}_{years}.{extension}"
+    return f"{slug(f'{chart.title} {chart.scope}')}_{years}.{extension}"
 
 
 def pptx_bytes(charts: list[Chart], meta: Meta, title: str, pngs: dict[str, bytes] | None = None) -> bytes:

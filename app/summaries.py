@@ -33,13 +33,12 @@ def share_change(key: str, years_and_shares: list[tuple[int, float]]) -> str:
     (y0, s0), (y1, s1) = points[0], points[-1]
     if y0 == y1:
         return t("The share of {subject} was {share} in {year}.", subject=subject, share=_pct(s1), year=y1)
+    values = dict(subject=subject, start=_pct(s0), first=y0, end=_pct(s1), last=y1)
     if round(s1 * 100) > round(s0 * 100):
-        template = "The share of {subject} rose from {start} in {first} to {end} in {last}."
-    elif round(s1 * 100) < round(s0 * 100):
-        template = "The share of {subject} fell from {start} in {first} to {end} in {last}."
-    else:
-        template = "The share of {subject} was {start} in {first} and {end} in {last}."
-    return t(template, subject=subject, start=_pct(s0), first=y0, end=_pct(s1), last=y1)
+        return t("The share of {subject} rose from {start} in {first} to {end} in {last}.", **values)
+    if round(s1 * 100) < round(s0 * 100):
+        return t("The share of {subject} fell from {start} in {first} to {end} in {last}.", **values)
+    return t("The share of {subject} was {start} in {first} and {end} in {last}.", **values)
 
 
 def trend(frame: pd.DataFrame, keys: tuple[str, ...]) -> str:

@@ -367,7 +367,7 @@ def show(chart: Chart) -> None:
         empty_state(chart.title)
         return
     st.plotly_chart(chart.figure, theme=None, width="stretch", key=f"chart-{chart.key}", config=PLOTLY_CONFIG | {
-        "toImageButtonOptions": {"format": "png", "filename": chart.key, "scale": 2}})
+        "toImageButtonOptions": {"format": "png", "filename": exports.file_name(chart, "png")[:-4], "scale": 2}})
     st.markdown(chart.summary)
     st.caption(caption(chart))
     downloads(chart)
@@ -445,17 +445,19 @@ def headline_cards(cards) -> None:
     for column, card in zip(columns, cards):
         with column:
             value = fmt_pct(card.share) if card.share is not None else "–"
+            # The arrow shows the change on the year before; the caption says so, and the change since the start.
             delta = None
+            notes = []
             if card.share is not None and card.previous_share is not None:
-                delta = t("{change} on {year}", change=fmt_pp(card.share - card.previous_share), year=card.previous_year)
+                delta = fmt_pp(card.share - card.previous_share)
+                notes.append(t("{change} on {year}", change=delta, year=card.previous_year))
+            if card.share is not None and card.first_share is not None:
+                notes.append(t("{change} since {year} (then {share})", change=fmt_pp(card.share - card.first_share),
+                               year=card.first_year, share=fmt_pct(card.first_share)))
             st.metric(labels.population_short(card.population), value, delta, border=True,
                       help=t("{year}: {international} international of {known} with known citizenship",
                              year=card.year, international=card.international_label, known=card.known_label))
-            if card.share is not None and card.first_share is not None:
-                st.caption(t("{change} since {year} (then {share})", change=fmt_pp(card.share - card.first_share),
-                             year=card.first_year, share=fmt_pct(card.first_share)))
-            else:
-                st.caption(t("{year}", year=card.year))
+            st.caption("  \n".join(notes) if notes else str(card.year))
 
 
 def guarded(run) -> None:

@@ -27,6 +27,7 @@ class Chart:
     years: tuple[int, int]
     figure: go.Figure | None = None
     summary: str = ""
+    scope: str = ""                 # who the chart is about, when the title does not say (for file names)
 
     @property
     def empty(self) -> bool:
@@ -90,7 +91,8 @@ def by_unit(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Chart:
     title = t("International share by unit")
     subtitle = t("{population}, {year}", population=labels.population(key), year=year)
     frame = metrics.shares_by(wh, filters, key, "unit", year, rule)
-    chart = Chart(f"{_slug(key)}-international-share-by-unit", title, subtitle, frame, (year, year))
+    chart = Chart(f"{_slug(key)}-international-share-by-unit", title, subtitle, frame, (year, year),
+                  scope=labels.population(key))
     if not frame.empty:
         chart.figure = charts.share_bars(frame, "unit", labels.unit, title, subtitle,
                                          t("Share of people with known citizenship"))
@@ -115,7 +117,8 @@ def top_countries(wh: Warehouse, filters: Filters, rule: Rule, key: str, year: i
     title = t("Top {n} citizenships", n=n)
     subtitle = t("{subject}, {year}", subject=sentence(labels.international_people(key)), year=year)
     frame = metrics.country_counts(wh, filters, key, year, rule)
-    chart = Chart(f"top-{n}-citizenships-{_slug(key)}", title, subtitle, frame.head(n), (year, year))
+    chart = Chart(f"top-{n}-citizenships-{_slug(key)}", title, subtitle, frame.head(n), (year, year),
+                  scope=labels.population(key))
     if not frame.empty:
         chart.figure = charts.count_bars(frame.head(n), title, subtitle, t("Headcount (people)"))
         chart.summary = summaries.top_countries(frame, key, year, n)
@@ -126,7 +129,7 @@ def countries_map(wh: Warehouse, filters: Filters, rule: Rule, key: str, year: i
     title = t("Where they come from")
     subtitle = t("{subject} by citizenship, {year}", subject=sentence(labels.international_people(key)), year=year)
     frame = metrics.country_counts(wh, filters, key, year, rule)
-    chart = Chart(f"citizenships-map-{_slug(key)}", title, subtitle, frame, (year, year))
+    chart = Chart(f"citizenships-map-{_slug(key)}", title, subtitle, frame, (year, year), scope=labels.population(key))
     if not frame.empty:
         chart.figure = charts.world_map(frame, title, subtitle)
         chart.summary = summaries.countries_map(frame, key, year)
@@ -138,7 +141,7 @@ def regions(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Chart:
     subtitle = t("{subject}, headcount, {years}", subject=sentence(labels.international_people(key)),
                  years=_span(filters.years))
     frame = metrics.region_trend(wh, filters, key, rule)
-    chart = Chart(f"{_slug(key)}-by-region", title, subtitle, frame, filters.years)
+    chart = Chart(f"{_slug(key)}-by-region", title, subtitle, frame, filters.years, scope=labels.population(key))
     if not frame.empty:
         chart.figure = charts.headcount_lines(frame, "region", labels.region, theme.REGION_COLOURS, title, subtitle)
         chart.summary = summaries.regions(frame, key)

@@ -52,10 +52,14 @@ def test_overview_cards_equal_the_recomputed_shares(open_page, truth):
     labels = [m.label for m in at.metric]
     assert labels == ["Professors", "Teaching & research", "All staff", "Degree students", "Doctoral students"]
     keys = ["professors", "teaching_research", "all_staff", "degree_students", "doctoral"]
+    captions = [c.value for c in at.caption]
     for metric, key in zip(at.metric, keys):
         assert metric.value == pct(truth.share(key, 2025)), key
         change = truth.share(key, 2025) - truth.share(key, 2024)
-        assert metric.delta == f"{'+' if change > 0 else '−'}{abs(change) * 100:.1f} pp on 2024"
+        assert metric.delta == f"{'+' if change > 0 else '−'}{abs(change) * 100:.1f} pp"
+        since = truth.share(key, 2025) - truth.share(key, 2010)
+        assert f"{metric.delta} on 2024  \n+{since * 100:.1f} pp since 2010 (then {pct(truth.share(key, 2010))})" \
+            in captions
 
 
 def test_the_published_headline_is_on_the_overview(open_page, truth):

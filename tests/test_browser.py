@@ -119,7 +119,7 @@ def test_downloading_a_chart_in_the_browser(browser, shared_server, tmp_path):
     buttons = page.locator('[data-testid="stDownloadButton"]')
     with page.expect_download() as csv_download:
         buttons.filter(has_text="CSV").first.click()
-    assert csv_download.value.suggested_filename == "international-share-trend_2010-2022.csv"
+    assert csv_download.value.suggested_filename == "international-share-of-staff-and-students_2010-2022.csv"
     csv_path = tmp_path / "chart.csv"
     csv_download.value.save_as(csv_path)
     text = csv_path.read_text(encoding="utf-8-sig")
@@ -127,7 +127,7 @@ def test_downloading_a_chart_in_the_browser(browser, shared_server, tmp_path):
 
     with page.expect_download(timeout=60_000) as png_download:
         buttons.filter(has_text="PNG").first.click()
-    assert png_download.value.suggested_filename == "international-share-trend_2010-2022.png"
+    assert png_download.value.suggested_filename == "international-share-of-staff-and-students_2010-2022.png"
     png_path = tmp_path / "chart.png"
     png_download.value.save_as(png_path)
     assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -151,3 +151,24 @@ def test_typing_a_search_narrows_the_partner_table(browser, shared_server):
     assert cells[:2] == ["ETH Zürich", "Switzerland"]
     assert query(page)["q"] == "zurich"
     shoot(page, "partners-search-zurich")
+
+
+def test_switching_language_translates_the_charts_and_the_url(browser, shared_server):
+    page = new_page(browser, height=1800)
+    page.goto(shared_server + "/?years=2010-2022")
+    wait_until_idle(page)
+    selector = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first
+    selector.click()
+    page.get_by_role("option", name="Suomi").click()
+    page.wait_for_function("() => location.search.includes('lang=fi')")
+    wait_until_idle(page)
+    page.get_by_text("Kansainvälisten osuus henkilöstöstä ja opiskelijoista").first.wait_for()
+    assert query(page)["lang"] == "fi" and query(page)["years"] == "2010-2022"
+    assert page.get_by_role("heading", name="Kansainvälisyys yhdellä silmäyksellä").first.is_visible()
+    assert "Kansainvälisten professorien osuus kasvoi: 9 % vuonna 2010, 27 % vuonna 2022." in \
+        page.locator('[data-testid="stMain"]').inner_text().replace("\xa0", " ")
+    shoot(page, "overview-finnish")
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Henkilöstö").click()
+    page.wait_for_url(re.compile(r"/staff\?.*lang=fi"))
+    wait_until_idle(page)
+    assert page.get_by_role("heading", name="Henkilöstö").first.is_visible()

@@ -44,7 +44,7 @@ def read_csv(data: bytes) -> list[dict]:
 
 
 def test_file_names_say_what_the_file_is(headline):
-    assert exports.file_name(headline, "png") == "international-share-trend_2010-2022.png"
+    assert exports.file_name(headline, "png") == "international-share-of-staff-and-students_2010-2022.png"
     assert exports.slug("Countries of origin") == "countries-of-origin"
     assert exports.slug("Maisteriopiskelijat ja ulkomaalaiset") == "maisteriopiskelijat-ja-ulkomaalaiset"
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import os
+import shutil
 import datetime as dt
 import hashlib
 import sys
@@ -21,6 +23,7 @@ from etl.schema import KINDS, Kind
 from etl.sources import RawTable, Source, discover, read_source
 
 Say = Callable[[str], None]
+MEMORY_LIMIT = os.environ.get("ETL_MEMORY_LIMIT", "500MB")
 
 
 def _stderr(message: str) -> None:
@@ -56,18 +59,28 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _output_sql(kind: Kind, key: Key, home: str) -> str:
-    if kind.name in ("staff", "students"):
+def _output_sql(con: duckdb.DuckDBPyConnection, kind: Kind, key: Key, home: str) -> str:
+    """The rows to write, in a stable order (file order breaks ties, so the same
+    input writes the same bytes). Identifiers are hashed once per distinct value."""
+    if kind.name in ("staff", "students", "mobility"):
         id_column = kind.columns[0].name
+        namespace = "mobility" if kind.name == "mobility" else kind.name
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE pseudonyms AS
+                        SELECT id, {hmac_sql(key.secret, namespace, 'id')} AS pseudonym
+                        FROM (SELECT DISTINCT {id_column} AS id FROM kept)""")
+        joined = f"kept JOIN pseudonyms ON kept.{id_column} = pseudonyms.id"
+    if kind.name in ("staff", "students"):
         extra = ("staff_group, career_stage, gender, fte" if kind.name == "staff"
                  else "level, new_entrant, gender")
-        return f"""SELECT year, {hmac_sql(key.secret, kind.name, id_column)} AS person_key, unit, citizenship,
-                          citizenship <> '{home}' AS is_international, {extra} FROM kept"""
+        group = "staff_group" if kind.name == "staff" else "level"
+        return f"""SELECT year, pseudonym AS person_key, unit, citizenship,
+                          citizenship <> '{home}' AS is_international, {extra}
+                   FROM {joined} ORDER BY year, unit, {group}, _file_no, _line"""
     if kind.name == "mobility":
-        return f"""SELECT year(start_date) AS year, {hmac_sql(key.secret, 'mobility', 'mobility_id')} AS mobility_key,
-                          direction, level, unit, partner_code, partner_name, partner_country, programme,
-                          start_date, end_date FROM kept"""
-    return "SELECT * FROM kept"
+        return f"""SELECT year(start_date) AS year, pseudonym AS mobility_key, direction, level, unit, partner_code,
+                          partner_name, partner_country, programme, start_date, end_date
+                   FROM {joined} ORDER BY year, direction, start_date, _file_no, _line"""
+    return "SELECT * FROM kept ORDER BY partner_code"
 
 
 def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = False, say: Say = _stderr) -> Result:
@@ -89,28 +102,19 @@ def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = Fa
 
     stats: dict[str, FileStats] = {}
     problems: list[Problem] = []
-    read: dict[str, list[tuple[str, bool, object]]] = {k.name: [] for k in KINDS}
     say(f"Reading {len(inventory.sources)} file(s) from {raw_dir}")
-    for source in inventory.sources:
-        tick = time.perf_counter()
-        raw = read_source(source)
-        stat = FileStats(source.path.name, source.kind.name, _sha256(source.path))
-        stats[stat.name] = stat
-        _count_read(stat, raw)
-        problems += raw.problems + raw.record_problems
-        if raw.table is not None:
-            read[source.kind.name].append((stat.name, source.excel, raw.table))
-        note = f"; extra columns ignored: {', '.join(raw.extra_columns)}" if raw.extra_columns else ""
-        say(f"  {stat.name}: {stat.rows_read:,} rows ({time.perf_counter() - tick:.1f} s){note}")
-
     with warehouse.build_lock(out):
         folder = warehouse.new_build_folder(out)
         try:
             tables = {}
-            con = duckdb.connect()
+            con = _connection(folder)
             for kind in KINDS:
+                # One kind at a time, one file at a time: memory holds one file, DuckDB the rest (spilling if needed).
                 tick = time.perf_counter()
-                records.load(con, kind, read[kind.name])
+                records.start(con, kind)
+                sources = [s for s in inventory.sources if s.kind is kind]
+                for file_no, source in enumerate(sources):
+                    problems += _read_into(con, kind, file_no, source, stats, say)
                 checked = records.check(con, kind, home)
                 problems += checked.problems
                 for name, count in checked.rejected_per_file.items():
@@ -119,12 +123,14 @@ def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = Fa
                     stats[name].rows_merged += count
                 if problems and not lenient:
                     continue  # keep checking the other kinds so that every problem is listed
-                tables[kind.name] = warehouse.write_table(con, _output_sql(kind, key, home), folder, kind.name)
+                tables[kind.name] = warehouse.write_table(con, _output_sql(con, kind, key, home), folder, kind.name)
                 _count_written(con, stats)
                 say(f"  {kind.name}: {tables[kind.name]:,} rows written ({time.perf_counter() - tick:.1f} s)")
             if problems and not lenient:
                 raise BuildFailed(problems)
             tables.update(aggregates.write_aggregates(con, folder))
+            con.close()
+            shutil.rmtree(folder / ".spill", ignore_errors=True)
             if lenient:
                 _write_rejects(folder / "rejects.csv", problems)
             _check_accounts(stats)
@@ -138,6 +144,28 @@ def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = Fa
     say(f"Warehouse written to {out} in {time.perf_counter() - started:.1f} s"
         + (f"; {len(problems):,} problem(s) listed in rejects.csv" if problems else ""))
     return Result(folder, manifest, problems)
+
+
+def _connection(folder: Path) -> duckdb.DuckDBPyConnection:
+    """DuckDB with a memory ceiling; past it, it spills to a folder inside the build."""
+    con = duckdb.connect()
+    con.execute(f"SET temp_directory = '{folder / '.spill'}'")
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute("SET preserve_insertion_order = true")
+    return con
+
+
+def _read_into(con: duckdb.DuckDBPyConnection, kind: Kind, file_no: int, source: Source,
+               stats: dict[str, FileStats], say: Say) -> list[Problem]:
+    tick = time.perf_counter()
+    raw = read_source(source)
+    stat = FileStats(source.path.name, source.kind.name, raw.sha256 or _sha256(source.path))
+    stats[stat.name] = stat
+    _count_read(stat, raw)
+    records.append(con, kind, file_no, stat.name, source.excel, raw.table)
+    note = f"; extra columns ignored: {', '.join(raw.extra_columns)}" if raw.extra_columns else ""
+    say(f"  {stat.name}: {stat.rows_read:,} rows ({time.perf_counter() - tick:.1f} s){note}")
+    return raw.problems + raw.record_problems
 
 
 def _count_read(stat: FileStats, raw: RawTable) -> None:

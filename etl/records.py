@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from etl import values
@@ -28,24 +29,28 @@ class Checked:
     rejected_per_file: dict[str, int]
 
 
-def load(con: duckdb.DuckDBPyConnection, kind: Kind, tables: list[tuple[str, bool, pa.Table]]) -> None:
-    """Stack the files of one kind into the relation `raw`, in file order."""
-    parts = []
-    for file_no, (name, excel, table) in enumerate(tables):
-        for column in kind.columns:
-            if column.name not in table.column_names:
-                table = table.append_column(column.name, pa.nulls(table.num_rows, pa.string()))
-        table = table.select([c.name for c in kind.columns] + ["_line"])
-        table = table.append_column("_file_no", pa.array([file_no] * table.num_rows, pa.int32()))
-        parts.append(table)
-    names = [n for n, _, _ in tables]
-    excel = [e for _, e, _ in tables]
-    con.register("raw_parts", pa.concat_tables(parts) if parts else _empty(kind))
-    con.register("files", pa.table({"_file_no": pa.array(range(len(names)), pa.int32()),
-                                    "_file": pa.array(names, pa.string()),
-                                    "_excel": pa.array(excel, pa.bool_())}))
-    con.execute("CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM raw_parts")
-    con.unregister("raw_parts")
+def start(con: duckdb.DuckDBPyConnection, kind: Kind) -> None:
+    """An empty relation `raw` for the records of one kind."""
+    columns = ", ".join(f'"{c.name}" VARCHAR' for c in kind.columns)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE raw ({columns}, _line BIGINT, _file_no INTEGER)")
+    con.execute("CREATE OR REPLACE TEMP TABLE files (_file_no INTEGER, _file VARCHAR, _excel BOOLEAN)")
+
+
+def append(con: duckdb.DuckDBPyConnection, kind: Kind, file_no: int, name: str, excel: bool,
+           table: pa.Table | None) -> None:
+    """Add one file's records to `raw`. DuckDB holds them from here (spilling to
+    disk past its memory limit), so the caller can let the Arrow table go."""
+    con.execute("INSERT INTO files VALUES (?, ?, ?)", [file_no, name, excel])
+    if table is None:
+        return
+    for column in kind.columns:
+        if column.name not in table.column_names:
+            table = table.append_column(column.name, pa.nulls(table.num_rows, pa.string()))
+    table = table.select([c.name for c in kind.columns] + ["_line"])
+    table = table.append_column("_file_no", pa.array(np.full(table.num_rows, file_no, dtype=np.int32)))
+    con.register("incoming", table)
+    con.execute("INSERT INTO raw SELECT * FROM incoming")
+    con.unregister("incoming")
 
 
 def _empty(kind: Kind) -> pa.Table:
@@ -81,6 +86,16 @@ def check(con: duckdb.DuckDBPyConnection, kind: Kind, home: str) -> Checked:
     for rule in _record_rules(kind):
         con.execute(rule)
 
+    any_error = " OR ".join(f'"err_{c.name}" IS NOT NULL' for c in kind.columns)
+    rejected = dict(con.execute(f"""
+        SELECT f._file, count(*) FROM typed JOIN files f USING (_file_no)
+        WHERE {any_error} GROUP BY f._file
+    """).fetchall())
+    errors = ", ".join(f"err_{c.name}" for c in kind.columns)
+    if not rejected:  # the usual case: nothing to list, and every record is clean
+        con.execute(f"CREATE OR REPLACE TEMP VIEW clean AS SELECT * EXCLUDE ({errors}) FROM typed")
+        return Checked([], {})
+
     problem_rows = []
     for column in kind.columns:
         value = f'r."{column.name}"'
@@ -98,14 +113,8 @@ def check(con: duckdb.DuckDBPyConnection, kind: Kind, home: str) -> Checked:
     problems = [Problem(file, reason, line=line, column=col, value=value, excel=excel)
                 for file, excel, line, col, value, reason in rows]
 
-    any_error = " OR ".join(f'"err_{c.name}" IS NOT NULL' for c in kind.columns)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE clean AS SELECT * EXCLUDE ({', '.join(f'err_{c.name}' for c in kind.columns)}) "
-                f"FROM typed WHERE NOT ({any_error})")
-    rejected = con.execute(f"""
-        SELECT f._file, count(*) FROM typed JOIN files f USING (_file_no)
-        WHERE {any_error} GROUP BY f._file
-    """).fetchall()
-    return Checked(problems, dict(rejected))
+    con.execute(f"CREATE OR REPLACE TEMP VIEW clean AS SELECT * EXCLUDE ({errors}) FROM typed WHERE NOT ({any_error})")
+    return Checked(problems, rejected)
 
 
 def _register_map(con: duckdb.DuckDBPyConnection, column: Column, parser: values.Parser) -> None:

@@ -8,14 +8,15 @@ physical line (CSV) or row (Excel) of each record, for error messages.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import csv
 import datetime as dt
 import io
 import mmap
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -71,6 +72,7 @@ class RawTable:
     blank_records: int = 0
     encoding: str | None = None
     delimiter: str | None = None
+    sha256: str | None = None
 
 
 def read_source(source: Source) -> RawTable:
@@ -85,10 +87,10 @@ def read_source(source: Source) -> RawTable:
 
 # --- CSV -------------------------------------------------------------------
 
-def detect_encoding(path: Path) -> str:
+def detect_encoding(path: Path, candidates: tuple[str, ...] = ("utf-8-sig", "cp1252")) -> str:
     """UTF-8 (with or without BOM) when the whole file decodes as such, else
     Windows-1252, else Latin-1 (which decodes anything)."""
-    for encoding in ("utf-8-sig", "cp1252"):
+    for encoding in candidates:
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
             with path.open("rb") as handle:
@@ -124,73 +126,119 @@ def detect_delimiter(header: str) -> str:
     return max(DELIMITERS, key=width)
 
 
-_BLANK_LINE = re.compile(rb"(?:^|\n)[ \t]*\r?\n")
-_CONTENT = re.compile(rb"\S")
-
-
-def _has_inner_blank_line(path: Path) -> bool:
-    """A blank line before the last record (trailing ones are harmless)."""
-    if path.stat().st_size == 0:
-        return False
-    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        match = _BLANK_LINE.search(data)
-        return match is not None and _CONTENT.search(data, match.end()) is not None
-
-
 MAX_LINE_BYTES = 1 << 20
 
 
-def _overlong_line(path: Path) -> int | None:
-    """The first physical line longer than MAX_LINE_BYTES, read in blocks so
-    that memory stays bounded whatever the file holds."""
-    import numpy as np
+@dataclass
+class Scan:
+    """What one pass over a file's bytes tells, before parsing it."""
+    sha256: str
+    utf8: bool
+    overlong_line: int | None      # the first line longer than MAX_LINE_BYTES
+    first_blank: int | None        # byte offset of the first empty line
+    last_content: int              # byte offset of the last byte that is not white space
+    first_quote: int | None        # byte offset of the first double quote
 
-    line, length = 1, 0
+
+def scan(path: Path) -> Scan:
+    """Hash, UTF-8 check, line lengths, empty lines and quotes, in one pass of
+    fixed-size blocks: memory stays bounded whatever the file holds."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    utf8, overlong, first_blank, first_quote = True, None, None, None
+    last_content, offset, line, line_start = -1, 0, 1, 0
+    previous_newline = -2
     with path.open("rb") as handle:
         while block := handle.read(_BLOCK):
-            ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
-            if ends.size == 0:
-                length += len(block)
-            else:
-                first = length + int(ends[0])
-                gaps = np.diff(ends) - 1
-                if first > MAX_LINE_BYTES:
-                    return line
-                if gaps.size and int(gaps.max()) > MAX_LINE_BYTES:
-                    return line + 1 + int(np.argmax(gaps > MAX_LINE_BYTES))
+            digest.update(block)
+            if utf8:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    utf8 = False
+            data = np.frombuffer(block, dtype=np.uint8)
+            if first_quote is None and (q := block.find(b'"')) >= 0:
+                first_quote = offset + q
+            content = len(block.rstrip(b" \t\r\n"))
+            if content:
+                last_content = offset + content - 1
+            ends = np.flatnonzero(data == 10) + offset
+            if overlong is None:
+                starts = np.concatenate(([line_start], ends[:-1] + 1)) if ends.size else np.array([line_start])
+                lengths = (ends - starts) if ends.size else np.array([offset + len(block) - line_start])
+                long = np.flatnonzero(lengths > MAX_LINE_BYTES)
+                if long.size:
+                    overlong = line + int(long[0])
+                elif not ends.size and offset + len(block) - line_start > MAX_LINE_BYTES:
+                    overlong = line
+            if first_blank is None and ends.size:
+                previous = np.concatenate(([previous_newline], ends[:-1]))
+                gap = ends - previous
+                blank = gap == 1
+                if (gap == 2).any():
+                    cr = (gap == 2) & (np.concatenate(([0], data))[np.clip(ends - offset, 0, None)] == 13)
+                    blank |= cr
+                if (hits := np.flatnonzero(blank)).size:
+                    first_blank = int(ends[hits[0]])
+                if previous_newline == -2 and ends[0] == 0:
+                    first_blank = 0
+            if ends.size:
                 line += int(ends.size)
-                length = len(block) - int(ends[-1]) - 1
-            if length > MAX_LINE_BYTES:
-                return line
-    return None
+                line_start = int(ends[-1]) + 1
+                previous_newline = int(ends[-1])
+            offset += len(block)
+            if overlong is not None:
+                break  # no point reading a file that will be refused
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    return Scan(digest.hexdigest(), utf8, overlong, first_blank, last_content, first_quote)
 
 
 def _read_csv(source: Source) -> RawTable:
     name = source.path.name
-    if (line := _overlong_line(source.path)) is not None:
+    facts = scan(source.path)
+    if facts.overlong_line is not None:
         return RawTable(None, [Problem(name, f"a line longer than {MAX_LINE_BYTES:,} bytes: not an export of records "
-                                             "(accepted: one record per line, values of reasonable length)", line=line)])
-    encoding = detect_encoding(source.path)
+                                             "(accepted: one record per line, values of reasonable length)",
+                                       line=facts.overlong_line)], sha256=facts.sha256)
+    encoding = "utf-8-sig" if facts.utf8 else detect_encoding(source.path, ("cp1252",))
     header_text, header_lines = _first_record(source.path, encoding)
     if not header_text.strip():
-        return RawTable(None, [Problem(name, "the file is empty (accepted: a header line, then one line per record)")])
+        return RawTable(None, [Problem(name, "the file is empty (accepted: a header line, then one line per record)")],
+                        sha256=facts.sha256)
     delimiter = detect_delimiter(header_text)
     headers = next(csv.reader(io.StringIO(header_text), delimiter=delimiter))
     columns, result = _match_headers(source, headers)
+    result.sha256 = facts.sha256
     if result.problems:
         return result
     result.encoding, result.delimiter = encoding, delimiter
 
     records: dict[str, pa.Array] | None = None
-    if not _has_inner_blank_line(source.path):
-        records = _read_csv_fast(source.path, encoding, delimiter, len(headers), header_lines)
+    # Arrow skips empty lines silently, which would shift line numbers; such files go to the exact reader.
+    inner_blank = facts.first_blank is not None and facts.first_blank < facts.last_content
+    if not inner_blank:
+        header_bytes = len(header_text.encode(encoding)) + (3 if encoding == "utf-8-sig" else 0)
+        quoted = facts.first_quote is not None and facts.first_quote >= header_bytes
+        if facts.first_quote is not None and facts.first_quote < header_bytes:
+            quoted = _has_quote_after(source.path, header_bytes)
+        records = _read_csv_fast(source.path, encoding, delimiter, len(headers), header_lines, quoted)
     if records is None:
         records, result.record_problems = _read_csv_exact(
             source.path, encoding, delimiter, len(headers), header_lines, name)
     return _finish(result, columns, records)
 
 
-def _read_csv_fast(path: Path, encoding: str, delimiter: str, width: int, header_lines: int) -> dict[str, pa.Array] | None:
+def _has_quote_after(path: Path, start: int) -> bool:
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find(b'"', start) >= 0
+
+
+def _read_csv_fast(path: Path, encoding: str, delimiter: str, width: int, header_lines: int,
+                   quoted: bool) -> dict[str, pa.Array] | None:
     """Arrow's multi-threaded reader; None when the file needs the exact reader."""
     names = [f"c{i}" for i in range(width)]
     try:
@@ -204,6 +252,10 @@ def _read_csv_fast(path: Path, encoding: str, delimiter: str, width: int, header
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
+    if not quoted:
+        # No quotes, so no value spans lines: record i is on line header + 1 + i.
+        lines = pa.array(np.arange(header_lines + 1, header_lines + 1 + table.num_rows, dtype=np.int64))
+        return {**{n: table[n] for n in names}, "_line": lines}
     # A quoted value may span lines: each record starts after the lines of all before it.
     newlines = None
     for name in names:

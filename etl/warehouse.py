@@ -37,13 +37,6 @@ TABLES: dict[str, list[tuple[str, str]]] = {
                  ("valid_from", "DATE"), ("valid_to", "DATE")],
 }
 
-SORT_ORDER = {
-    "staff": "year, unit, staff_group, person_key",
-    "students": "year, unit, level, person_key",
-    "mobility": "year, direction, start_date, mobility_key",
-    "partners": "partner_code",
-}
-
 MANIFEST = "manifest.json"
 
 
@@ -76,13 +69,14 @@ def new_build_folder(out: Path) -> Path:
 
 
 def write_table(con: duckdb.DuckDBPyConnection, select_sql: str, folder: Path, table: str) -> int:
-    """Write one table as a single Parquet file with the contract's types."""
+    """Write one table as a single Parquet file with the contract's types, in
+    the order `select_sql` gives."""
     target = folder / table
     target.mkdir()
     columns = ", ".join(f'CAST("{name}" AS {sql_type}) AS "{name}"' for name, sql_type in TABLES[table])
     path = target / "data.parquet"
     con.execute(f"""
-        COPY (SELECT {columns} FROM ({select_sql}) ORDER BY {SORT_ORDER[table]})
+        COPY (SELECT {columns} FROM ({select_sql}))
         TO '{path}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)
     """)
     return con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]

@@ -8,7 +8,7 @@ from app import charts, labels, mobility, summaries, theme
 from app.data import Warehouse
 from app.disclosure import Rule
 from app.filters import Filters
-from app.i18n import sentence, t
+from app.i18n import t
 from app.views import Chart, _span
 
 DIRECTION_COLOURS = {"incoming": theme.BLUE, "outgoing": theme.ORANGE}

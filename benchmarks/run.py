@@ -14,7 +14,6 @@ import datetime as dt
 import os
 import platform
 import re
-import statistics
 import subprocess
 import sys
 import tempfile

@@ -43,9 +43,9 @@ ALIASES: dict[str, str] = {
     "venaja": "RUS", "iso-britannia": "GBR", "englanti": "GBR", "britannia": "GBR",
     "etela-korea": "KOR", "pohjois-korea": "PRK", "usa (yhdysvallat)": "USA",
     "yhdysvallat": "USA", "amerikka": "USA", "hollanti": "NLD", "tsekki": "CZE",
-    "iran": "IRN", "syyria": "SYR", "taiwan": "TWN", "palestiina": "PSE",
+    "syyria": "SYR", "palestiina": "PSE",
     "kongo (kinshasa)": "COD", "kongo (brazzaville)": "COG", "makedonia": "MKD",
-    "valko-venaja": "BLR", "moldova": "MDA", "tansania": "TZA", "kosovo": "XKX",
+    "valko-venaja": "BLR", "tansania": "TZA",
     "kansalaisuudeton": "XXA", "neuvostoliitto": "SUN", "jugoslavia": "YUG",
     "tsekkoslovakia": "CSK", "ita-saksa": "DDR",
     # Swedish

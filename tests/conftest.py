@@ -49,3 +49,30 @@ def raw(tmp_path) -> Path:
 def copy_tree(source: Path, target: Path) -> Path:
     shutil.copytree(source, target)
     return target
+
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = {"overview": "dashboard.py", "staff": "pages/1_staff.py", "students": "pages/2_students.py",
+         "countries": "pages/3_countries.py", "mobility": "pages/4_mobility.py", "partners": "pages/5_partners.py",
+         "networks": "pages/6_networks.py", "methodology": "pages/7_methodology.py"}
+
+
+@pytest.fixture
+def open_page(demo_warehouse, monkeypatch):
+    """Run one page in AppTest on the demo warehouse, as a first visit with `query` in the URL."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("WAREHOUSE_DIR", str(demo_warehouse))
+    monkeypatch.delenv("DISCLOSURE_RULE", raising=False)
+
+    def run(page: str = "overview", **query: str):
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        for name, value in query.items():
+            at.query_params[name] = value
+        if page != "overview":
+            at.switch_page(PAGES[page])
+        at.run()
+        assert not at.exception, at.exception
+        assert not at.error, [e.value for e in at.error]
+        return at
+    return run

@@ -7,29 +7,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.data import AGGREGATE_TABLES, Warehouse
+from tests.conftest import PAGES, ROOT
 from tests.truth import Truth, figures, region_codes, trace, values
 
-ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
-PAGES = {"overview": "dashboard.py", "staff": "pages/1_staff.py", "students": "pages/2_students.py",
-         "countries": "pages/3_countries.py", "methodology": "pages/7_methodology.py"}
-
-
-@pytest.fixture
-def open_page(demo_warehouse, monkeypatch):
-    monkeypatch.setenv("WAREHOUSE_DIR", str(demo_warehouse))
-    monkeypatch.delenv("DISCLOSURE_RULE", raising=False)
-
-    def run(page: str = "overview", **query: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-        for name, value in query.items():
-            at.query_params[name] = value
-        if page != "overview":
-            at.switch_page(PAGES[page])
-        at.run()
-        assert not at.exception, at.exception
-        assert not at.error, [e.value for e in at.error]
-        return at
-    return run
 
 
 @pytest.fixture(scope="module")

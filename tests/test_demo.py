@@ -3,7 +3,6 @@
 import hashlib
 
 import duckdb
-import pytest
 
 from etl.demo import write_demo
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from app import mobility
 from app.data import Warehouse
@@ -11,25 +10,6 @@ from app.disclosure import Rule
 from app.filters import Filters
 from tests.truth import Truth, figures, trace, values, vipunen
 
-ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
-PAGES = {"mobility": "pages/4_mobility.py", "partners": "pages/5_partners.py", "networks": "pages/6_networks.py"}
-
-
-@pytest.fixture
-def open_page(demo_warehouse, monkeypatch):
-    monkeypatch.setenv("WAREHOUSE_DIR", str(demo_warehouse))
-    monkeypatch.delenv("DISCLOSURE_RULE", raising=False)
-
-    def run(page: str, **query: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-        for name, value in query.items():
-            at.query_params[name] = value
-        at.switch_page(PAGES[page])
-        at.run()
-        assert not at.exception, at.exception
-        assert not at.error, [e.value for e in at.error]
-        return at
-    return run
 
 
 @pytest.fixture(scope="module")

@@ -98,6 +98,7 @@ def _end_labels(figure: go.Figure, ends: list, top: float) -> None:
     would overlap are pushed apart vertically."""
     pixels_per_unit = (HEIGHT - 170) / top
     gap = 16 / pixels_per_unit
+    annotations = []
     for side, anchor, shift in ((0, "right", -8), (1, "left", 8)):
         points = sorted(((row["share"], row["year"], colour) for *rows, colour in ends for row in [rows[side]]),
                         key=lambda p: p[0])
@@ -107,8 +108,10 @@ def _end_labels(figure: go.Figure, ends: list, top: float) -> None:
             if placed and (value + offset) - placed[-1] < gap:
                 offset = placed[-1] + gap - value
             placed.append(value + offset)
-            figure.add_annotation(x=year, y=value, text=f"<b>{fmt_pct(value)}</b>", showarrow=False, xanchor=anchor,
-                                  xshift=shift, yshift=offset * pixels_per_unit, font=dict(color=colour, size=13))
+            annotations.append(dict(x=year, y=value, text=f"<b>{fmt_pct(value)}</b>", showarrow=False, xanchor=anchor,
+                                    xshift=shift, yshift=offset * pixels_per_unit, font=dict(color=colour, size=13)))
+    # One update instead of one validated add_annotation call per label.
+    figure.update_layout(annotations=list(figure.layout.annotations) + annotations)
 
 
 def composition_bars(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:

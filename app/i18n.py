@@ -90,7 +90,13 @@ def tn(singular: str, plural: str, n: int, /, **values: object) -> str:
 
 
 def fmt_int(value: float | int) -> str:
-    return format_decimal(round(value), locale=language())
+    return _fmt_int(round(value), language())
+
+
+@lru_cache(maxsize=65536)
+def _fmt_int(value: int, lang: str) -> str:
+    # Babel is exact but not fast, and charts repeat the same few numbers.
+    return format_decimal(value, locale=lang)
 
 
 def fmt_pct(share: float, decimals: int = 0) -> str:

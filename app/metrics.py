@@ -158,7 +158,7 @@ def share_trend(wh: Warehouse, filters: Filters, keys: tuple[str, ...], rule: di
         counts.insert(0, "population", key)
         frames.append(counts)
     if not frames:
-        return pd.DataFrame(columns=["population", "year", *COUNTS, "share"])
+        return pd.DataFrame(columns=["population", "year", *COUNTS, "total_high", "share"])
     return _with_shares(pd.concat(frames, ignore_index=True), rule)
 
 
@@ -178,10 +178,14 @@ class Headline:
 def headlines(wh: Warehouse, filters: Filters, rule: disclosure.Rule) -> list[Headline]:
     """The latest year's share of each headline population, and where it was
     the year before and in the first year shown."""
-    trend = share_trend(wh, filters, HEADLINE, rule)
+    return headlines_from(share_trend(wh, filters, HEADLINE, rule))
+
+
+def headlines_from(trend: pd.DataFrame) -> list[Headline]:
+    """Headlines from a `share_trend` of the headline populations already computed."""
     cards = []
     for key in HEADLINE:
-        rows = trend[(trend["population"] == key) & (trend["total"] > 0)].sort_values("year")
+        rows = trend[(trend["population"] == key) & (trend["total_high"] > 0)].sort_values("year")
         if rows.empty:
             continue
         last, first = rows.iloc[-1], rows.iloc[0]

@@ -73,3 +73,12 @@ def wait_until_idle(page, timeout: float = 30_000) -> None:
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)   # every page has a title
     page.wait_for_timeout(600)
     page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=timeout)
+
+
+def wait_for_charts(page, timeout: float = 30_000) -> None:
+    """Until every Plotly chart on the page has drawn (they draw after the page settles)."""
+    page.wait_for_function(
+        """() => { const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+                   const drawn = document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg');
+                   return charts.length === 0 || drawn.length >= charts.length; }""", timeout=timeout)
+    page.wait_for_timeout(500)

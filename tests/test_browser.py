@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.server import ARTIFACTS, CHROMIUM_ARGS, chromium_path, streamlit_server, wait_until_idle
+from tests.server import ARTIFACTS, CHROMIUM_ARGS, chromium_path, streamlit_server, wait_for_charts, wait_until_idle
 
 pytestmark = pytest.mark.browser
 SHOTS = ARTIFACTS / "screenshots"
@@ -101,7 +101,7 @@ def test_screenshots_of_every_page(browser, demo_warehouse, name, path, request)
     page = new_page(browser, height=2600)
     page.goto(server + path)
     wait_until_idle(page)
-    page.wait_for_timeout(800)
+    wait_for_charts(page)
     assert not page.locator('[data-testid="stException"]').count()
     shoot(page, name)
 
@@ -165,6 +165,7 @@ def test_switching_language_translates_the_charts_and_the_url(browser, shared_se
     page.get_by_text("Kansainvälisten osuus henkilöstöstä ja opiskelijoista").first.wait_for()
     assert query(page)["lang"] == "fi" and query(page)["years"] == "2010-2022"
     assert page.get_by_role("heading", name="Kansainvälisyys yhdellä silmäyksellä").first.is_visible()
+    wait_for_charts(page)
     assert "Kansainvälisten professorien osuus kasvoi: 9 % vuonna 2010, 27 % vuonna 2022." in \
         page.locator('[data-testid="stMain"]').inner_text().replace("\xa0", " ")
     shoot(page, "overview-finnish")

@@ -8,7 +8,7 @@ echoing the value.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from app.data import Options
 from app.regions import REGIONS
@@ -107,7 +107,3 @@ def to_query(filters: Filters, options: Options) -> dict[str, str]:
         if value:
             query[name] = ",".join(value)
     return query
-
-
-def with_years(filters: Filters, first: int, last: int) -> Filters:
-    return replace(filters, years=(first, last))

@@ -118,10 +118,6 @@ def unit(code: str) -> str:
     return names.get(language()) or names.get("en") or code
 
 
-def unit_short(code: str) -> str:
-    return code
-
-
 # Where pycountry's (official) names read oddly in a chart, the names people use.
 COUNTRY_NAMES: dict[str, dict[str, str]] = {
     "en": {"RUS": "Russia", "COD": "DR Congo", "COG": "Congo", "PSE": "Palestine", "PRK": "North Korea",

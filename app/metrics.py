@@ -175,14 +175,9 @@ class Headline:
     first_share: float | None
 
 
-def headlines(wh: Warehouse, filters: Filters, rule: disclosure.Rule) -> list[Headline]:
-    """The latest year's share of each headline population, and where it was
-    the year before and in the first year shown."""
-    return headlines_from(share_trend(wh, filters, HEADLINE, rule))
-
-
 def headlines_from(trend: pd.DataFrame) -> list[Headline]:
-    """Headlines from a `share_trend` of the headline populations already computed."""
+    """The latest year's share of each headline population, and where it was the
+    year before and in the first year shown, from their `share_trend`."""
     cards = []
     for key in HEADLINE:
         rows = trend[(trend["population"] == key) & (trend["total_high"] > 0)].sort_values("year")

@@ -162,11 +162,6 @@ def network_names(wh: Warehouse) -> list[str]:
     return list(frame["network"])
 
 
-def network_members(wh: Warehouse, network: str) -> pd.DataFrame:
-    return wh.query("""SELECT partner_code, partner_name, country, city FROM partners
-                       WHERE list_contains(networks, ?) ORDER BY partner_name""", [network])
-
-
 def network_trend(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: str) -> pd.DataFrame:
     """Exchanges per year with the network's members and with all other institutions."""
     where, params = _scope(filters)

@@ -53,12 +53,6 @@ def append(con: duckdb.DuckDBPyConnection, kind: Kind, file_no: int, name: str, 
     con.unregister("incoming")
 
 
-def _empty(kind: Kind) -> pa.Table:
-    schema = pa.schema([(c.name, pa.string()) for c in kind.columns]
-                       + [("_line", pa.int64()), ("_file_no", pa.int32())])
-    return schema.empty_table()
-
-
 def check(con: duckdb.DuckDBPyConnection, kind: Kind, home: str) -> Checked:
     """Type every column into the relation `typed`, collect every problem,
     and keep the records without any in the relation `clean`."""

@@ -23,6 +23,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -164,10 +165,12 @@ def table(chart: Chart) -> pd.DataFrame:
                            for v, lo, hi in zip(frame["share"], frame["share_low"], frame["share_high"])]
         elif column in _NAMERS and frame[column].map(lambda v: isinstance(v, str)).all():
             out[column] = [_NAMERS[column](v) for v in frame[column]]
-        elif frame[column].map(lambda v: isinstance(v, (list, tuple))).any():
-            out[column] = ["; ".join(v) if isinstance(v, (list, tuple)) else v for v in frame[column]]
+        elif frame[column].map(lambda v: isinstance(v, (list, tuple, np.ndarray))).any():
+            out[column] = ["; ".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v
+                           for v in frame[column]]
         else:
             out[column] = frame[column]
+    out = out.astype(object).where(out.notna(), None)   # blanks, not NaN/NaT, in CSV and Excel
     return out.rename(columns=_column_names()).reset_index(drop=True)
 
 

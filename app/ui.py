@@ -330,6 +330,9 @@ def partner_table(rows) -> None:
                  height=min(600, 38 + 35 * len(shown)))
     st.caption(t("Exchange periods in the selected years. An empty cell stands for 1–4 periods, shown only as a range "
                  "to protect individuals. Click a column heading to sort."))
+    first, last = context().filters.years
+    downloads(Chart("partner-institutions", t("Partner institutions"), "", rows.drop(
+        columns=[c for c in ("volume", "exchanged") if c in rows]), (first, last)), images=False)
 
 
 def forget_page_params() -> None:
@@ -398,11 +401,12 @@ def describe_filters(filters: flt.Filters, options) -> str:
     return t("Filters: {filters}", filters="; ".join(parts)) if parts else ""
 
 
-def downloads(chart: Chart) -> None:
-    """PNG, SVG, CSV and Excel of one chart, made only when clicked."""
+def downloads(chart: Chart, images: bool = True) -> None:
+    """PNG, SVG, CSV and Excel of one chart (CSV and Excel only for a table), made only when clicked."""
     meta = export_meta()
     row = st.container(horizontal=True, gap="small")
-    images = exports.chromium() is not None
+    table_only = not images
+    images = images and exports.chromium() is not None
     buttons = [("PNG", "png", "image/png", lambda: exports.image(chart, meta, "png"), images),
                ("SVG", "svg", "image/svg+xml", lambda: exports.image(chart, meta, "svg"), images),
                ("CSV", "csv", "text/csv", lambda: exports.csv_bytes(chart, meta), True),
@@ -414,7 +418,7 @@ def downloads(chart: Chart) -> None:
                 st.download_button(label, data=make, file_name=exports.file_name(chart, extension), mime=mime,
                                    on_click="ignore", icon=":material/download:", key=f"dl-{chart.key}-{extension}",
                                    help=t("Download {what}", what=exports.file_name(chart, extension)))
-        if not images:
+        if not images and not table_only:
             st.caption(t("Image downloads need Chromium on the server; the camera icon on the chart saves a PNG."))
 
 

@@ -146,3 +146,21 @@ def test_report_pack_without_a_browser_still_holds_the_data(warehouse):
     charts = report.students(warehouse, defaults(warehouse.options), Rule("vipunen"))
     pack = zipfile.ZipFile(io.BytesIO(exports.report_pack(charts, META, "Students", with_images=False)))
     assert {n.rsplit(".", 1)[1] for n in pack.namelist()} == {"csv", "xlsx", "txt"}
+
+
+def test_the_partner_table_downloads_as_csv_and_excel(warehouse):
+    from openpyxl import load_workbook
+
+    from app import mobility
+    f = defaults(warehouse.options)
+    rows = mobility.filter_partners(mobility.partners(warehouse, f, Rule("vipunen")), network="Unite!")
+    chart = Chart("partner-institutions", "Partner institutions", "", rows.drop(columns=["volume", "exchanged"]),
+                  f.years)
+    exported = read_csv(exports.csv_bytes(chart, META))
+    assert len(exported) == 8
+    kth = next(r for r in exported if r["Partner"] == "KTH Royal Institute of Technology")
+    assert kth["Networks"] == "Unite!; Nordic Five Tech" and kth["Country"] == "Sweden"
+    assert int(kth["Incoming (periods)"]) % 3 == 0
+    sheet = load_workbook(io.BytesIO(exports.xlsx_bytes(chart, META)))["Data"]
+    assert sheet.max_row == 9
+    assert exports.file_name(chart, "csv") == "partner-institutions_2010-2025.csv"

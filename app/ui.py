@@ -343,17 +343,9 @@ def forget_page_params() -> None:
 # --- laying out ------------------------------------------------------------
 
 def caption(chart: Chart) -> str:
-    ctx = context()
-    manifest = ctx.warehouse.manifest
-    university = load_config().get("university", {}).get("name", t("the university"))
-    first, last = chart.years
-    parts = [t("Source: {university}, HR and student registry exports ({years}); data built {date}.",
-               university=university, years=str(first) if first == last else f"{first}–{last}",
-               date=manifest["built_at"][:10])]
-    if ctx.warehouse.synthetic:
-        parts.append(t("Synthetic demo data."))
-    parts.append(rule_note(ctx.rule))
-    return " ".join(parts)
+    """Source, build date and disclosure rule: the same words as in exported files."""
+    meta = export_meta()
+    return f"{meta.source(chart)} {meta.rule_note}"
 
 
 def rule_note(rule: Rule) -> str:

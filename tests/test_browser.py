@@ -73,8 +73,7 @@ def test_filters_change_the_url_and_the_figures_and_hold_across_pages(browser, d
 
         units = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
         units.click()
-        page.keyboard.type("ARTS")
-        page.keyboard.press("Enter")
+        page.get_by_role("option", name=re.compile(r"^ARTS")).click()   # waits for the list to open
         page.keyboard.press("Escape")
         wait_until_idle(page)
         page.wait_for_function("() => location.search.includes('units=ARTS')")

@@ -25,18 +25,23 @@ def _long(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def _per_year_chart(key: str, title: str, subtitle: str, frame: pd.DataFrame, years: tuple[int, int],
+                    partner: str | None = None) -> Chart:
+    """Exchange periods each way per year, as lines (per_year and partner_history frames)."""
+    chart = Chart(key, title, subtitle, frame, years)
+    if not frame.empty and frame["volume"].sum() > 0:
+        chart.data = _long(frame)
+        chart.figure = charts.headcount_lines(chart.data, "direction", labels.direction, DIRECTION_COLOURS, title,
+                                              subtitle)
+        chart.figure.update_yaxes(title_text=t("Exchange periods"))
+        chart.summary = summaries.exchanges(frame, partner)
+    return chart
+
+
 def exchanges_per_year(wh: Warehouse, f: Filters, rule: Rule) -> Chart:
     title = t("Exchange periods per year")
     subtitle = t("Incoming and outgoing students and staff, {years}", years=_span(f.years))
-    frame = mobility.per_year(wh, f, rule)
-    chart = Chart("exchanges-per-year", title, subtitle, frame, f.years)
-    if not frame.empty and frame["volume"].sum() > 0:
-        long = _long(frame)
-        chart.data = long
-        chart.figure = charts.headcount_lines(long, "direction", labels.direction, DIRECTION_COLOURS, title, subtitle)
-        chart.figure.update_yaxes(title_text=t("Exchange periods"))
-        chart.summary = summaries.exchanges(frame)
-    return chart
+    return _per_year_chart("exchanges-per-year", title, subtitle, mobility.per_year(wh, f, rule), f.years)
 
 
 def exchanges_by(wh: Warehouse, f: Filters, rule: Rule, dimension: str) -> Chart:
@@ -107,14 +112,7 @@ def partner_history(wh: Warehouse, f: Filters, rule: Rule, code: str, name: str)
     title = t("Exchanges with {partner}", partner=name)
     subtitle = t("Exchange periods each way, {years}", years=_span(f.years))
     frame = mobility.partner_history(wh, f, rule, code, name)
-    chart = Chart(f"exchanges-with-{code or name}".lower().replace(" ", "-"), title, subtitle, frame, f.years)
-    if not frame.empty and frame["volume"].sum() > 0:
-        long = _long(frame)
-        chart.data = long
-        chart.figure = charts.headcount_lines(long, "direction", labels.direction, DIRECTION_COLOURS, title, subtitle)
-        chart.figure.update_yaxes(title_text=t("Exchange periods"))
-        chart.summary = summaries.exchanges(frame, name)
-    return chart
+    return _per_year_chart(f"exchanges-with-{labels_slug(code or name)}", title, subtitle, frame, f.years, name)
 
 
 def partner_map(table: pd.DataFrame, f: Filters) -> Chart:
@@ -136,15 +134,8 @@ def partner_map(table: pd.DataFrame, f: Filters) -> Chart:
 def network_exchanges(wh: Warehouse, f: Filters, rule: Rule, network: str) -> Chart:
     title = t("Exchanges with {network} members", network=network)
     subtitle = t("Exchange periods each way per year, {years}", years=_span(f.years))
-    frame = mobility.per_year(wh, f, rule, network)
-    chart = Chart(f"exchanges-with-{labels_slug(network)}-members", title, subtitle, frame, f.years)
-    if not frame.empty and frame["volume"].sum() > 0:
-        long = _long(frame)
-        chart.data = long
-        chart.figure = charts.headcount_lines(long, "direction", labels.direction, DIRECTION_COLOURS, title, subtitle)
-        chart.figure.update_yaxes(title_text=t("Exchange periods"))
-        chart.summary = summaries.exchanges(frame, t("{network} members", network=network))
-    return chart
+    return _per_year_chart(f"exchanges-with-{labels_slug(network)}-members", title, subtitle,
+                           mobility.per_year(wh, f, rule, network), f.years, t("{network} members", network=network))
 
 
 def network_share(wh: Warehouse, f: Filters, rule: Rule, network: str) -> Chart:

@@ -15,7 +15,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.countries import country_name
 
 AGGREGATE_TABLES = ("agg_people", "agg_mobility", "partners")
 PERSON_LEVEL_TABLES = ("staff", "students", "mobility")
@@ -76,8 +75,6 @@ class Warehouse:
     def built_at(self) -> str:
         return self.manifest["built_at"]
 
-    def country_names(self) -> dict[str, str]:
-        return {code: country_name(code) for code in self.options.countries}
 
 
 def current_build(path: Path) -> Path | None:

@@ -27,6 +27,11 @@ def _share_text(share: float, low: float, high: float, international: str, known
              international=international, known=known)
 
 
+def _count_or_top(values: pd.Series, highs: pd.Series) -> pd.Series:
+    """Bar lengths: the protected count, or the top of its range where only a range may be shown."""
+    return values.where(values.notna(), highs)
+
+
 def _year_ticks(years: pd.Series) -> list[int]:
     first, last = int(years.min()), int(years.max())
     step = 1 if last - first <= 16 else 2
@@ -122,7 +127,7 @@ def composition_bars(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figur
     for category in [c for c in order if c in set(frame["category"])]:
         rows = frame[frame["category"] == category].sort_values("year")
         ranged = rows["headcount"].isna()
-        heights = rows["headcount"].where(~ranged, rows["headcount_high"])
+        heights = _count_or_top(rows["headcount"], rows["headcount_high"])
         name = labels.category(category)
         shares = [fmt_pct(h / totals[y]) if totals[y] else "" for h, y in zip(heights, rows["year"])]
         hover = [t("{count} people ({share} of all)", count=label, share=share) for label, share in
@@ -163,7 +168,7 @@ def count_bars(frame: pd.DataFrame, title: str, subtitle: str, x_title: str) -> 
     """Top countries of origin as horizontal bars of headcount."""
     rows = frame.iloc[::-1]
     ranged = rows["headcount"].isna()
-    heights = rows["headcount"].where(~ranged, rows["headcount_high"])
+    heights = _count_or_top(rows["headcount"], rows["headcount_high"])
     shares = [fmt_pct(s) if not math.isnan(s) else f"{fmt_pct(lo)}–{fmt_pct(hi)}"
               for s, lo, hi in zip(rows["share"], rows["share_low"], rows["share_high"])]
     hover = [t("{count} people — {share} of {total} international people", count=c, share=s, total=total)
@@ -227,10 +232,6 @@ def headcount_lines(frame: pd.DataFrame, column: str, names, colours: dict[str, 
     figure.update_xaxes(tickvals=_year_ticks(frame["year"]))
     figure.update_yaxes(rangemode="tozero")
     return _layout(figure, title, subtitle, t("Year"), t("Headcount (people)"))
-
-
-def _count_or_top(values: pd.Series, highs: pd.Series) -> pd.Series:
-    return values.where(values.notna(), highs)
 
 
 def paired_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle: str) -> go.Figure:

@@ -124,11 +124,11 @@ def partners(wh: Warehouse, filters: Filters, rule: disclosure.Rule) -> pd.DataF
     codes_filter = selected_countries(filters)
     if codes_filter is not None:
         table = table[table["country"].isin(codes_filter)]
+    # Agreements without exchanges in these years: zero each way, shown as any protected zero is.
     zero = disclosure.protect(pd.DataFrame({"incoming": [0], "outgoing": [0]}), list(DIRECTIONS), rule).iloc[0]
-    for column in [c for c in zero.index]:
-        table[column] = table[column].where(table[column].notna(), zero[column]) if column in table else zero[column]
-    for column in ("balance", "balance_low", "balance_high", "volume"):
-        table[column] = table[column].fillna(0) if column in table else 0
+    defaults = {**zero.to_dict(), "balance": 0, "balance_low": 0, "balance_high": 0, "volume": 0}
+    for column, value in defaults.items():
+        table[column] = table[column].fillna(value) if column in table else value
     table["exchanged"] = table["volume"] > 0
     return table.sort_values(["listed", "volume", "partner_name"], ascending=[False, False, True], ignore_index=True)
 

@@ -3,7 +3,7 @@ and by the report packs to export them."""
 
 from __future__ import annotations
 
-from app import mobility_views, views
+from app import metrics, mobility_views, views
 from app.data import Warehouse
 from app.disclosure import Rule
 from app.filters import Filters
@@ -35,8 +35,9 @@ def default_country(wh: Warehouse) -> str:
 def countries(wh: Warehouse, f: Filters, rule: Rule, population: str = "professors", year: int | None = None,
               top: int = 5, country: str | None = None) -> list[Chart]:
     year = year or f.last_year
-    return [views.top_countries(wh, f, rule, population, year, top),
-            views.countries_map(wh, f, rule, population, year),
+    counts = metrics.country_counts(wh, f, population, year, rule)   # one query for the list and the map
+    return [views.top_countries(counts, population, year, top),
+            views.countries_map(counts, population, year),
             views.regions(wh, f, rule, population),
             views.country_drilldown(wh, f, rule, country or default_country(wh))]
 

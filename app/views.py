@@ -113,10 +113,10 @@ def by_career_stage(wh: Warehouse, filters: Filters, rule: Rule) -> Chart:
     return chart
 
 
-def top_countries(wh: Warehouse, filters: Filters, rule: Rule, key: str, year: int, n: int) -> Chart:
+def top_countries(frame: pd.DataFrame, key: str, year: int, n: int) -> Chart:
+    """From `metrics.country_counts`, which the map uses too."""
     title = t("Top {n} citizenships", n=n)
     subtitle = t("{subject}, {year}", subject=sentence(labels.international_people(key)), year=year)
-    frame = metrics.country_counts(wh, filters, key, year, rule)
     chart = Chart(f"top-{n}-citizenships-{_slug(key)}", title, subtitle, frame.head(n), (year, year),
                   scope=labels.population(key))
     if not frame.empty:
@@ -125,10 +125,10 @@ def top_countries(wh: Warehouse, filters: Filters, rule: Rule, key: str, year: i
     return chart
 
 
-def countries_map(wh: Warehouse, filters: Filters, rule: Rule, key: str, year: int) -> Chart:
+def countries_map(frame: pd.DataFrame, key: str, year: int) -> Chart:
+    """From `metrics.country_counts`, which the top list uses too."""
     title = t("Where they come from")
     subtitle = t("{subject} by citizenship, {year}", subject=sentence(labels.international_people(key)), year=year)
-    frame = metrics.country_counts(wh, filters, key, year, rule)
     chart = Chart(f"citizenships-map-{_slug(key)}", title, subtitle, frame, (year, year), scope=labels.population(key))
     if not frame.empty:
         chart.figure = charts.world_map(frame, title, subtitle)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,8 +26,19 @@ def _path(value: str) -> Path:
 
 
 def load_config() -> dict:
-    """The whole config.toml (empty when there is none)."""
-    return tomllib.loads(CONFIG_FILE.read_text(encoding="utf-8")) if CONFIG_FILE.exists() else {}
+    """The whole config.toml (empty when there is none); read again only when the file changes.
+    Callers must not modify the returned dict: it is shared."""
+    try:
+        stamp = CONFIG_FILE.stat().st_mtime_ns
+    except FileNotFoundError:
+        return {}
+    return _parsed(CONFIG_FILE, stamp)
+
+
+@lru_cache(maxsize=4)
+def _parsed(path: Path, stamp: int) -> dict:
+    # Chart labels ask for unit names many times per page run: parsing TOML each time cost tens of ms.
+    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 def settings() -> Settings:

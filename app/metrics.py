@@ -74,16 +74,24 @@ def _codes_in_regions(regions: set[str]) -> set[str]:
 
 def _scope(wh: Warehouse, population: Population, filters: Filters) -> tuple[str, list]:
     groups = groups_in_scope(population, filters)
-    conditions = ["population = ?", "year BETWEEN ? AND ?", f'"group" IN ({_marks(groups) or "NULL"})']
-    params: list = [population.population, *filters.years, *groups]
+    where, params = _common_scope(filters)
+    conditions = ["population = ?", f'"group" IN ({_marks(groups) or "NULL"})', where]
+    params = [population.population, *groups, *params]
+    if population.new_entrants_only:
+        conditions.append("new_entrant")
+    return " AND ".join(conditions), params
+
+
+def _common_scope(filters: Filters) -> tuple[str, list]:
+    """The filters that apply alike to every population: years, units, genders."""
+    conditions = ["year BETWEEN ? AND ?"]
+    params: list = [*filters.years]
     if filters.units:
         conditions.append(f"unit IN ({_marks(filters.units)})")
         params += list(filters.units)
     if filters.genders:
         conditions.append(f"coalesce(gender, 'unknown') IN ({_marks(filters.genders)})")
         params += list(filters.genders)
-    if population.new_entrants_only:
-        conditions.append("new_entrant")
     return " AND ".join(conditions), params
 
 
@@ -98,40 +106,63 @@ def _international(filters: Filters) -> tuple[str, list]:
     return f"is_international AND citizenship IN ({_marks(codes) or 'NULL'})", sorted(codes)
 
 
-def _raw_counts(wh: Warehouse, population: Population, filters: Filters, by: list[str]) -> pd.DataFrame:
-    where, params = _scope(wh, population, filters)
+def _raw_counts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by: list[str],
+                every_year: bool = False) -> pd.DataFrame:
+    """Raw counts of the populations `keys` in one scan of the aggregate table:
+    a `population` column, then the `by` columns and the counts. With
+    `every_year` (by = ["year"]), each population gets a row for every year of
+    the filter, zero where nobody was counted."""
+    # Populations overlap (professors are also teaching and research staff), so each
+    # aggregate row joins every population whose groups it belongs to.
+    members = [(key, i, POPULATIONS[key].population, group, POPULATIONS[key].new_entrants_only)
+               for i, key in enumerate(keys) for group in groups_in_scope(POPULATIONS[key], filters)]
     international, intl_params = _international(filters)
-    keys = ", ".join(f'"{b}"' for b in by)
-    sql = f"""
-        SELECT {keys + ',' if by else ''}
-               coalesce(sum(headcount) FILTER ({international}), 0) AS international,
-               coalesce(sum(headcount) FILTER (citizenship IS NOT NULL), 0) AS known,
-               coalesce(sum(headcount) FILTER (citizenship IS NULL), 0) AS unknown,
-               coalesce(sum(headcount), 0) AS total
-        FROM agg_people WHERE {where}
-        {'GROUP BY ' + keys if by else ''} {'ORDER BY ' + keys if by else ''}"""
-    return wh.query(sql, intl_params + params)
+    where, params = _common_scope(filters)
+    columns = "".join(f'a."{b}", ' for b in by)
+    member_rows = ", ".join("(?, ?, ?, ?, ?)" for _ in members) or "(NULL, NULL, NULL, NULL, NULL)"
+    counts = f"""
+        SELECT m.key AS population, m.ord, {columns}
+               sum(headcount) FILTER ({international}) AS international,
+               sum(headcount) FILTER (citizenship IS NOT NULL) AS known,
+               sum(headcount) FILTER (citizenship IS NULL) AS unknown,
+               sum(headcount) AS total
+        FROM agg_people a
+        JOIN (VALUES {member_rows}) m(key, ord, population, "group", new_only)
+          ON a.population = m.population AND a."group" = m."group" AND (a.new_entrant OR NOT m.new_only)
+        WHERE {where} GROUP BY ALL"""
+    params = intl_params + [v for member in members for v in member] + params   # in the order of the ?s
+    totals = ", ".join(f"coalesce(c.{c}, 0)::BIGINT AS {c}" for c in COUNTS)
+    if every_year:
+        # Every population × year of the filter, so a year with nobody is a zero, not a gap.
+        key_rows = ", ".join("(?, ?)" for _ in keys)
+        sql = f"""SELECT g.population, g.year, {totals}
+                  FROM (SELECT p.population, p.ord, y.range::INTEGER AS year FROM (VALUES {key_rows}) p(population, ord)
+                        CROSS JOIN range(?, ?) y) g
+                  LEFT JOIN ({counts}) c ON c.population = g.population AND c.year = g.year
+                  ORDER BY g.ord, g.year"""
+        params = [v for i, key in enumerate(keys) for v in (key, i)] + \
+            [filters.first_year, filters.last_year + 1] + params
+    else:
+        keys_out = ", ".join(f'c."{b}"' for b in by)
+        sql = f"""SELECT c.population, {keys_out + ',' if by else ''} {totals} FROM ({counts}) c
+                  ORDER BY c.ord{''.join(f', c."{b}"' for b in by)}"""
+    return wh.query(sql, params)
 
 
 FILTER_DIMENSIONS = ("units", "genders", "staff_groups", "levels", "countries")
 
 
-def _protected_counts(wh: Warehouse, population: Population, filters: Filters, by: list[str],
-                      rule: disclosure.Rule, index: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Counts of one population, protected, with the differencing attack closed
-    for every filter in force (see `disclosure.complement`)."""
-    def counts(f: Filters) -> pd.DataFrame:
-        frame = _raw_counts(wh, population, f, by)
-        if index is not None:
-            frame = index.merge(frame, on=by, how="left").fillna({c: 0 for c in COUNTS})
-        return frame
-
-    raw = counts(filters)
+def _protected_counts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by: list[str],
+                      rule: disclosure.Rule, every_year: bool = False) -> pd.DataFrame:
+    """Counts of the populations `keys`, protected, with the differencing attack
+    closed for every filter in force (see `disclosure.complement`)."""
+    raw = _raw_counts(wh, keys, filters, by, every_year)
     protected = disclosure.protect(raw, COUNTS, rule)
+    rows = ["population", *by]
     for dimension in FILTER_DIMENSIONS:
         if getattr(filters, dimension):
-            whole = counts(replace(filters, **{dimension: ()}))
-            whole = raw[by].merge(whole, on=by, how="left").fillna({c: 0 for c in COUNTS})
+            whole = _raw_counts(wh, keys, replace(filters, **{dimension: ()}), by, every_year)
+            whole = raw[rows].merge(whole, on=rows, how="left").fillna({c: 0 for c in COUNTS})
             for column in COUNTS:
                 protected = disclosure.complement(protected, raw, whole, column, rule)
     if rule.name == "threshold":
@@ -149,17 +180,13 @@ def _with_shares(protected: pd.DataFrame, rule: disclosure.Rule) -> pd.DataFrame
 
 def share_trend(wh: Warehouse, filters: Filters, keys: tuple[str, ...], rule: disclosure.Rule) -> pd.DataFrame:
     """Per population and year: protected counts and the international share."""
-    frames = []
-    years = pd.DataFrame({"year": range(filters.first_year, filters.last_year + 1)})
-    for key in keys:
-        counts = _protected_counts(wh, POPULATIONS[key], filters, ["year"], rule, index=years)
-        if counts["total_high"].sum() == 0:
-            continue
-        counts.insert(0, "population", key)
-        frames.append(counts)
-    if not frames:
+    counts = _protected_counts(wh, keys, filters, ["year"], rule, every_year=True)
+    # A population nobody in the filter belongs to is left out, not drawn as a flat zero.
+    present = counts.groupby("population", sort=False)["total_high"].transform("sum") > 0
+    counts = counts[present].reset_index(drop=True)
+    if counts.empty:
         return pd.DataFrame(columns=["population", "year", *COUNTS, "total_high", "share"])
-    return _with_shares(pd.concat(frames, ignore_index=True), rule)
+    return _with_shares(counts, rule)
 
 
 @dataclass(frozen=True)
@@ -210,7 +237,7 @@ def composition(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rule
                coalesce(sum(headcount) FILTER ({international}), 0) AS international,
                coalesce(sum(headcount) FILTER (is_international AND NOT ({international})), 0) AS other_international,
                coalesce(sum(headcount) FILTER (citizenship IS NULL), 0) AS unknown
-        FROM agg_people WHERE {where} GROUP BY year ORDER BY year""", intl_params + params)
+        FROM agg_people WHERE {where} GROUP BY year ORDER BY year""", intl_params * 2 + params)
     if frame.empty or frame[["home", "international", "other_international", "unknown"]].to_numpy().sum() == 0:
         return pd.DataFrame(columns=["year", "category", "headcount"])
     long = frame.melt(id_vars="year", var_name="category", value_name="headcount")
@@ -225,7 +252,7 @@ def shares_by(wh: Warehouse, filters: Filters, key: str, dimension: str, year: i
     """One year's share by unit, career stage or group/level."""
     year_filters = Filters(**{**filters.__dict__, "years": (year, year)})
     column = {"unit": "unit", "career_stage": "career_stage", "group": "group"}[dimension]
-    counts = _protected_counts(wh, POPULATIONS[key], year_filters, [column], rule)
+    counts = _protected_counts(wh, (key,), year_filters, [column], rule).drop(columns="population")
     counts = counts[counts[column].notna() & (counts["total_high"] > 0)]
     if counts.empty:
         return pd.DataFrame(columns=[column, *COUNTS, "share"])

@@ -125,6 +125,23 @@ def test_students_page_figures(open_page, truth):
     assert shown == (truth.protect(expected) if truth.protect(expected) is not None else 4.0)
 
 
+def test_staff_page_with_a_country_filter_splits_international_people(open_page, truth):
+    """With countries chosen, the composition shows them apart from other international people."""
+    at = open_page("staff", years="2015-2022", countries="DEU,region:asia")
+    chosen = {"DEU"} | region_codes("asia")
+    trend, composition, by_unit, by_stage = figures(at)
+    international = trace(composition, "International")
+    others = trace(composition, "Other international")
+    for year, count, other in zip(values(international["x"]), values(international["y"]), values(others["y"])):
+        chosen_count = truth.counts("all_staff", int(year), countries=chosen)[0]
+        all_international = truth.counts("all_staff", int(year))[0]
+        assert count == (truth.protect(chosen_count) or 4.0), year
+        assert other == (truth.protect(all_international - chosen_count) or 4.0), year
+    professors = trace(trend, "Professors")
+    for year, share in zip(values(professors["x"]), values(professors["y"])):
+        assert close(share, truth.share("professors", int(year), countries=chosen)), year
+
+
 # --- countries ----------------------------------------------------------------------
 
 def test_countries_page_top_five_map_regions_and_drilldown(open_page, truth):

@@ -85,7 +85,7 @@ def test_the_differencing_attack_recovers_no_small_count(demo_warehouse):
     for base in filter_sets(warehouse):
         for key in ("professors", "doctoral", "other_staff"):
             everyone = metrics.share_trend(warehouse, base, (key,), rule).set_index("year")
-            raw = metrics._raw_counts(warehouse, metrics.POPULATIONS[key], base, ["year", "citizenship"])
+            raw = metrics._raw_counts(warehouse, (key,), base, ["year", "citizenship"])
             small = raw[(raw["international"] >= 1) & (raw["international"] <= 4)]
             for country in sorted(set(small["citizenship"]))[:8]:
                 others = tuple(c for c in warehouse.options.countries if c != country)

@@ -3,6 +3,10 @@
 Protected counts that may only be shown as a range ("1–4") are drawn as
 hatched bars reaching the top of the range and labelled as ranges, never as
 an exact number; shares that can only be a range are drawn as an interval.
+
+Each figure is written as one plain spec (traces and layout as dicts) and
+handed to `go.Figure` once, which validates it in a single pass: building it
+up with add_trace/update_layout validated every step and cost ~25 ms a chart.
 """
 
 from __future__ import annotations
@@ -38,21 +42,24 @@ def _year_ticks(years: pd.Series) -> list[int]:
     return list(range(first, last + 1, step))
 
 
-def _layout(figure: go.Figure, title: str, subtitle: str, x_title: str, y_title: str,
-            percent: bool = False) -> go.Figure:
-    figure.update_layout(title=dict(text=f"<b>{title}</b>", subtitle=dict(text=subtitle)), height=HEIGHT,
-                         hovermode="closest", xaxis_title=x_title, yaxis_title=y_title)
-    figure.update_layout(separators=plotly_separators())
-    if percent:
-        figure.update_yaxes(rangemode="tozero")
-    return figure
+def _title(title: str, subtitle: str) -> dict:
+    return dict(text=f"<b>{title}</b>", subtitle=dict(text=subtitle))
 
 
-def percent_ticks(axis: str, top: float) -> dict:
-    """Percentage ticks written as the language writes them (27% / 27 %)."""
+def _figure(data: list[dict], title: str, subtitle: str, x_title: str, y_title: str, *,
+            xaxis: dict | None = None, yaxis: dict | None = None, **layout) -> go.Figure:
+    """The common layout of the dashboard's cartesian charts around `data`."""
+    return go.Figure(data=data, layout={
+        "title": _title(title, subtitle), "height": HEIGHT, "hovermode": "closest",
+        "separators": plotly_separators(), "xaxis": dict(title=dict(text=x_title), **(xaxis or {})),
+        "yaxis": dict(title=dict(text=y_title), **(yaxis or {})), **layout})
+
+
+def percent_ticks(top: float) -> dict:
+    """Percentage ticks written as the language writes them (27% / 27 %), for one axis."""
     step = next(s for s in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25) if top / s <= 8)
     values = [round(i * step, 4) for i in range(int(top / step) + 1)]
-    return {f"{axis}axis": dict(tickvals=values, ticktext=[fmt_pct(v) for v in values])}
+    return dict(tickvals=values, ticktext=[fmt_pct(v) for v in values])
 
 
 def share_lines(frame: pd.DataFrame, keys: tuple[str, ...], title: str, subtitle: str, *, series: str = "population",
@@ -61,8 +68,7 @@ def share_lines(frame: pd.DataFrame, keys: tuple[str, ...], title: str, subtitle
     """A share per year, one line per series (populations by default), labelled at both ends;
     the hover says what it is a share of ("27% — 105 of 387")."""
     colours = colours or theme.POPULATION_COLOURS
-    figure = go.Figure()
-    ends = []
+    data, ends = [], []
     for key in keys:
         rows = frame[frame[series] == key].sort_values("year")
         if rows.empty:
@@ -71,14 +77,15 @@ def share_lines(frame: pd.DataFrame, keys: tuple[str, ...], title: str, subtitle
         hover = [_share_text(s, lo, hi, i, k) for s, lo, hi, i, k in
                  zip(rows["share"], rows["share_low"], rows["share_high"], rows[f"{part}_label"], rows[f"{whole}_label"])]
         name = names(key)
-        figure.add_trace(go.Scatter(
-            x=rows["year"], y=rows["share"], name=name, mode="lines+markers", line=dict(color=colour, width=3),
-            marker=dict(size=7), customdata=hover, hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
+        data.append(dict(
+            type="scatter", x=rows["year"], y=rows["share"], name=name, mode="lines+markers",
+            line=dict(color=colour, width=3), marker=dict(size=7), customdata=hover,
+            hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
         ranged = rows[rows["share"].isna() & rows["share_low"].notna()]
         if not ranged.empty:
             middle = (ranged["share_low"] + ranged["share_high"]) / 2
-            figure.add_trace(go.Scatter(
-                x=ranged["year"], y=middle, mode="markers", showlegend=False, name=name,
+            data.append(dict(
+                type="scatter", x=ranged["year"], y=middle, mode="markers", showlegend=False, name=name,
                 marker=dict(color="white", line=dict(color=colour, width=2), size=8),
                 error_y=dict(type="data", symmetric=False, array=ranged["share_high"] - middle,
                              arrayminus=middle - ranged["share_low"], color=colour, thickness=1.5),
@@ -88,17 +95,13 @@ def share_lines(frame: pd.DataFrame, keys: tuple[str, ...], title: str, subtitle
         if len(known) >= 2:
             ends.append((known.iloc[0], known.iloc[-1], colour))
     top = min(1.0, float(frame["share_high"].max()) * 1.08) if frame["share_high"].notna().any() else 1.0
-    _end_labels(figure, ends, top)
-    figure.update_yaxes(range=[0, top])
     years = frame["year"]
-    figure.update_xaxes(tickvals=_year_ticks(years), range=[years.min() - 1.2, years.max() + 1.2])
-    _layout(figure, title, subtitle, t("Year"), y_title or t("Share of people with known citizenship"), percent=True)
-    figure.update_yaxes(range=[0, top], rangemode=None)
-    figure.update_layout(**percent_ticks("y", top))
-    return figure
+    return _figure(data, title, subtitle, t("Year"), y_title or t("Share of people with known citizenship"),
+                   xaxis=dict(tickvals=_year_ticks(years), range=[years.min() - 1.2, years.max() + 1.2]),
+                   yaxis=dict(range=[0, top], **percent_ticks(top)), annotations=_end_labels(ends, top))
 
 
-def _end_labels(figure: go.Figure, ends: list, top: float) -> None:
+def _end_labels(ends: list, top: float) -> list[dict]:
     """The first and last value of each line, written beside it; labels that
     would overlap are pushed apart vertically."""
     pixels_per_unit = (HEIGHT - 170) / top
@@ -115,13 +118,12 @@ def _end_labels(figure: go.Figure, ends: list, top: float) -> None:
             placed.append(value + offset)
             annotations.append(dict(x=year, y=value, text=f"<b>{fmt_pct(value)}</b>", showarrow=False, xanchor=anchor,
                                     xshift=shift, yshift=offset * pixels_per_unit, font=dict(color=colour, size=13)))
-    # One update instead of one validated add_annotation call per label.
-    figure.update_layout(annotations=list(figure.layout.annotations) + annotations)
+    return annotations
 
 
 def composition_bars(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     """People per year by citizenship: home country, international, unknown."""
-    figure = go.Figure()
+    data = []
     order = ["international", "other_international", "home", "unknown"]
     totals = frame.groupby("year")["headcount_high"].sum()
     for category in [c for c in order if c in set(frame["category"])]:
@@ -132,14 +134,13 @@ def composition_bars(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figur
         shares = [fmt_pct(h / totals[y]) if totals[y] else "" for h, y in zip(heights, rows["year"])]
         hover = [t("{count} people ({share} of all)", count=label, share=share) for label, share in
                  zip(rows["headcount_label"], shares)]
-        figure.add_trace(go.Bar(
-            x=rows["year"], y=heights, name=name, marker=dict(
+        data.append(dict(
+            type="bar", x=rows["year"], y=heights, name=name, marker=dict(
                 color=theme.CATEGORY_COLOURS[category], line=dict(color="#9CA3AF", width=0.5),
                 pattern=dict(shape=["/" if r else "" for r in ranged], fgcolor="#6B7280")),
             customdata=hover, hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
-    figure.update_layout(barmode="stack", bargap=0.25)
-    figure.update_xaxes(tickvals=_year_ticks(frame["year"]))
-    return _layout(figure, title, subtitle, t("Year"), t("Headcount (people)"))
+    return _figure(data, title, subtitle, t("Year"), t("Headcount (people)"),
+                   xaxis=dict(tickvals=_year_ticks(frame["year"])), barmode="stack", bargap=0.25)
 
 
 def share_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle: str, x_title: str) -> go.Figure:
@@ -148,20 +149,16 @@ def share_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle: st
     text = [_share_text(s, lo, hi, i, k) for s, lo, hi, i, k in
             zip(rows["share"], rows["share_low"], rows["share_high"], rows["international_label"], rows["known_label"])]
     shown = rows["share"].fillna(rows["share_high"]).fillna(0)
-    figure = go.Figure(go.Bar(
-        y=[names(v) for v in rows[column]], x=shown, orientation="h",
+    bars = dict(
+        type="bar", y=[names(v) for v in rows[column]], x=shown, orientation="h",
         marker=dict(color=theme.BLUE, pattern=dict(shape=["/" if math.isnan(s) else "" for s in rows["share"]],
                                                    fgcolor="white")),
         text=[fmt_pct(s) if not math.isnan(s) else t("range") for s in rows["share"]], textposition="outside",
-        cliponaxis=False, customdata=text, hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>"))
+        cliponaxis=False, customdata=text, hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>")
     right = max(0.1, float(shown.max()) * 1.18)
-    figure.update_xaxes(range=[0, right], gridcolor=theme.GRID, showgrid=True)
-    figure.update_layout(**percent_ticks("x", right))
-    figure.update_yaxes(showgrid=False)
-    figure.update_layout(height=max(260, 60 + 46 * len(rows)))
-    _layout(figure, title, subtitle, x_title, "")
-    figure.update_layout(height=max(280, 90 + 46 * len(rows)))
-    return figure
+    return _figure([bars], title, subtitle, x_title, "",
+                   xaxis=dict(range=[0, right], gridcolor=theme.GRID, showgrid=True, **percent_ticks(right)),
+                   yaxis=dict(showgrid=False), height=max(280, 90 + 46 * len(rows)))
 
 
 def count_bars(frame: pd.DataFrame, title: str, subtitle: str, x_title: str) -> go.Figure:
@@ -173,50 +170,53 @@ def count_bars(frame: pd.DataFrame, title: str, subtitle: str, x_title: str) -> 
               for s, lo, hi in zip(rows["share"], rows["share_low"], rows["share_high"])]
     hover = [t("{count} people — {share} of {total} international people", count=c, share=s, total=total)
              for c, s, total in zip(rows["headcount_label"], shares, rows["all_international_label"])]
-    figure = go.Figure(go.Bar(
-        y=[labels.country(c) for c in rows["citizenship"]], x=heights, orientation="h",
+    bars = dict(
+        type="bar", y=[labels.country(c) for c in rows["citizenship"]], x=heights, orientation="h",
         marker=dict(color=[theme.REGION_COLOURS[r] for r in rows["region"]],
                     pattern=dict(shape=["/" if r else "" for r in ranged], fgcolor="white")),
         text=list(rows["headcount_label"]), textposition="outside", cliponaxis=False,
-        customdata=hover, hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>"))
-    figure.update_xaxes(range=[0, float(heights.max()) * 1.15 + 1], gridcolor=theme.GRID, showgrid=True)
-    _layout(figure, title, subtitle, x_title, "")
-    figure.update_layout(height=max(280, 90 + 42 * len(rows)))
-    return figure
+        customdata=hover, hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>")
+    return _figure([bars], title, subtitle, x_title, "",
+                   xaxis=dict(range=[0, float(heights.max()) * 1.15 + 1], gridcolor=theme.GRID, showgrid=True),
+                   height=max(280, 90 + 42 * len(rows)))
+
+
+MAP_GEO = dict(showframe=False, showcoastlines=False, projection=dict(type="natural earth"),
+               lonaxis=dict(range=[-180, 180]), lataxis=dict(range=[-58, 85]), fitbounds=False, showcountries=True,
+               countrycolor="#E5E7EB", landcolor="#F3F4F6", showland=True)
+
+
+def _map(data: list[dict], title: str, subtitle: str, geo: dict) -> go.Figure:
+    return go.Figure(data=data, layout=dict(
+        title=_title(title, subtitle), height=480, margin=dict(l=0, r=0, t=90, b=0), separators=plotly_separators(),
+        geo=geo))
 
 
 def world_map(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     """Countries of origin shaded by headcount; ranges in a hatched grey of their own."""
     exact = frame[frame["headcount"].notna() & (frame["headcount"] > 0)]
     ranged = frame[frame["headcount"].isna()]
-    figure = go.Figure()
-    figure.add_trace(go.Choropleth(
-        locations=exact["citizenship"], z=exact["headcount"], zmin=0, locationmode="ISO-3",
+    data = [dict(
+        type="choropleth", locations=exact["citizenship"], z=exact["headcount"], zmin=0, locationmode="ISO-3",
         colorscale=[[i / (len(theme.SEQUENTIAL) - 1), c] for i, c in enumerate(theme.SEQUENTIAL)],
         marker=dict(line=dict(color="white", width=0.5)), colorbar=dict(title=dict(text=t("People")), thickness=12, len=0.7),
         text=[labels.country(c) for c in exact["citizenship"]], customdata=exact["headcount_label"],
-        hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>", name=""))
+        hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>", name="")]
     if not ranged.empty:
-        figure.add_trace(go.Choropleth(
-            locations=ranged["citizenship"], z=[1] * len(ranged), locationmode="ISO-3",
+        data.append(dict(
+            type="choropleth", locations=ranged["citizenship"], z=[1] * len(ranged), locationmode="ISO-3",
             colorscale=[[0, "#D1D5DB"], [1, "#D1D5DB"]], showscale=False,
             marker=dict(line=dict(color="white", width=0.5)),
             text=[labels.country(c) for c in ranged["citizenship"]], customdata=ranged["headcount_label"],
             hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>", name=t("1–4 people")))
-    figure.update_geos(showframe=False, showcoastlines=False, projection_type="natural earth",
-                       projection_rotation=dict(lon=0), lonaxis_range=[-180, 180], lataxis_range=[-58, 85],
-                       fitbounds=False, showcountries=True, countrycolor="#E5E7EB", landcolor="#F3F4F6",
-                       showland=True)
-    figure.update_layout(title=dict(text=f"<b>{title}</b>", subtitle=dict(text=subtitle)), height=480,
-                         margin=dict(l=0, r=0, t=90, b=0), separators=plotly_separators())
-    return figure
+    return _map(data, title, subtitle, {**MAP_GEO, "projection": dict(type="natural earth", rotation=dict(lon=0))})
 
 
 def headcount_lines(frame: pd.DataFrame, column: str, names, colours: dict[str, str], title: str,
                     subtitle: str) -> go.Figure:
     """Headcount per year, one line per value of `column`, largest last year first.
     A count known only as a range is drawn at its middle with an open marker."""
-    figure = go.Figure()
+    data = []
     last = frame[frame["year"] == frame["year"].max()].sort_values("headcount_high", ascending=False)[column]
     for series in list(dict.fromkeys(list(last) + list(frame[column].unique()))):
         rows = frame[frame[column] == series].sort_values("year")
@@ -224,34 +224,31 @@ def headcount_lines(frame: pd.DataFrame, column: str, names, colours: dict[str, 
             continue
         name = names(series)
         middle = (rows["headcount_low"] + rows["headcount_high"]) / 2
-        figure.add_trace(go.Scatter(
-            x=rows["year"], y=rows["headcount"].where(rows["headcount"].notna(), middle),
+        data.append(dict(
+            type="scatter", x=rows["year"], y=rows["headcount"].where(rows["headcount"].notna(), middle),
             name=name, mode="lines+markers", line=dict(color=colours[series], width=2.5),
             marker=dict(symbol=["circle-open" if pd.isna(v) else "circle" for v in rows["headcount"]], size=7),
             customdata=rows["headcount_label"], hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
-    figure.update_xaxes(tickvals=_year_ticks(frame["year"]))
-    figure.update_yaxes(rangemode="tozero")
-    return _layout(figure, title, subtitle, t("Year"), t("Headcount (people)"))
+    return _figure(data, title, subtitle, t("Year"), t("Headcount (people)"),
+                   xaxis=dict(tickvals=_year_ticks(frame["year"])), yaxis=dict(rangemode="tozero"))
 
 
 def paired_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle: str) -> go.Figure:
     """Incoming and outgoing side by side for each category, largest first."""
     rows = frame.iloc[::-1]
-    figure = go.Figure()
+    data = []
     for direction, colour in (("outgoing", theme.ORANGE), ("incoming", theme.BLUE)):
         ranged = rows[direction].isna()
         name = labels.direction(direction)
-        figure.add_trace(go.Bar(
-            y=[names(v) for v in rows[column]], x=_count_or_top(rows[direction], rows[f"{direction}_high"]),
+        data.append(dict(
+            type="bar", y=[names(v) for v in rows[column]], x=_count_or_top(rows[direction], rows[f"{direction}_high"]),
             name=name, orientation="h", marker=dict(color=colour, pattern=dict(shape=["/" if r else "" for r in ranged],
                                                                                 fgcolor="white")),
             text=list(rows[f"{direction}_label"]), textposition="outside", cliponaxis=False,
             customdata=list(rows[f"{direction}_label"]), hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{customdata}}<extra></extra>"))
-    figure.update_layout(barmode="group", bargap=0.25, legend=dict(traceorder="reversed"))
-    figure.update_xaxes(gridcolor=theme.GRID, showgrid=True)
-    _layout(figure, title, subtitle, t("Exchange periods"), "")
-    figure.update_layout(height=max(300, 110 + 52 * len(rows)))
-    return figure
+    return _figure(data, title, subtitle, t("Exchange periods"), "", xaxis=dict(gridcolor=theme.GRID, showgrid=True),
+                   barmode="group", bargap=0.25, legend=dict(traceorder="reversed"),
+                   height=max(300, 110 + 52 * len(rows)))
 
 
 def diverging_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle: str) -> go.Figure:
@@ -264,16 +261,15 @@ def diverging_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle
                balance=(f"{int(b):+d}" if ok else f"{int(lo):+d}…{int(hi):+d}"))
              for i, o, b, ok, lo, hi in zip(rows["incoming_label"], rows["outgoing_label"], rows["balance"], exact,
                                             rows["balance_low"], rows["balance_high"])]
-    figure = go.Figure(go.Bar(
-        y=[names(v) for v in rows[column]], x=value, orientation="h",
+    bars = dict(
+        type="bar", y=[names(v) for v in rows[column]], x=value, orientation="h",
         marker=dict(color=[theme.BLUE if v >= 0 else theme.ORANGE for v in value],
                     pattern=dict(shape=["" if ok else "/" for ok in exact], fgcolor="white")),
-        customdata=hover, hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>"))
-    figure.add_vline(x=0, line_color="#6B7280", line_width=1)
-    figure.update_xaxes(gridcolor=theme.GRID, showgrid=True, zeroline=False)
-    _layout(figure, title, subtitle, t("Incoming minus outgoing exchange periods"), "")
-    figure.update_layout(height=max(300, 100 + 30 * len(rows)))
-    return figure
+        customdata=hover, hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>")
+    zero = dict(type="line", x0=0, x1=0, xref="x", y0=0, y1=1, yref="y domain", line=dict(color="#6B7280", width=1))
+    return _figure([bars], title, subtitle, t("Incoming minus outgoing exchange periods"), "",
+                   xaxis=dict(gridcolor=theme.GRID, showgrid=True, zeroline=False), shapes=[zero],
+                   height=max(300, 100 + 30 * len(rows)))
 
 
 def flow_sankey(incoming: pd.DataFrame, outgoing: pd.DataFrame, home: str, title: str, subtitle: str) -> go.Figure:
@@ -288,44 +284,38 @@ def flow_sankey(incoming: pd.DataFrame, outgoing: pd.DataFrame, home: str, title
         list(_count_or_top(outgoing["outgoing"], outgoing["outgoing_high"]))
     hover = list(incoming["incoming_label"]) + list(outgoing["outgoing_label"])
     colours = ["rgba(0,114,178,0.35)"] * len(sources) + ["rgba(230,159,0,0.45)"] * len(targets)
-    figure = go.Figure(go.Sankey(
-        arrangement="snap",
+    sankey = dict(
+        type="sankey", arrangement="snap",
         node=dict(label=nodes, pad=12, thickness=14, color=[theme.BLUE] * len(sources) + [theme.TEXT] + [theme.ORANGE] * len(targets),
                   hovertemplate="<b>%{label}</b><extra></extra>"),
         link=dict(source=link_source, target=link_target, value=values, color=colours, customdata=hover,
-                  hovertemplate="%{source.label} → %{target.label}: %{customdata}<extra></extra>")))
-    figure.update_layout(title=dict(text=f"<b>{title}</b>", subtitle=dict(text=subtitle)), height=560,
-                         margin=dict(l=10, r=10, t=100, b=20), font=dict(size=13))
-    return figure
+                  hovertemplate="%{source.label} → %{target.label}: %{customdata}<extra></extra>"))
+    return go.Figure(data=[sankey], layout=dict(title=_title(title, subtitle), height=560,
+                                                margin=dict(l=10, r=10, t=100, b=20), font=dict(size=13)))
 
 
 def value_lines(frame: pd.DataFrame, column: str, value: str, names, colours: dict[str, str], title: str,
                 subtitle: str, y_title: str, hover_unit: str) -> go.Figure:
     """A plain measure (not a count) per year, one line per series."""
-    figure = go.Figure()
+    data = []
     for series in frame[column].unique():
         rows = frame[frame[column] == series].sort_values("year")
         name = names(series)
-        figure.add_trace(go.Scatter(
-            x=rows["year"], y=rows[value], name=name, mode="lines+markers", line=dict(color=colours[series], width=2.5),
+        data.append(dict(
+            type="scatter", x=rows["year"], y=rows[value], name=name, mode="lines+markers",
+            line=dict(color=colours[series], width=2.5),
             hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{y:.0f}} {hover_unit}<extra></extra>"))
-    figure.update_xaxes(tickvals=_year_ticks(frame["year"]))
-    figure.update_yaxes(rangemode="tozero")
-    return _layout(figure, title, subtitle, t("Year"), y_title)
+    return _figure(data, title, subtitle, t("Year"), y_title,
+                   xaxis=dict(tickvals=_year_ticks(frame["year"])), yaxis=dict(rangemode="tozero"))
 
 
 def partner_map(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     """Partner agreements per country (institutions, not people: exact)."""
-    figure = go.Figure(go.Choropleth(
-        locations=frame["country"], z=frame["partners"], zmin=0, locationmode="ISO-3",
+    data = [dict(
+        type="choropleth", locations=frame["country"], z=frame["partners"], zmin=0, locationmode="ISO-3",
         colorscale=[[i / (len(theme.SEQUENTIAL) - 1), c] for i, c in enumerate(theme.SEQUENTIAL)],
         marker=dict(line=dict(color="white", width=0.5)),
         colorbar=dict(title=dict(text=t("Partners")), thickness=12, len=0.7),
         text=[labels.country(c) for c in frame["country"]], customdata=frame["hover"],
-        hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>", name=""))
-    figure.update_geos(showframe=False, showcoastlines=False, projection_type="natural earth",
-                       lonaxis_range=[-180, 180], lataxis_range=[-58, 85], fitbounds=False, showcountries=True,
-                       countrycolor="#E5E7EB", landcolor="#F3F4F6", showland=True)
-    figure.update_layout(title=dict(text=f"<b>{title}</b>", subtitle=dict(text=subtitle)), height=480,
-                         margin=dict(l=0, r=0, t=90, b=0), separators=plotly_separators())
-    return figure
+        hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>", name="")]
+    return _map(data, title, subtitle, MAP_GEO)

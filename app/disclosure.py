@@ -67,17 +67,18 @@ def protect(frame: pd.DataFrame, columns: list[str], rule: Rule) -> pd.DataFrame
     """Replace each raw count column `c` by its protected form: `c` (the value
     to plot, NaN when only a range may be shown), `c_low`, `c_high` (the
     range the true count lies in) and `c_label` (the text to show)."""
-    out = frame.copy()
+    new: dict[str, object] = {}
     for column in columns:
         raw = frame[column].fillna(0).astype("int64").to_numpy()
         value, low, high = _apply(raw, rule)
-        out[column] = value
-        out[f"{column}_low"] = low
-        out[f"{column}_high"] = high
-        out[f"{column}_label"] = [_label(v, lo, hi) for v, lo, hi in zip(value, low, high)]
+        labels = [_label(v, lo, hi) for v, lo, hi in zip(value, low, high)]
         if rule.name == "threshold":
-            out.loc[out[column].isna(), f"{column}_label"] = _threshold_label(rule)
-    return out
+            labels = [_threshold_label(rule) if math.isnan(v) else text for v, text in zip(value, labels)]
+        new |= {column: value, f"{column}_low": low, f"{column}_high": high, f"{column}_label": labels}
+    # Built in one go: column by column assignment was a large part of a page's run time.
+    kept = {c: frame[c] for c in frame.columns if c not in new}
+    order = list(frame.columns) + [c for c in new if c not in frame.columns]
+    return pd.DataFrame({c: (kept[c] if c in kept else new[c]) for c in order}, index=frame.index)
 
 
 def _apply(raw: np.ndarray, rule: Rule) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -120,13 +120,17 @@ def _raw_counts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by: list
     where, params = _common_scope(filters)
     columns = "".join(f'a."{b}", ' for b in by)
     member_rows = ", ".join("(?, ?, ?, ?, ?)" for _ in members) or "(NULL, NULL, NULL, NULL, NULL)"
-    counts = f"""
-        SELECT m.key AS population, m.ord, {columns}
-               sum(headcount) FILTER ({international}) AS international,
+    if selected_countries(filters) is None and "citizenship" not in by:
+        # Citizenship already summed into its three kinds (see Warehouse).
+        source, sums = "agg_share", ", ".join(f"sum({c}) AS {c}" for c in COUNTS)
+    else:
+        source, sums = "agg_people", f"""sum(headcount) FILTER ({international}) AS international,
                sum(headcount) FILTER (citizenship IS NOT NULL) AS known,
                sum(headcount) FILTER (citizenship IS NULL) AS unknown,
-               sum(headcount) AS total
-        FROM agg_people a
+               sum(headcount) AS total"""
+    counts = f"""
+        SELECT m.key AS population, m.ord, {columns} {sums}
+        FROM {source} a
         JOIN (VALUES {member_rows}) m(key, ord, population, "group", new_only)
           ON a.population = m.population AND a."group" = m."group" AND (a.new_entrant OR NOT m.new_only)
         WHERE {where} GROUP BY ALL"""
@@ -136,7 +140,7 @@ def _raw_counts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by: list
         # Every population × year of the filter, so a year with nobody is a zero, not a gap.
         key_rows = ", ".join("(?, ?)" for _ in keys)
         sql = f"""SELECT g.population, g.year, {totals}
-                  FROM (SELECT p.population, p.ord, y.range::INTEGER AS year FROM (VALUES {key_rows}) p(population, ord)
+                  FROM (SELECT p.population, p.ord, y.range AS year FROM (VALUES {key_rows}) p(population, ord)
                         CROSS JOIN range(?, ?) y) g
                   LEFT JOIN ({counts}) c ON c.population = g.population AND c.year = g.year
                   ORDER BY g.ord, g.year"""

@@ -107,20 +107,23 @@ def _international(filters: Filters) -> tuple[str, list]:
 
 
 def _raw_counts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by: list[str],
-                every_year: bool = False) -> pd.DataFrame:
+                every_year: bool = False, citizenship: str | None = None) -> pd.DataFrame:
     """Raw counts of the populations `keys` in one scan of the aggregate table:
     a `population` column, then the `by` columns and the counts. With
     `every_year` (by = ["year"]), each population gets a row for every year of
-    the filter, zero where nobody was counted."""
+    the filter, zero where nobody was counted. With `citizenship`, only its
+    citizens are counted."""
     # Populations overlap (professors are also teaching and research staff), so each
     # aggregate row joins every population whose groups it belongs to.
     members = [(key, i, POPULATIONS[key].population, group, POPULATIONS[key].new_entrants_only)
                for i, key in enumerate(keys) for group in groups_in_scope(POPULATIONS[key], filters)]
     international, intl_params = _international(filters)
     where, params = _common_scope(filters)
+    if citizenship is not None:
+        where, params = f"{where} AND citizenship = ?", [*params, citizenship]
     columns = "".join(f'a."{b}", ' for b in by)
     member_rows = ", ".join("(?, ?, ?, ?, ?)" for _ in members) or "(NULL, NULL, NULL, NULL, NULL)"
-    if selected_countries(filters) is None and "citizenship" not in by:
+    if selected_countries(filters) is None and "citizenship" not in by and citizenship is None:
         # Citizenship already summed into its three kinds (see Warehouse).
         source, sums = "agg_share", ", ".join(f"sum({c}) AS {c}" for c in COUNTS)
     else:
@@ -304,16 +307,9 @@ def region_trend(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rul
 
 def country_trend(wh: Warehouse, filters: Filters, country: str, rule: disclosure.Rule) -> pd.DataFrame:
     """One citizenship's headcount per year in each staff group and study level."""
-    frames = []
-    for key in STAFF_BREAKDOWN + STUDENT_BREAKDOWN:
-        where, params = _scope(wh, POPULATIONS[key], filters)
-        frame = wh.query(f"""SELECT year, coalesce(sum(headcount), 0) AS headcount FROM agg_people
-                             WHERE {where} AND citizenship = ? GROUP BY year""", params + [country])
-        years = pd.DataFrame({"year": range(filters.first_year, filters.last_year + 1)})
-        frame = years.merge(frame, on="year", how="left").fillna({"headcount": 0})
-        frame.insert(0, "population", key)
-        frames.append(frame)
-    result = pd.concat(frames, ignore_index=True)
+    counts = _raw_counts(wh, STAFF_BREAKDOWN + STUDENT_BREAKDOWN, filters, ["year"], every_year=True,
+                         citizenship=country)
+    result = counts[["population", "year", "total"]].rename(columns={"total": "headcount"})
     if result["headcount"].sum() == 0:
         return pd.DataFrame(columns=["population", "year", "headcount"])
     return disclosure.protect(result, ["headcount"], rule)

@@ -238,13 +238,20 @@ def composition(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rule
     population = POPULATIONS[key]
     where, params = _scope(wh, population, filters)
     international, intl_params = _international(filters)
-    frame = wh.query(f"""
-        SELECT year,
-               coalesce(sum(headcount) FILTER (NOT is_international), 0) AS home,
-               coalesce(sum(headcount) FILTER ({international}), 0) AS international,
-               coalesce(sum(headcount) FILTER (is_international AND NOT ({international})), 0) AS other_international,
-               coalesce(sum(headcount) FILTER (citizenship IS NULL), 0) AS unknown
-        FROM agg_people WHERE {where} GROUP BY year ORDER BY year""", intl_params * 2 + params)
+    if selected_countries(filters) is None:
+        # Citizenship already summed into its three kinds (see Warehouse); the home country is known - international.
+        frame = wh.query(f"""
+            SELECT year, sum(known - international) AS home, sum(international) AS international,
+                   0 AS other_international, sum(unknown) AS unknown
+            FROM agg_share WHERE {where} GROUP BY year ORDER BY year""", params)
+    else:
+        frame = wh.query(f"""
+            SELECT year,
+                   coalesce(sum(headcount) FILTER (NOT is_international), 0) AS home,
+                   coalesce(sum(headcount) FILTER ({international}), 0) AS international,
+                   coalesce(sum(headcount) FILTER (is_international AND NOT ({international})), 0) AS other_international,
+                   coalesce(sum(headcount) FILTER (citizenship IS NULL), 0) AS unknown
+            FROM agg_people WHERE {where} GROUP BY year ORDER BY year""", intl_params * 2 + params)
     if frame.empty or frame[["home", "international", "other_international", "unknown"]].to_numpy().sum() == 0:
         return pd.DataFrame(columns=["year", "category", "headcount"])
     long = frame.melt(id_vars="year", var_name="category", value_name="headcount")

@@ -9,7 +9,8 @@ import datetime as dt
 import hashlib
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,10 +73,11 @@ def _output_sql(con: duckdb.DuckDBPyConnection, kind: Kind, key: Key, home: str)
     if kind.name in ("staff", "students"):
         extra = ("staff_group, career_stage, gender, fte" if kind.name == "staff"
                  else "level, new_entrant, gender")
-        group = "staff_group" if kind.name == "staff" else "level"
+        # Input order: exports come one file per year, so rows still cluster by year, and sorting
+        # on two integers costs a fraction of sorting on the text columns.
         return f"""SELECT year, pseudonym AS person_key, unit, citizenship,
                           citizenship <> '{home}' AS is_international, {extra}
-                   FROM {joined} ORDER BY year, unit, {group}, _file_no, _line"""
+                   FROM {joined} ORDER BY _file_no, _line"""
     if kind.name == "mobility":
         return f"""SELECT year(start_date) AS year, pseudonym AS mobility_key, direction, level, unit, partner_code,
                           partner_name, partner_country, programme, start_date, end_date
@@ -111,10 +113,11 @@ def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = Fa
             for kind in KINDS:
                 # One kind at a time, one file at a time: memory holds one file, DuckDB the rest (spilling if needed).
                 tick = time.perf_counter()
-                records.start(con, kind)
+                scratch = folder / ".spill" / "raw" / kind.name
+                records.start(con, kind, scratch)
                 sources = [s for s in inventory.sources if s.kind is kind]
-                for file_no, source in enumerate(sources):
-                    problems += _read_into(con, kind, file_no, source, stats, say)
+                for file_no, (source, raw) in enumerate(zip(sources, _read_ahead(sources))):
+                    problems += _read_into(con, kind, file_no, source, raw, scratch, stats, say)
                 checked = records.check(con, kind, home)
                 problems += checked.problems
                 for name, count in checked.rejected_per_file.items():
@@ -155,14 +158,24 @@ def _connection(folder: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _read_into(con: duckdb.DuckDBPyConnection, kind: Kind, file_no: int, source: Source,
-               stats: dict[str, FileStats], say: Say) -> list[Problem]:
+def _read_ahead(sources: list[Source]) -> Iterator[RawTable]:
+    """Each file's records, the next one read in a thread while DuckDB stores the current one
+    (both release the GIL). At most two files are held in memory."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead") as pool:
+        pending = pool.submit(read_source, sources[0]) if sources else None
+        for following in [*sources[1:], None]:
+            current = pending.result()
+            pending = pool.submit(read_source, following) if following is not None else None
+            yield current
+
+
+def _read_into(con: duckdb.DuckDBPyConnection, kind: Kind, file_no: int, source: Source, raw: RawTable,
+               scratch: Path, stats: dict[str, FileStats], say: Say) -> list[Problem]:
     tick = time.perf_counter()
-    raw = read_source(source)
     stat = FileStats(source.path.name, source.kind.name, raw.sha256 or _sha256(source.path))
     stats[stat.name] = stat
     _count_read(stat, raw)
-    records.append(con, kind, file_no, stat.name, source.excel, raw.table)
+    records.append(con, kind, file_no, stat.name, source.excel, raw.table, scratch)
     note = f"; extra columns ignored: {', '.join(raw.extra_columns)}" if raw.extra_columns else ""
     say(f"  {stat.name}: {stat.rows_read:,} rows ({time.perf_counter() - tick:.1f} s){note}")
     return raw.problems + raw.record_problems

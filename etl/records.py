@@ -7,10 +7,12 @@ records, so the cost per row is a hash join, not a Python call.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from etl import values
 from etl.problems import Problem
@@ -29,28 +31,32 @@ class Checked:
     rejected_per_file: dict[str, int]
 
 
-def start(con: duckdb.DuckDBPyConnection, kind: Kind) -> None:
-    """An empty relation `raw` for the records of one kind."""
+def start(con: duckdb.DuckDBPyConnection, kind: Kind, scratch: Path) -> None:
+    """An empty relation `raw` for the records of one kind; their files go to `scratch`."""
+    _drop(con, "raw")
     columns = ", ".join(f'"{c.name}" VARCHAR' for c in kind.columns)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE raw ({columns}, _line BIGINT, _file_no INTEGER)")
+    con.execute(f"CREATE TEMP TABLE raw ({columns}, _line BIGINT, _file_no INTEGER)")
     con.execute("CREATE OR REPLACE TEMP TABLE files (_file_no INTEGER, _file VARCHAR, _excel BOOLEAN)")
+    scratch.mkdir(parents=True, exist_ok=True)
 
 
 def append(con: duckdb.DuckDBPyConnection, kind: Kind, file_no: int, name: str, excel: bool,
-           table: pa.Table | None) -> None:
-    """Add one file's records to `raw`. DuckDB holds them from here (spilling to
-    disk past its memory limit), so the caller can let the Arrow table go."""
+           table: pa.Table | None, scratch: Path) -> None:
+    """Add one file's records to `raw`, as an uncompressed Parquet file in `scratch`:
+    writing it costs a fraction of inserting into DuckDB, holds no memory, and
+    DuckDB scans it in parallel. The caller can let the Arrow table go."""
     con.execute("INSERT INTO files VALUES (?, ?, ?)", [file_no, name, excel])
-    if table is None:
+    if table is None or table.num_rows == 0:
         return
     for column in kind.columns:
         if column.name not in table.column_names:
             table = table.append_column(column.name, pa.nulls(table.num_rows, pa.string()))
     table = table.select([c.name for c in kind.columns] + ["_line"])
+    table = table.cast(pa.schema([*(pa.field(c.name, pa.string()) for c in kind.columns), pa.field("_line", pa.int64())]))
     table = table.append_column("_file_no", pa.array(np.full(table.num_rows, file_no, dtype=np.int32)))
-    con.register("incoming", table)
-    con.execute("INSERT INTO raw SELECT * FROM incoming")
-    con.unregister("incoming")
+    pq.write_table(table, scratch / f"{file_no:06d}.parquet", compression="none")
+    _drop(con, "raw")
+    con.execute(f"CREATE TEMP VIEW raw AS SELECT * FROM read_parquet('{scratch}/*.parquet')")
 
 
 def check(con: duckdb.DuckDBPyConnection, kind: Kind, home: str) -> Checked:
@@ -72,12 +78,17 @@ def check(con: duckdb.DuckDBPyConnection, kind: Kind, home: str) -> Checked:
             value_error = f"{alias}.error"
         blank_error = "'a value is required here'" if column.non_blank else "NULL"
         errors.append(f'CASE WHEN {ref} IS NULL THEN {blank_error} ELSE {value_error} END AS "err_{column.name}"')
+    rules = _record_rules(kind)
+    # Without record rules to UPDATE it, `typed` stays a view: the big kinds are then copied once
+    # (into `ranked`, by the duplicate rules) instead of twice.
+    relation = "TABLE" if rules else "VIEW"
+    _drop(con, "typed")  # the previous kind's may be the other sort of relation
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE typed AS
+        CREATE OR REPLACE TEMP {relation} typed AS
         SELECT {', '.join(selects)}, {', '.join(errors)}
         FROM raw {' '.join(joins)}
     """)
-    for rule in _record_rules(kind):
+    for rule in rules:
         con.execute(rule)
 
     any_error = " OR ".join(f'"err_{c.name}" IS NOT NULL' for c in kind.columns)
@@ -109,6 +120,12 @@ def check(con: duckdb.DuckDBPyConnection, kind: Kind, home: str) -> Checked:
 
     con.execute(f"CREATE OR REPLACE TEMP VIEW clean AS SELECT * EXCLUDE ({errors}) FROM typed WHERE NOT ({any_error})")
     return Checked(problems, rejected)
+
+
+def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    found = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()
+    if found:
+        con.execute(f"DROP {'VIEW' if found[0] == 'VIEW' else 'TABLE'} {name}")
 
 
 def _register_map(con: duckdb.DuckDBPyConnection, column: Column, parser: values.Parser) -> None:

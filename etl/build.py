@@ -159,8 +159,8 @@ def _connection(folder: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _read_ahead(sources: list[Source]) -> Iterator[RawTable]:
-    """Each file's records, the next one read in a thread while DuckDB stores the current one
-    (both release the GIL). At most two files are held in memory."""
+    """Each file's records, the next one read in a thread while the current one is stored
+    (Arrow's reader and Parquet writer both release the GIL). At most two files are in memory."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead") as pool:
         pending = pool.submit(read_source, sources[0]) if sources else None
         for following in [*sources[1:], None]:

@@ -1,7 +1,9 @@
 """Synthetic raw exports at national scale, written fast (vectorised, Arrow's CSV writer).
 
 Staff and students of many universities over 20 years, with the variety of
-country spellings, codes, Finnish vocabulary and blanks that real exports have.
+country spellings, codes, Finnish vocabulary and blanks that real exports have;
+exchange periods (5% of the rows) with a partner list, so that the mobility,
+partner and network pages have something to draw.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ WEIGHTS = np.array([40, 10, 60, 10, 3, 4, 3, 2, 4, 3, 3, 2, 2, 2, 2, 3, 2, 1, 2,
                     2, 1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 3, 1, 1, 1, 0.5, 0.1, 0.1, 0.1, 0.1,
                     0.1, 0.1, 0.1])
 UNITS = [f"U{i:02d}" for i in range(40)]
+PARTNER_COUNTRIES = ["DE", "FR", "ES", "IT", "NL", "SE", "NO", "DK", "EE", "PL", "AT", "CH", "GB", "US", "CA", "JP",
+                     "KR", "CN", "SG", "AU", "BR", "CZ", "PT", "BE", "IE"]
+PROGRAMMES = ["Erasmus+", "Nordplus", "bilateral", "Unite!", ""]
+NETWORKS = ["Unite!", "Nordic Five Tech", "EuroTeQ"]
 
 
 def _pick(rng: np.random.Generator, values: list[str], n: int, p: np.ndarray | None = None) -> pa.Array:
@@ -64,6 +70,48 @@ def write(raw: Path, rows: int, seed: int = 7, years: int = 20) -> list[Path]:
             "gender": _pick(rng, ["female", "male", "other", ""], n, np.array([45, 45, 1, 9])),
         })
         path = raw / f"students_{year}.csv"
+        pacsv.write_csv(table, path)
+        files.append(path)
+    return files
+
+
+def write_mobility(raw: Path, rows: int, partners: int = 2000, seed: int = 11, years: int = 20) -> list[Path]:
+    """`rows` exchange periods over `years` (one file per year), with `partners` partner institutions
+    in their own file. A tenth of the exchanges are with institutions missing from the partner list."""
+    rng = np.random.default_rng(seed)
+    codes = [f"X{i:05d}" for i in range(partners)]
+    countries = np.array(PARTNER_COUNTRIES, dtype=object)[rng.integers(0, len(PARTNER_COUNTRIES), partners)]
+    network = rng.integers(0, len(NETWORKS) * 20, partners)
+    table = pa.table({
+        "partner_code": pa.array(codes),
+        "partner_name": pa.array([f"Institution {i}" for i in range(partners)]),
+        "country": pa.array(list(countries)),
+        "programmes": _pick(rng, ["Erasmus+", "Erasmus+;bilateral", "Nordplus", "bilateral"], partners),
+        "networks": pa.array([NETWORKS[n] if n < len(NETWORKS) else "" for n in network]),
+    })
+    path = raw / "partners.csv"
+    pacsv.write_csv(table, path)
+    files = [path]
+    per_year = rows // years
+    for number, year in enumerate(range(2005, 2005 + years)):
+        n = per_year
+        partner = rng.integers(0, int(partners * 1.1), n)
+        listed = partner < partners
+        start = np.datetime64(f"{year}-01-01") + rng.integers(0, 330, n).astype("timedelta64[D]")
+        end = start + rng.integers(10, 300, n).astype("timedelta64[D]")
+        table = pa.table({
+            "mobility_id": pa.array([f"M{number:02d}{i:08d}" for i in range(n)]),
+            "direction": _pick(rng, ["incoming", "outgoing", "saapuva", "lähtevä"], n),
+            "start_date": pa.array(start.astype(str)),
+            "end_date": pa.array(end.astype(str)),
+            "level": _pick(rng, ["bachelor", "master", "doctoral", "staff", "maisteri"], n, np.array([3, 4, 1, 1, 1])),
+            "unit": _pick(rng, UNITS, n),
+            "partner_code": pa.array([codes[p] if ok else "" for p, ok in zip(partner, listed)]),
+            "partner_name": pa.array([f"Institution {p}" for p in partner]),
+            "partner_country": pa.array([str(countries[p]) if ok else "FR" for p, ok in zip(partner, listed)]),
+            "programme": _pick(rng, PROGRAMMES, n),
+        })
+        path = raw / f"mobility_{year}.csv"
         pacsv.write_csv(table, path)
         files.append(path)
     return files

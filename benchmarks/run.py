@@ -41,8 +41,8 @@ def rows(text: str) -> int:
 
 def duckdb_copy(raw: Path, out: Path) -> float:
     code = (f"import duckdb; c = duckdb.connect()\n"
-            f"for kind in ('staff', 'students'):\n"
-            f"    c.execute(f\"COPY (SELECT * FROM read_csv('{raw}/{{kind}}_*.csv', union_by_name=true, "
+            f"for kind in ('staff', 'students', 'mobility', 'partners'):\n"
+            f"    c.execute(f\"COPY (SELECT * FROM read_csv('{raw}/{{kind}}*.csv', union_by_name=true, "
             f"all_varchar=true)) TO '{out}/{{kind}}.parquet' (FORMAT parquet, COMPRESSION zstd)\")")
     out.mkdir(parents=True, exist_ok=True)
     return timed([sys.executable, "-c", code])[0]
@@ -60,11 +60,11 @@ import sys, pandas as pd
 from pathlib import Path
 from etl.countries import citizenship
 raw, out = Path(sys.argv[1]), Path(sys.argv[2]); out.mkdir(parents=True, exist_ok=True)
-for kind in ("staff", "students"):
+for kind, column in (("staff", "kansalaisuus"), ("students", "citizenship"), ("mobility", "partner_country"),
+                     ("partners", "country")):
     frames = [pd.read_csv(p, sep=";" if kind == "staff" else ",", dtype=str, keep_default_na=False)
-              for p in sorted(raw.glob(kind + "_*.csv"))]
+              for p in sorted(raw.glob(kind + "*.csv"))]
     df = pd.concat(frames)
-    column = "kansalaisuus" if "kansalaisuus" in df else "citizenship"
     df["country"] = df[column].map(lambda v: citizenship(v, "FIN"))
     df.to_parquet(out / (kind + ".parquet"))
 """
@@ -172,7 +172,7 @@ def main() -> None:
     parser.add_argument("--naive-up-to", default="5M", help="largest size for the naive pandas ETL")
     parser.add_argument("--write", default=str(ROOT / "BENCHMARKS.md"))
     args = parser.parse_args()
-    from benchmarks.data import write
+    from benchmarks.data import write, write_mobility
 
     WORK.mkdir(parents=True, exist_ok=True)
     sizes = [s.strip() for s in args.sizes.split(",")]
@@ -182,6 +182,8 @@ def main() -> None:
         raw = WORK / f"raw-{size}"
         if not raw.exists():
             write(raw, rows(size))
+        if not (raw / "partners.csv").exists():
+            write_mobility(raw, rows(size) // 20)
         copy = duckdb_copy(raw, WORK / f"copy-{size}")
         ours, peak = our_etl(raw, WORK / f"warehouse-{size}")
         warehouses[size] = WORK / f"warehouse-{size}"

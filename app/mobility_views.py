@@ -81,8 +81,8 @@ def flows(wh: Warehouse, f: Filters, rule: Rule, top: int = 10) -> Chart:
         ordered = frame.sort_values(f"{direction}_high", ascending=False)
         head, rest = ordered.head(top), ordered.iloc[top:]
         if not rest.empty:
-            other = mobility._both_ways(pd.DataFrame({"partner_country": ["other"] * 2, "direction": list(mobility.DIRECTIONS),
-                                                      "exchanges": [0, 0]}), ["partner_country"], rule)
+            other = mobility._both_ways(pd.DataFrame({"partner_country": ["other"], "incoming": [0], "outgoing": [0]}),
+                                        ["partner_country"], rule)
             # The rest is summed from protected figures, so it reveals nothing new.
             other[direction] = rest[direction].fillna(rest[f"{direction}_high"]).sum()
             other[f"{direction}_high"] = rest[f"{direction}_high"].sum()

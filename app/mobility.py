@@ -102,12 +102,11 @@ def partners(wh: Warehouse, filters: Filters, rule: disclosure.Rule) -> pd.DataF
     """Every agreement with its exchanges each way over the selected years, and
     every institution exchanged with that holds no agreement (listed = False)."""
     where, params = _scope(filters)
-    flows = wh.query(f"""SELECT coalesce(partner_code, '') AS partner_code, partner_name, partner_country, {_EACH_WAY}
+    flows = wh.query(f"""SELECT coalesce(partner_code, '') AS partner_code, partner_name, partner_country, {_EACH_WAY},
+                                coalesce(partner_code IN (SELECT partner_code FROM partners), false) AS listed
                          FROM agg_mobility WHERE {where} GROUP BY ALL""", params)
     agreements = wh.query("""SELECT partner_code, partner_name, country, city, coalesce(programmes, []) AS programmes,
                                     coalesce(networks, []) AS networks, valid_from, valid_to FROM partners""")
-    codes = set(agreements["partner_code"])
-    flows["listed"] = flows["partner_code"].isin(codes)
     listed_flows = flows[flows["listed"]]
     by_code = (_both_ways(listed_flows, ["partner_code"], rule) if not listed_flows.empty
                else pd.DataFrame(columns=["partner_code"]))

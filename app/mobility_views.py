@@ -57,10 +57,11 @@ def exchanges_by(wh: Warehouse, f: Filters, rule: Rule, dimension: str) -> Chart
     return chart
 
 
-def balance_by_country(wh: Warehouse, f: Filters, rule: Rule, top: int = 15) -> Chart:
+def balance_by_country(by_country: pd.DataFrame, f: Filters, top: int = 15) -> Chart:
+    """From `mobility.breakdown(..., "partner_country", ...)`, shared with `flows`."""
     title = t("Balance of exchanges by partner country")
     subtitle = t("Incoming minus outgoing, the {n} busiest countries, {years} together", n=top, years=_span(f.years))
-    frame = mobility.breakdown(wh, f, "partner_country", rule).head(top)
+    frame = by_country.head(top)
     chart = Chart("exchange-balance-by-country", title, subtitle, frame, f.years)
     if not frame.empty:
         chart.figure = charts.diverging_bars(frame, "partner_country", labels.country, title, subtitle)
@@ -68,11 +69,12 @@ def balance_by_country(wh: Warehouse, f: Filters, rule: Rule, top: int = 15) -> 
     return chart
 
 
-def flows(wh: Warehouse, f: Filters, rule: Rule, top: int = 10) -> Chart:
+def flows(by_country: pd.DataFrame, f: Filters, rule: Rule, top: int = 10) -> Chart:
+    """From `mobility.breakdown(..., "partner_country", ...)`, shared with `balance_by_country`."""
     title = t("Where exchange students and staff come from and go to")
     subtitle = t("Exchange periods by partner country, the {n} largest each way, {years} together", n=top,
                  years=_span(f.years))
-    frame = mobility.breakdown(wh, f, "partner_country", rule)
+    frame = by_country
     chart = Chart("exchange-flows", title, subtitle, frame, f.years)
     if frame.empty:
         return chart

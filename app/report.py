@@ -4,6 +4,7 @@ and by the report packs to export them."""
 from __future__ import annotations
 
 from app import metrics, mobility_views, views
+from app.mobility import breakdown
 from app.data import Warehouse
 from app.disclosure import Rule
 from app.filters import Filters
@@ -43,8 +44,9 @@ def countries(wh: Warehouse, f: Filters, rule: Rule, population: str = "professo
 
 
 def mobility(wh: Warehouse, f: Filters, rule: Rule) -> list[Chart]:
-    return [mobility_views.exchanges_per_year(wh, f, rule), mobility_views.flows(wh, f, rule),
-            mobility_views.balance_by_country(wh, f, rule), mobility_views.exchanges_by(wh, f, rule, "level"),
+    by_country = breakdown(wh, f, "partner_country", rule)   # one query for the flows and the balance
+    return [mobility_views.exchanges_per_year(wh, f, rule), mobility_views.flows(by_country, f, rule),
+            mobility_views.balance_by_country(by_country, f), mobility_views.exchanges_by(wh, f, rule, "level"),
             mobility_views.exchanges_by(wh, f, rule, "programme"), mobility_views.exchanges_by(wh, f, rule, "unit"),
             mobility_views.average_stay(wh, f, rule)]
 

@@ -311,7 +311,7 @@ def partner_filter_label(key: str) -> str:
 def partner_table(rows) -> None:
     """Partners as a sortable table; a count known only as 1–4 is left empty."""
     shown = rows.assign(
-        country_name=rows["country"].map(labels.country),
+        country_name=rows["country"].map({c: labels.country(c) for c in rows["country"].unique()}),
         programmes_text=rows["programmes"].map(lambda p: ", ".join(p)),
         networks_text=rows["networks"].map(lambda n: ", ".join(n)),
         status=[t("Partner") if listed else t("Not a listed partner") for listed in rows["listed"]])

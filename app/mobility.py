@@ -98,15 +98,28 @@ def average_stay(wh: Warehouse, filters: Filters, rule: disclosure.Rule) -> pd.D
     return protected
 
 
-def partners(wh: Warehouse, filters: Filters, rule: disclosure.Rule) -> pd.DataFrame:
+PARTNER_COLUMNS = ["partner_code", "partner_name", "country", "city", "programmes", "networks", "valid_from", "valid_to",
+                   "incoming", "outgoing", "incoming_low", "incoming_high", "incoming_label", "outgoing_low",
+                   "outgoing_high", "outgoing_label", "balance", "balance_low", "balance_high", "volume", "listed",
+                   "exchanged"]
+
+
+def partners(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: str | None = None) -> pd.DataFrame:
     """Every agreement with its exchanges each way over the selected years, and
-    every institution exchanged with that holds no agreement (listed = False)."""
+    every institution exchanged with that holds no agreement (listed = False).
+    With `network`, only the agreements with that network's members."""
     where, params = _scope(filters)
+    members, member_params = "TRUE", []
+    if network is not None:
+        members, member_params = "list_contains(networks, ?)", [network]
+        where, params = f"{where} AND partner_code IN (SELECT partner_code FROM partners WHERE {members})", \
+            params + member_params
     flows = wh.query(f"""SELECT coalesce(partner_code, '') AS partner_code, partner_name, partner_country, {_EACH_WAY},
                                 coalesce(partner_code IN (SELECT partner_code FROM partners), false) AS listed
                          FROM agg_mobility WHERE {where} GROUP BY ALL""", params)
-    agreements = wh.query("""SELECT partner_code, partner_name, country, city, coalesce(programmes, []) AS programmes,
-                                    coalesce(networks, []) AS networks, valid_from, valid_to FROM partners""")
+    agreements = wh.query(f"""SELECT partner_code, partner_name, country, city, coalesce(programmes, []) AS programmes,
+                                     coalesce(networks, []) AS networks, valid_from, valid_to FROM partners
+                              WHERE {members}""", member_params)
     listed_flows = flows[flows["listed"]]
     by_code = (_both_ways(listed_flows, ["partner_code"], rule) if not listed_flows.empty
                else pd.DataFrame(columns=["partner_code"]))
@@ -129,7 +142,11 @@ def partners(wh: Warehouse, filters: Filters, rule: disclosure.Rule) -> pd.DataF
     defaults = {**zero.to_dict(), "balance": 0, "balance_low": 0, "balance_high": 0, "volume": 0}
     for column, value in defaults.items():
         table[column] = table[column].fillna(value) if column in table else value
+    # Bounds are whole numbers; the filling above made them floats ("12.0" in a download) when some were missing.
+    for column in [c for c in table if c.endswith(("_low", "_high")) or c == "volume"]:
+        table[column] = table[column].astype("int64")
     table["exchanged"] = table["volume"] > 0
+    table = table[PARTNER_COLUMNS]   # the same columns in the same order, with or without exchanges (downloads)
     return table.sort_values(["listed", "volume", "partner_name"], ascending=[False, False, True], ignore_index=True)
 
 

@@ -22,7 +22,7 @@ def page() -> None:
     with right:
         ui.show(share)
     st.subheader(t("Members"))
-    table = mobility.filter_partners(mobility.partners(wh, f, rule), network=network)
+    table = mobility.partners(wh, f, rule, network=network)
     ui.partner_table(table)
     ui.report_pack(charts, t("Networks and alliances"))
 

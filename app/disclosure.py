@@ -71,7 +71,7 @@ def protect(frame: pd.DataFrame, columns: list[str], rule: Rule) -> pd.DataFrame
     for column in columns:
         raw = frame[column].fillna(0).astype("int64").to_numpy()
         value, low, high = _apply(raw, rule)
-        labels = [_label(v, lo, hi) for v, lo, hi in zip(value, low, high)]
+        labels = _labels(value, low, high)
         if rule.name == "threshold":
             labels = [_threshold_label(rule) if math.isnan(v) else text for v, text in zip(value, labels)]
         new |= {column: value, f"{column}_low": low, f"{column}_high": high, f"{column}_label": labels}
@@ -100,6 +100,19 @@ def _apply(raw: np.ndarray, rule: Rule) -> tuple[np.ndarray, np.ndarray, np.ndar
         return (np.where(small, np.nan, raw).astype(float), np.where(small, 1, raw).astype(int),
                 np.where(small, rule.k - 1, raw).astype(int))
     return raw.astype(float), raw.astype(int), raw.astype(int)
+
+
+def _labels(values: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> list[str]:
+    # Tables repeat the same few counts: each distinct one is formatted once.
+    known: dict[tuple, str] = {}
+    out = []
+    for value, low, high in zip(values.tolist(), lows.tolist(), highs.tolist()):
+        key = (None if math.isnan(value) else value, low, high)
+        text = known.get(key)
+        if text is None:
+            text = known[key] = _label(value, low, high)
+        out.append(text)
+    return out
 
 
 def _label(value: float, low: int, high: int) -> str:

@@ -54,6 +54,11 @@ def _both_ways(frame: pd.DataFrame, keys: list[str], rule: disclosure.Rule) -> p
     return protected
 
 
+def any_exchanges(wh: Warehouse, filters: Filters) -> bool:
+    where, params = _scope(filters)
+    return bool(wh.query(f"SELECT EXISTS (SELECT 1 FROM agg_mobility WHERE {where}) AS any", params)["any"].iloc[0])
+
+
 def per_year(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: str | None = None) -> pd.DataFrame:
     """Exchanges each way per year (with one network's members only, if named)."""
     where, params = _scope(filters)

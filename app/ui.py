@@ -7,6 +7,7 @@ Pages call `context()` for what the frame prepared and `show()` for each chart.
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Callable
 import logging
 import threading
 from dataclasses import dataclass, replace
@@ -414,18 +415,30 @@ def downloads(chart: Chart, images: bool = True) -> None:
             st.caption(t("Image downloads need Chromium on the server; the camera icon on the chart saves a PNG."))
 
 
-def report_pack(charts: list[Chart], title: str) -> None:
-    """Every chart of the page in one ZIP, with a PowerPoint deck."""
+def report_pack(charts: list[Chart] | Callable[[], list[Chart]], title: str) -> None:
+    """Every chart of the page in one ZIP, with a PowerPoint deck. `charts` may be a function
+    that makes them, for pages that draw only some (tabs): they are then made on the click."""
     meta = export_meta()
-    shown = [c for c in charts if not c.empty]
-    if not shown:
-        return
+    if callable(charts):
+        make = charts
+    else:
+        shown = [c for c in charts if not c.empty]
+        if not shown:
+            return
+        make = lambda: shown  # noqa: E731
     first, last = context().filters.years
     st.divider()
     st.download_button(t("Download this page as a report pack (ZIP with PowerPoint)"),
-                       data=lambda: exports.report_pack(shown, meta, title, with_images=exports.chromium() is not None),
+                       data=lambda: exports.report_pack([c for c in make() if not c.empty], meta, title,
+                                                        with_images=exports.chromium() is not None),
                        file_name=f"{exports.slug(title)}-report_{first}-{last}.zip", mime="application/zip",
                        on_click="ignore", icon=":material/folder_zip:", type="primary", key="dl-page-pack")
+
+
+def lazy_tabs(labels: list[str]) -> list:
+    """Tabs whose hidden content is not computed: a filter change redraws only the open tab.
+    Which tab is open is kept for the session (page-level, so a new page starts on the first)."""
+    return st.tabs(labels, key="p_tab", on_change="rerun")
 
 
 def empty_state(title: str) -> None:

@@ -85,3 +85,20 @@ def trace(figure: dict, name: str) -> dict:
     matches = [t for t in figure["data"] if t.get("name") == name and t.get("showlegend", True) is not False]
     assert matches, f"no trace {name!r} in {[t.get('name') for t in figure['data']]}"
     return matches[0]
+
+
+def each_tab(at):
+    """The page as drawn with each of its tabs open in turn (the first is open already):
+    hidden tabs are not computed, so their charts exist only while they are open."""
+    labels = [tab.label for tab in at.tabs]
+    yield at
+    for label in labels[1:]:
+        at.session_state["p_tab"] = label
+        at.run()
+        assert not at.exception, at.exception
+        yield at
+
+
+def all_figures(at) -> list[dict]:
+    """The figures of every tab of the page, in page order."""
+    return [figure for _ in each_tab(at) for figure in figures(at)]

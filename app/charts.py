@@ -213,7 +213,7 @@ def world_map(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
 
 
 def headcount_lines(frame: pd.DataFrame, column: str, names, colours: dict[str, str], title: str,
-                    subtitle: str) -> go.Figure:
+                    subtitle: str, y_title: str | None = None) -> go.Figure:
     """Headcount per year, one line per value of `column`, largest last year first.
     A count known only as a range is drawn at its middle with an open marker."""
     data = []
@@ -229,7 +229,7 @@ def headcount_lines(frame: pd.DataFrame, column: str, names, colours: dict[str, 
             name=name, mode="lines+markers", line=dict(color=colours[series], width=2.5),
             marker=dict(symbol=["circle-open" if pd.isna(v) else "circle" for v in rows["headcount"]], size=7),
             customdata=rows["headcount_label"], hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
-    return _figure(data, title, subtitle, t("Year"), t("Headcount (people)"),
+    return _figure(data, title, subtitle, t("Year"), y_title or t("Headcount (people)"),
                    xaxis=dict(tickvals=_year_ticks(frame["year"])), yaxis=dict(rangemode="tozero"))
 
 

@@ -32,8 +32,7 @@ def _per_year_chart(key: str, title: str, subtitle: str, frame: pd.DataFrame, ye
     if not frame.empty and frame["volume"].sum() > 0:
         chart.data = _long(frame)
         chart.figure = charts.headcount_lines(chart.data, "direction", labels.direction, DIRECTION_COLOURS, title,
-                                              subtitle)
-        chart.figure.update_yaxes(title_text=t("Exchange periods"))
+                                              subtitle, y_title=t("Exchange periods"))
         chart.summary = summaries.exchanges(frame, partner)
     return chart
 

@@ -43,9 +43,9 @@ _PROGRAMME = f"""CASE WHEN programme IN ({', '.join(repr(p) for p in PROGRAMMES)
 
 
 def _both_ways(frame: pd.DataFrame, keys: list[str], rule: disclosure.Rule) -> pd.DataFrame:
-    """One row per key (in key order) with protected incoming, outgoing and their balance,
-    from rows with `incoming` and `outgoing` counts."""
-    wide = frame.groupby(keys, as_index=False)[list(DIRECTIONS)].sum()
+    """Protected incoming, outgoing and their balance, from rows with `incoming` and `outgoing`
+    counts, one row per key (summed in SQL)."""
+    wide = frame[[*keys, *DIRECTIONS]].reset_index(drop=True)
     protected = disclosure.protect(wide, list(DIRECTIONS), rule)
     protected["balance"] = protected["incoming"] - protected["outgoing"]
     protected["balance_low"] = protected["incoming_low"] - protected["outgoing_high"]
@@ -119,18 +119,19 @@ def partners(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: st
         members, member_params = "list_contains(networks, ?)", [network]
         where, params = f"{where} AND partner_code IN (SELECT partner_code FROM partners WHERE {members})", \
             params + member_params
-    flows = wh.query(f"""SELECT coalesce(partner_code, '') AS partner_code, partner_name, partner_country, {_EACH_WAY},
-                                coalesce(partner_code IN (SELECT partner_code FROM partners), false) AS listed
-                         FROM agg_mobility WHERE {where} GROUP BY ALL""", params)
+    listed_flows = wh.query(f"""SELECT partner_code, {_EACH_WAY} FROM agg_mobility
+                                WHERE {where} AND partner_code IN (SELECT partner_code FROM partners)
+                                GROUP BY ALL ORDER BY ALL""", params)
+    unlisted = wh.query(f"""SELECT partner_name, partner_country, {_EACH_WAY} FROM agg_mobility
+                            WHERE {where} AND (partner_code IS NULL OR partner_code NOT IN (SELECT partner_code FROM partners))
+                            GROUP BY ALL ORDER BY ALL""", params)
     agreements = wh.query(f"""SELECT partner_code, partner_name, country, city, coalesce(programmes, []) AS programmes,
                                      coalesce(networks, []) AS networks, valid_from, valid_to FROM partners
                               WHERE {members}""", member_params)
-    listed_flows = flows[flows["listed"]]
     by_code = (_both_ways(listed_flows, ["partner_code"], rule) if not listed_flows.empty
                else pd.DataFrame(columns=["partner_code"]))
     table = agreements.merge(by_code, on="partner_code", how="left")
     table["listed"] = True
-    unlisted = flows[~flows["listed"]]
     if not unlisted.empty:
         others = _both_ways(unlisted, ["partner_name", "partner_country"], rule).rename(
             columns={"partner_country": "country"})

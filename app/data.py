@@ -17,7 +17,7 @@ import pandas as pd
 
 
 AGGREGATE_TABLES = ("agg_people", "agg_mobility", "partners")
-DERIVED_TABLES = ("agg_share",)          # summed from agg_people in memory
+DERIVED_TABLES = ("agg_share", "agg_partner_flows")   # summed from the aggregates in memory
 PERSON_LEVEL_TABLES = ("staff", "students", "mobility")
 
 
@@ -59,6 +59,14 @@ class Warehouse:
                    coalesce(sum(headcount) FILTER (citizenship IS NULL), 0) AS unknown,
                    sum(headcount) AS total
             FROM agg_people GROUP BY ALL ORDER BY population, year""")
+        # The partner list without a unit filter: exchanges per partner and year, each way
+        # (a tenth of the rows of agg_mobility, whose other details the list does not show).
+        self._con.execute("""
+            CREATE TABLE agg_partner_flows AS
+            SELECT year, partner_code, partner_name, partner_country,
+                   coalesce(sum(exchanges) FILTER (direction = 'incoming'), 0) AS incoming,
+                   coalesce(sum(exchanges) FILTER (direction = 'outgoing'), 0) AS outgoing
+            FROM agg_mobility GROUP BY ALL ORDER BY year""")
         self.options = self._options()
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:

@@ -119,10 +119,14 @@ def partners(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: st
         members, member_params = "list_contains(networks, ?)", [network]
         where, params = f"{where} AND partner_code IN (SELECT partner_code FROM partners WHERE {members})", \
             params + member_params
-    listed_flows = wh.query(f"""SELECT partner_code, {_EACH_WAY} FROM agg_mobility
+    if filters.units:
+        source, each_way = "agg_mobility", _EACH_WAY
+    else:  # already summed per partner and year (see Warehouse)
+        source, each_way = "agg_partner_flows", "sum(incoming) AS incoming, sum(outgoing) AS outgoing"
+    listed_flows = wh.query(f"""SELECT partner_code, {each_way} FROM {source}
                                 WHERE {where} AND partner_code IN (SELECT partner_code FROM partners)
                                 GROUP BY ALL ORDER BY ALL""", params)
-    unlisted = wh.query(f"""SELECT partner_name, partner_country, {_EACH_WAY} FROM agg_mobility
+    unlisted = wh.query(f"""SELECT partner_name, partner_country, {each_way} FROM {source}
                             WHERE {where} AND (partner_code IS NULL OR partner_code NOT IN (SELECT partner_code FROM partners))
                             GROUP BY ALL ORDER BY ALL""", params)
     agreements = wh.query(f"""SELECT partner_code, partner_name, country, city, coalesce(programmes, []) AS programmes,

@@ -51,6 +51,7 @@ POPULATIONS: dict[str, Population] = {p.key: p for p in (
 HEADLINE = ("professors", "teaching_research", "all_staff", "degree_students", "doctoral")
 STAFF_BREAKDOWN = ("professors", "other_teaching_research", "other_staff")
 STUDENT_BREAKDOWN = ("bachelor", "master", "doctoral")
+NEW_STUDENTS = ("new_students", "degree_students")
 
 
 def groups_in_scope(population: Population, filters: Filters) -> tuple[str, ...]:
@@ -192,8 +193,21 @@ def share_trend(wh: Warehouse, filters: Filters, keys: tuple[str, ...], rule: di
     present = counts.groupby("population", sort=False)["total_high"].transform("sum") > 0
     counts = counts[present].reset_index(drop=True)
     if counts.empty:
-        return pd.DataFrame(columns=["population", "year", *COUNTS, "total_high", "share"])
+        return _no_trend()
     return _with_shares(counts, rule)
+
+
+def _no_trend() -> pd.DataFrame:
+    return pd.DataFrame(columns=["population", "year", *COUNTS, "total_high", "share"])
+
+
+def populations(trends: pd.DataFrame, keys: tuple[str, ...]) -> pd.DataFrame:
+    """The rows of some populations of a share_trend, as share_trend(keys) would give them."""
+    rows = trends[trends["population"].isin(keys)]
+    if rows.empty:
+        return _no_trend()
+    order = rows["population"].map({key: i for i, key in enumerate(keys)})
+    return rows.iloc[order.argsort(kind="stable")].reset_index(drop=True)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ def staff(wh: Warehouse, f: Filters, rule: Rule) -> list[Chart]:
 
 
 def students(wh: Warehouse, f: Filters, rule: Rule) -> list[Chart]:
-    return [views.student_trend(wh, f, rule), views.new_student_trend(wh, f, rule),
+    trends = metrics.share_trend(wh, f, metrics.STUDENT_BREAKDOWN + metrics.NEW_STUDENTS, rule)  # both line charts
+    return [views.student_trend(wh, f, rule, trends), views.new_student_trend(wh, f, rule, trends),
             views.composition(wh, f, rule, "degree_students"), views.by_unit(wh, f, rule, "degree_students")]
 
 

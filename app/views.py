@@ -44,8 +44,9 @@ def _slug(key: str) -> str:
 
 
 def _trend(wh: Warehouse, filters: Filters, rule: Rule, slug: str, keys: tuple[str, ...], title: str,
-           population: str) -> Chart:
-    frame = metrics.share_trend(wh, filters, keys, rule)
+           population: str, trends: pd.DataFrame | None = None) -> Chart:
+    """`trends`: a share_trend that holds these populations among others (one query for two charts)."""
+    frame = metrics.share_trend(wh, filters, keys, rule) if trends is None else metrics.populations(trends, keys)
     subtitle = t("{population}, share of people with known citizenship, {years}", population=population,
                  years=_span(filters.years))
     chart = Chart(slug, title, subtitle, frame, filters.years)
@@ -65,14 +66,14 @@ def staff_trend(wh: Warehouse, filters: Filters, rule: Rule) -> Chart:
                   t("International share by staff group"), t("Staff"))
 
 
-def student_trend(wh: Warehouse, filters: Filters, rule: Rule) -> Chart:
+def student_trend(wh: Warehouse, filters: Filters, rule: Rule, trends: pd.DataFrame | None = None) -> Chart:
     return _trend(wh, filters, rule, "international-student-share-by-level", metrics.STUDENT_BREAKDOWN,
-                  t("International share by study level"), t("Degree students"))
+                  t("International share by study level"), t("Degree students"), trends)
 
 
-def new_student_trend(wh: Warehouse, filters: Filters, rule: Rule) -> Chart:
-    return _trend(wh, filters, rule, "international-new-student-share", ("new_students", "degree_students"),
-                  t("International share of new and all degree students"), t("Degree students"))
+def new_student_trend(wh: Warehouse, filters: Filters, rule: Rule, trends: pd.DataFrame | None = None) -> Chart:
+    return _trend(wh, filters, rule, "international-new-student-share", metrics.NEW_STUDENTS,
+                  t("International share of new and all degree students"), t("Degree students"), trends)
 
 
 def composition(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Chart:

@@ -41,13 +41,18 @@ def page() -> None:
     if rows.empty:
         ui.empty_state(t("Partners"))
         return
-    ui.partner_table(rows)
-    choices = [(code, name) for code, name in zip(rows["partner_code"], rows["partner_name"])]
-    chosen = ui.page_choice("partner", t("Show the exchange history of"), [f"{c}|{n}" for c, n in choices],
-                            f"{choices[0][0]}|{choices[0][1]}", lambda v: v.split("|", 1)[1])
-    code, name = chosen.split("|", 1)
-    ui.show(mobility_views.partner_history(wh, f, rule, code, name))
-    ui.show(mobility_views.partner_map(table, f))
+    listing, world = ui.lazy_tabs([t("Partner list"), t("Map")])
+    with listing:
+        if listing.open:
+            ui.partner_table(rows)
+            choices = [(code, name) for code, name in zip(rows["partner_code"], rows["partner_name"])]
+            chosen = ui.page_choice("partner", t("Show the exchange history of"), [f"{c}|{n}" for c, n in choices],
+                                    f"{choices[0][0]}|{choices[0][1]}", lambda v: v.split("|", 1)[1])
+            code, name = chosen.split("|", 1)
+            ui.show(mobility_views.partner_history(wh, f, rule, code, name))
+    with world:
+        if world.open:
+            ui.show(mobility_views.partner_map(table, f))
 
 
 ui.guarded(page)

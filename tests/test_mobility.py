@@ -71,12 +71,12 @@ def test_partner_and_country_counts_equal_the_warehouse(open_page, truth):
     scope = "year BETWEEN 2012 AND 2019 AND partner_code = 'S  STOCKHO04'"
     assert row["incoming"] == truth.protect(exchanges(truth, f"{scope} AND direction = 'incoming'"))
     assert row["outgoing"] == truth.protect(exchanges(truth, f"{scope} AND direction = 'outgoing'"))
-    history = figures(at)[0]
+    history, partner_map = all_figures(at)
     incoming = trace(history, "Incoming")
     for year, shown in zip(values(incoming["x"]), values(incoming["y"])):
         n = exchanges(truth, f"year = {int(year)} AND partner_code = 'S  STOCKHO04' AND direction = 'incoming'")
         assert shown == (truth.protect(n) if truth.protect(n) is not None else 2.5)
-    partner_map = figures(at)[1]["data"][0]
+    partner_map = partner_map["data"][0]
     per_country = dict(zip(partner_map["locations"], values(partner_map["z"])))
     assert per_country["SWE"] == truth.con.execute("SELECT count(*) FROM partners WHERE country = 'SWE'").fetchone()[0]
 

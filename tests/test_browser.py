@@ -172,3 +172,24 @@ def test_switching_language_translates_the_charts_and_the_url(browser, shared_se
     page.wait_for_url(re.compile(r"/staff\?.*lang=fi"))
     wait_until_idle(page)
     assert page.get_by_role("heading", name="Henkilöstö").first.is_visible()
+
+
+def test_a_tab_draws_its_charts_when_opened_and_keeps_the_filters(browser, shared_server):
+    page = new_page(browser, height=2200)
+    page.goto(shared_server + "/mobility?years=2016-2020")
+    wait_until_idle(page)
+    wait_for_charts(page)
+    def titles() -> list[str]:   # chart titles are SVG text
+        return page.eval_on_selector_all('[data-testid="stPlotlyChart"] .gtitle', "els => els.map(e => e.textContent)")
+
+    assert "Exchange periods per year" in titles()
+    assert not any("partner country" in t for t in titles())   # hidden tabs are not computed
+    page.get_by_role("tab", name="Partner countries").click()
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .gtitle')]
+                                    .some(e => e.textContent.includes('Balance of exchanges'))""", timeout=30_000)
+    wait_until_idle(page)
+    wait_for_charts(page)
+    assert "Exchange periods per year" not in titles()
+    assert query(page)["years"] == "2016-2020"
+    assert not page.locator('[data-testid="stException"]').count()
+    shoot(page, "mobility-partner-countries")

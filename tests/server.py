@@ -42,7 +42,7 @@ def streamlit_server(warehouse: Path, **env: str) -> Iterator[str]:
     ARTIFACTS.mkdir(exist_ok=True)
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
+            [sys.executable, "-m", "app.serve", "--server.port", str(port),   # as bin/dashboard starts it
              "--server.address", "127.0.0.1", "--server.headless", "true"],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
             env={**os.environ, "WAREHOUSE_DIR": str(warehouse), **env})
@@ -58,6 +58,7 @@ def streamlit_server(warehouse: Path, **env: str) -> Iterator[str]:
                     raise RuntimeError(f"streamlit did not start:\n{log.read_text()}") from None
                 time.sleep(0.3)
         yield url
+        assert "warming up failed" not in log.read_text(), log.read_text()   # app/serve.py's head start
     except BaseException:
         print(log.read_text())  # the server's side of a failure
         raise

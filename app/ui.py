@@ -49,7 +49,7 @@ def _open(folder: str) -> Warehouse:
     return Warehouse(Path(folder))
 
 
-def _warehouse() -> Warehouse:
+def open_warehouse() -> Warehouse:
     path = settings().warehouse_dir
     build = current_build(path)
     if build is None:
@@ -150,7 +150,7 @@ def frame(page: str) -> Context:
         forget_page_params()
     navigation = st.sidebar.container()
     try:
-        warehouse = _warehouse()
+        warehouse = open_warehouse()
         rule = current_rule()
     except Exception:
         log.exception("warehouse could not be opened")

@@ -38,6 +38,14 @@ def _scope(filters: Filters) -> tuple[str, list]:
 _EACH_WAY = """coalesce(sum(exchanges) FILTER (direction = 'incoming'), 0) AS incoming,
                coalesce(sum(exchanges) FILTER (direction = 'outgoing'), 0) AS outgoing"""
 
+def _by_partner(filters: Filters) -> tuple[str, str]:
+    """Where to sum exchanges by year, partner or partner country from, and how: without a unit
+    filter, the table summed per partner and year at load (see Warehouse), a tenth of the rows."""
+    if filters.units:
+        return "agg_mobility", _EACH_WAY
+    return "agg_partner_flows", "sum(incoming) AS incoming, sum(outgoing) AS outgoing"
+
+
 _PROGRAMME = f"""CASE WHEN programme IN ({', '.join(repr(p) for p in PROGRAMMES)}) THEN programme
                      WHEN programme IS NULL THEN 'not_given' ELSE 'other' END"""
 
@@ -65,7 +73,8 @@ def per_year(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: st
     if network is not None:
         where += " AND partner_code IN (SELECT partner_code FROM partners WHERE list_contains(networks, ?))"
         params = params + [network]
-    frame = wh.query(f"SELECT year, {_EACH_WAY} FROM agg_mobility WHERE {where} GROUP BY ALL", params)
+    source, each_way = _by_partner(filters)
+    frame = wh.query(f"SELECT year, {each_way} FROM {source} WHERE {where} GROUP BY ALL", params)
     if frame.empty:
         return pd.DataFrame(columns=["year", *DIRECTIONS])
     years = pd.DataFrame({"year": range(filters.first_year, filters.last_year + 1)})
@@ -79,8 +88,8 @@ def breakdown(wh: Warehouse, filters: Filters, dimension: str, rule: disclosure.
     column = {"level": "level", "programme": _PROGRAMME, "unit": "coalesce(unit, 'not_given')",
               "partner_country": "partner_country"}[dimension]
     where, params = _scope(filters)
-    frame = wh.query(f"SELECT {column} AS {dimension}, {_EACH_WAY} FROM agg_mobility WHERE {where} GROUP BY ALL",
-                     params)
+    source, each_way = _by_partner(filters) if dimension == "partner_country" else ("agg_mobility", _EACH_WAY)
+    frame = wh.query(f"SELECT {column} AS {dimension}, {each_way} FROM {source} WHERE {where} GROUP BY ALL", params)
     if frame.empty:
         return pd.DataFrame(columns=[dimension, *DIRECTIONS])
     both = _both_ways(frame, [dimension], rule)
@@ -119,10 +128,7 @@ def partners(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: st
         members, member_params = "list_contains(networks, ?)", [network]
         where, params = f"{where} AND partner_code IN (SELECT partner_code FROM partners WHERE {members})", \
             params + member_params
-    if filters.units:
-        source, each_way = "agg_mobility", _EACH_WAY
-    else:  # already summed per partner and year (see Warehouse)
-        source, each_way = "agg_partner_flows", "sum(incoming) AS incoming, sum(outgoing) AS outgoing"
+    source, each_way = _by_partner(filters)
     listed_flows = wh.query(f"""SELECT partner_code, {each_way} FROM {source}
                                 WHERE {where} AND partner_code IN (SELECT partner_code FROM partners)
                                 GROUP BY ALL ORDER BY ALL""", params)
@@ -174,7 +180,8 @@ def partner_history(wh: Warehouse, filters: Filters, rule: disclosure.Rule, code
     """One partner's exchanges each way per year (by code; by name when it has no agreement)."""
     where, params = _scope(filters)
     match, value = ("partner_code = ?", code) if code else ("partner_code IS NULL AND partner_name = ?", name)
-    frame = wh.query(f"SELECT year, {_EACH_WAY} FROM agg_mobility WHERE {where} AND {match} GROUP BY ALL",
+    source, each_way = _by_partner(filters)
+    frame = wh.query(f"SELECT year, {each_way} FROM {source} WHERE {where} AND {match} GROUP BY ALL",
                      params + [value])
     if frame.empty:
         return pd.DataFrame(columns=["year", *DIRECTIONS])
@@ -190,12 +197,14 @@ def network_names(wh: Warehouse) -> list[str]:
 def network_trend(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: str) -> pd.DataFrame:
     """Exchanges per year with the network's members and with all other institutions."""
     where, params = _scope(filters)
+    source, _ = _by_partner(filters)
+    exchanges = "exchanges" if source == "agg_mobility" else "incoming + outgoing"
     frame = wh.query(f"""
         WITH members AS (SELECT partner_code FROM partners WHERE list_contains(networks, ?))
-        SELECT year, coalesce(sum(exchanges) FILTER (partner_code IN (SELECT * FROM members)), 0) AS members,
-               coalesce(sum(exchanges) FILTER (partner_code IS NULL OR partner_code NOT IN (SELECT * FROM members)), 0)
+        SELECT year, coalesce(sum({exchanges}) FILTER (partner_code IN (SELECT * FROM members)), 0) AS members,
+               coalesce(sum({exchanges}) FILTER (partner_code IS NULL OR partner_code NOT IN (SELECT * FROM members)), 0)
                    AS others
-        FROM agg_mobility WHERE {where} GROUP BY ALL""", [network] + params)
+        FROM {source} WHERE {where} GROUP BY ALL""", [network] + params)
     if frame.empty:
         return pd.DataFrame(columns=["year", "partners", "headcount"])
     years = pd.DataFrame({"year": range(filters.first_year, filters.last_year + 1)})

@@ -77,32 +77,44 @@ def naive_pandas(raw: Path, out: Path) -> float:
 RERUN = """
 import json, os, statistics, sys, time
 from streamlit.testing.v1 import AppTest
-os.environ["WAREHOUSE_DIR"] = sys.argv[1]
+small, large, root = sys.argv[1:4]
 pages = ["dashboard.py", "pages/1_staff.py", "pages/2_students.py", "pages/3_countries.py", "pages/4_mobility.py",
          "pages/5_partners.py", "pages/6_networks.py", "pages/7_methodology.py"]
-def measure(at):
-    at.run()
-    times = []
-    for first in (2012, 2011, 2013, 2010, 2014, 2012, 2011):
-        at.sidebar.slider[0].set_range(first, 2020)
-        start = time.perf_counter(); at.run(); times.append(time.perf_counter() - start)
-        assert not at.exception, at.exception
-    return statistics.median(times[2:])
-result = {}
-trivial = AppTest.from_string("import streamlit as st\\nwith st.sidebar:\\n    r = st.slider('Years', 2005, 2024, (2005, 2024))\\nst.write(r)")
-result["trivial"] = measure(trivial)
-for page in pages:
-    at = AppTest.from_file(os.path.join(sys.argv[2], "dashboard.py"), default_timeout=120)
+TRIVIAL = "import streamlit as st\\nwith st.sidebar:\\n    r = st.slider('Years', 2005, 2024, (2005, 2024))\\nst.write(r)"
+def app(page):
+    if page == "trivial":
+        return AppTest.from_string(TRIVIAL, default_timeout=120)
+    at = AppTest.from_file(os.path.join(root, "dashboard.py"), default_timeout=120)
     if page != "dashboard.py":
         at.switch_page(page)
-    result[page] = measure(at)
+    return at
+result = {"small": {}, "large": {}}
+for page in ["trivial", *pages]:
+    # Both sizes side by side, turn about, so that the machine's noise falls on both alike.
+    apps = {}
+    for size, folder in (("small", small), ("large", large)):
+        os.environ["WAREHOUSE_DIR"] = folder
+        apps[size] = app(page)
+        apps[size].run()
+    times = {"small": [], "large": []}
+    for first in (2012, 2011, 2013, 2010, 2014, 2012, 2011, 2013, 2010, 2014, 2012):
+        for size, folder in (("small", small), ("large", large)):
+            os.environ["WAREHOUSE_DIR"] = folder
+            at = apps[size]
+            at.sidebar.slider[0].set_range(first, 2020)
+            start = time.perf_counter(); at.run(); times[size].append(time.perf_counter() - start)
+            assert not at.exception, at.exception
+    for size in times:
+        result[size][page] = statistics.median(times[size][2:])
 print(json.dumps(result))
 """
 
 
-def filter_change(warehouse: Path) -> dict[str, float]:
+def filter_change(small: Path, large: Path) -> dict[str, dict[str, float]]:
+    """Median server-side time of a filter change on each page, both warehouses measured in turn."""
     import json
-    return json.loads(timed([sys.executable, "-c", RERUN, str(warehouse), str(ROOT)])[1].strip().splitlines()[-1])
+    out = timed([sys.executable, "-c", RERUN, str(small), str(large), str(ROOT)])[1]
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def png_export(warehouse: Path) -> str:
@@ -192,7 +204,8 @@ def main() -> None:
         print(f"{size}: duckdb copy {copy:.1f} s, ours {ours:.1f} s ({ours / copy:.1f}x), peak {peak} MiB"
               + (f", naive pandas {naive:.1f} s ({naive / ours:.1f}x ours)" if naive else ""), flush=True)
 
-    reruns = {size: filter_change(warehouses[size]) for size in (sizes[0], sizes[-1])}
+    measured = filter_change(warehouses[sizes[0]], warehouses[sizes[-1]])
+    reruns = {sizes[0]: measured["small"], sizes[-1]: measured["large"]}
     for size, result in reruns.items():
         print(size, {k: round(v * 1000) for k, v in result.items()}, flush=True)
     png = png_export(warehouses[sizes[0]])

@@ -111,7 +111,8 @@ def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = Fa
             tables = {}
             con = _connection(folder)
             for kind in KINDS:
-                # One kind at a time, one file at a time: memory holds one file, DuckDB the rest (spilling if needed).
+                # One kind at a time, one file at a time: memory holds at most two files; the records wait in
+                # Parquet scratch files and DuckDB works on them under its memory ceiling (spilling if needed).
                 tick = time.perf_counter()
                 scratch = folder / ".spill" / "raw" / kind.name
                 records.start(con, kind, scratch)

@@ -178,10 +178,14 @@ def test_a_tab_draws_its_charts_when_opened_and_keeps_the_filters(browser, share
     page = new_page(browser, height=2200)
     page.goto(shared_server + "/mobility?years=2016-2020")
     wait_until_idle(page)
-    wait_for_charts(page)
+
     def titles() -> list[str]:   # chart titles are SVG text
         return page.eval_on_selector_all('[data-testid="stPlotlyChart"] .gtitle', "els => els.map(e => e.textContent)")
 
+    # The charts draw after the page settles (later still on a busy machine): wait for them by name.
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .gtitle')]
+                                    .some(e => e.textContent.includes('Exchange periods per year'))""", timeout=30_000)
+    wait_for_charts(page)
     assert "Exchange periods per year" in titles()
     assert not any("partner country" in t for t in titles())   # hidden tabs are not computed
     page.get_by_role("tab", name="Partner countries").click()

@@ -37,6 +37,9 @@ def _scope(filters: Filters) -> tuple[str, list]:
 # Each way in a column of its own, summed in SQL (pandas' pivot_table cost ~10 ms a chart).
 _EACH_WAY = """coalesce(sum(exchanges) FILTER (direction = 'incoming'), 0) AS incoming,
                coalesce(sum(exchanges) FILTER (direction = 'outgoing'), 0) AS outgoing"""
+# The partner codes of one network's members (the network is the parameter).
+_MEMBERS = "SELECT partner_code FROM partners WHERE list_contains(networks, ?)"
+
 
 def _by_partner(filters: Filters) -> tuple[str, str]:
     """Where to sum exchanges by year, partner or partner country from, and how: without a unit
@@ -71,7 +74,7 @@ def per_year(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: st
     """Exchanges each way per year (with one network's members only, if named)."""
     where, params = _scope(filters)
     if network is not None:
-        where += " AND partner_code IN (SELECT partner_code FROM partners WHERE list_contains(networks, ?))"
+        where += f" AND partner_code IN ({_MEMBERS})"
         params = params + [network]
     source, each_way = _by_partner(filters)
     frame = wh.query(f"SELECT year, {each_way} FROM {source} WHERE {where} GROUP BY ALL", params)
@@ -125,9 +128,8 @@ def partners(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: st
     where, params = _scope(filters)
     members, member_params = "TRUE", []
     if network is not None:
-        members, member_params = "list_contains(networks, ?)", [network]
-        where, params = f"{where} AND partner_code IN (SELECT partner_code FROM partners WHERE {members})", \
-            params + member_params
+        members, member_params = f"partner_code IN ({_MEMBERS})", [network]
+        where, params = f"{where} AND {members}", params + member_params
     source, each_way = _by_partner(filters)
     listed_flows = wh.query(f"""SELECT partner_code, {each_way} FROM {source}
                                 WHERE {where} AND partner_code IN (SELECT partner_code FROM partners)
@@ -200,7 +202,7 @@ def network_trend(wh: Warehouse, filters: Filters, rule: disclosure.Rule, networ
     source, _ = _by_partner(filters)
     exchanges = "exchanges" if source == "agg_mobility" else "incoming + outgoing"
     frame = wh.query(f"""
-        WITH members AS (SELECT partner_code FROM partners WHERE list_contains(networks, ?))
+        WITH members AS ({_MEMBERS})
         SELECT year, coalesce(sum({exchanges}) FILTER (partner_code IN (SELECT * FROM members)), 0) AS members,
                coalesce(sum({exchanges}) FILTER (partner_code IS NULL OR partner_code NOT IN (SELECT * FROM members)), 0)
                    AS others

@@ -45,11 +45,12 @@ def countries(wh: Warehouse, f: Filters, rule: Rule, population: str = "professo
 
 
 def mobility(wh: Warehouse, f: Filters, rule: Rule) -> list[Chart]:
+    # In the order of the page's tabs (over time; partner countries; level, programme and unit).
     by_country = breakdown(wh, f, "partner_country", rule)   # one query for the flows and the balance
-    return [mobility_views.exchanges_per_year(wh, f, rule), mobility_views.flows(by_country, f, rule),
-            mobility_views.balance_by_country(by_country, f), mobility_views.exchanges_by(wh, f, rule, "level"),
-            mobility_views.exchanges_by(wh, f, rule, "programme"), mobility_views.exchanges_by(wh, f, rule, "unit"),
-            mobility_views.average_stay(wh, f, rule)]
+    return [mobility_views.exchanges_per_year(wh, f, rule), mobility_views.average_stay(wh, f, rule),
+            mobility_views.flows(by_country, f, rule), mobility_views.balance_by_country(by_country, f),
+            mobility_views.exchanges_by(wh, f, rule, "level"), mobility_views.exchanges_by(wh, f, rule, "programme"),
+            mobility_views.exchanges_by(wh, f, rule, "unit")]
 
 
 def networks(wh: Warehouse, f: Filters, rule: Rule) -> list[Chart]:

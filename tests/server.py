@@ -77,9 +77,12 @@ def wait_until_idle(page, timeout: float = 30_000) -> None:
 
 
 def wait_for_charts(page, timeout: float = 30_000) -> None:
-    """Until every Plotly chart on the page has drawn (they draw after the page settles)."""
+    """Until every Plotly chart on the page has drawn (they draw after the page settles). A chart
+    (or table) whose code is still loading shows a skeleton instead, not yet counted as a chart."""
     page.wait_for_function(
         """() => { const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
                    const drawn = document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg');
-                   return charts.length === 0 || drawn.length >= charts.length; }""", timeout=timeout)
+                   const loading = document.querySelectorAll('[data-testid="stSkeleton"]');
+                   return loading.length === 0 && (charts.length === 0 || drawn.length >= charts.length); }""",
+        timeout=timeout)
     page.wait_for_timeout(500)

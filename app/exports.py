@@ -27,15 +27,15 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from app import labels
+from app import labels, safe_text
 from app.i18n import fmt_pct, t
 from app.views import Chart
+from etl.formulas import neutralise
 
 log = logging.getLogger("dashboard.exports")
 TOPOJSON = Path(__file__).resolve().parent.parent / "static" / "topojson"
 WIDTH, HEIGHT = 1600, 900          # 16:9, the shape of a slide
 PNG_SCALE = 2                      # 3200 x 1800 pixels
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -100,10 +100,10 @@ def _ensure_server() -> None:
 def figure_for_export(chart: Chart, meta: Meta) -> go.Figure:
     """The chart as it should stand alone: subtitle with the filters, footnote with source and rules."""
     figure = go.Figure(copy.deepcopy(chart.figure.to_dict()))
-    subtitle = f"{chart.subtitle} · {meta.filters}" if meta.filters else chart.subtitle
-    footnote = "<br>".join(meta.lines(chart))
+    subtitle = safe_text.plotly(f"{chart.subtitle} · {meta.filters}" if meta.filters else chart.subtitle)
+    footnote = "<br>".join(safe_text.plotly(line) for line in meta.lines(chart))
     figure.update_layout(
-        title=dict(text=f"<b>{chart.title}</b>", subtitle=dict(text=subtitle), font=dict(size=26), x=0.02, y=0.97),
+        title=dict(text=f"<b>{safe_text.plotly(chart.title)}</b>", subtitle=dict(text=subtitle), font=dict(size=26), x=0.02, y=0.97),
         font=dict(size=17), width=WIDTH, height=HEIGHT, margin=dict(l=90, r=70, t=150, b=200))
     figure.update_layout(title_subtitle_font_size=17, legend_font_size=16)
     for annotation in figure.layout.annotations:  # value labels, readable on a projected slide
@@ -174,13 +174,6 @@ def table(chart: Chart) -> pd.DataFrame:
     return out.rename(columns=_column_names()).reset_index(drop=True)
 
 
-def _safe(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula is prefixed with '."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def csv_bytes(chart: Chart, meta: Meta) -> bytes:
     """Shares as percentages with one decimal, as people read them."""
     frame = table(chart)
@@ -189,9 +182,9 @@ def csv_bytes(chart: Chart, meta: Meta) -> bytes:
         frame = frame.rename(columns={t("Share"): t("Share (%)")})
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([_safe(c) for c in frame.columns])
+    writer.writerow([neutralise(c) for c in frame.columns])
     for row in frame.itertuples(index=False):
-        writer.writerow([_safe(v) for v in row])
+        writer.writerow([neutralise(v) for v in row])
     # UTF-8 with BOM: Excel then opens the Nordic letters correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -204,12 +197,12 @@ def xlsx_bytes(chart: Chart, meta: Meta) -> bytes:
     book = Workbook()
     data = book.active
     data.title = t("Data")[:31]
-    data.append([_safe(c) for c in frame.columns])
+    data.append([neutralise(c) for c in frame.columns])
     for cell in data[1]:
         cell.font = Font(bold=True)
     share_column = list(frame.columns).index(t("Share")) + 1 if t("Share") in frame.columns else None
     for row in frame.itertuples(index=False):
-        data.append([_safe(v) for v in row])
+        data.append([neutralise(v) for v in row])
     for row in data.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, float) and share_column == cell.column:
@@ -227,7 +220,7 @@ def xlsx_bytes(chart: Chart, meta: Meta) -> bytes:
             (t("Disclosure control"), meta.rule_note),
             (t("Exported"), dt.datetime.now().astimezone().isoformat(timespec="minutes"))]
     for label, value in rows:
-        about.append([label, _safe(value)])
+        about.append([label, neutralise(value)])
     about.column_dimensions["A"].width = 20
     about.column_dimensions["B"].width = 110
     for cell in about["A"]:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+from etl.warehouse import write_parquet
+
 # name -> (SQL over the person-level tables just written, sort order)
 AGGREGATES: dict[str, tuple[str, str]] = {
     "agg_people": ("""
@@ -29,16 +31,19 @@ AGGREGATES: dict[str, tuple[str, str]] = {
                sum(datediff('day', start_date, end_date)) AS days_total
         FROM mobility GROUP BY ALL""",
         "year, direction, level, unit, programme, partner_country, partner_code, partner_name"),
+    # What the average length of a student exchange needs, and no more: each period's length rounded
+    # to whole weeks, so the table the dashboard loads holds no one's exact dates or days.
+    "agg_stays": ("""
+        SELECT year, direction, unit, partner_country,
+               count(*) AS periods,
+               CAST(sum(round(datediff('day', start_date, end_date) / 7)) AS BIGINT) AS weeks_total
+        FROM mobility WHERE level <> 'staff' AND end_date IS NOT NULL GROUP BY ALL""",
+        "year, direction, unit, partner_country"),
 }
 
 
 def write_aggregates(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
     for table in ("staff", "students", "mobility"):
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM read_parquet('{folder}/{table}/*.parquet')")
-    counts = {}
-    for name, (sql, order) in AGGREGATES.items():
-        (folder / name).mkdir()
-        path = folder / name / "data.parquet"
-        con.execute(f"COPY (SELECT * FROM ({sql}) ORDER BY {order}) TO '{path}' (FORMAT parquet, COMPRESSION zstd)")
-        counts[name] = con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
-    return counts
+        con.read_parquet(str(folder / table / "data.parquet")).to_view(table, replace=True)
+    return {name: write_parquet(con, f"SELECT * FROM ({sql}) ORDER BY {order}", folder, name)
+            for name, (sql, order) in AGGREGATES.items()}

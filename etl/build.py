@@ -18,6 +18,7 @@ import duckdb
 
 from etl import __version__, aggregates, duplicates, records, warehouse
 from etl.countries import home_country_code
+from etl.formulas import neutralise
 from etl.problems import BuildFailed, Problem
 from etl.pseudonyms import Key, hmac_sql, load_key
 from etl.schema import KINDS, Kind
@@ -85,25 +86,31 @@ def _output_sql(con: duckdb.DuckDBPyConnection, kind: Kind, key: Key, home: str)
     return "SELECT * FROM kept ORDER BY partner_code"
 
 
-def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = False, say: Say = _stderr) -> Result:
+def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = False, say: Say = _stderr, *,
+          demo: bool = False, allow_shrink: bool = False) -> Result:
     """Build the warehouse at `out` from the exports in `raw_dir`.
 
     Raises BuildFailed (nothing published) when the input has problems and
-    `lenient` is off, or when nothing could be read at all.
+    `lenient` is off, when nothing could be read at all, or when the input would
+    empty or sharply shrink a table of the current warehouse and `allow_shrink`
+    is off. `demo` says the folder holds the synthetic demo (published key).
     """
     started = time.perf_counter()
     if not raw_dir.is_dir():
         raise BuildFailed([], f"The raw folder {raw_dir} does not exist")
+    warehouse.check_target(out)
     home = home_country_code(home_country)
     inventory = discover(raw_dir)
-    key = load_key(inventory.demo)
-    if inventory.demo:
+    key = load_key(demo)
+    if demo:
         say(f"Synthetic demo data: pseudonyms use the {key.source}.")
     for name in inventory.ignored:
         say(f"Ignored {name}: not an export (names start with staff, students, mobility or partners)")
+    if inventory.problems and not lenient:
+        raise BuildFailed(inventory.problems)
 
     stats: dict[str, FileStats] = {}
-    problems: list[Problem] = []
+    problems: list[Problem] = list(inventory.problems)
     say(f"Reading {len(inventory.sources)} file(s) from {raw_dir}")
     with warehouse.build_lock(out):
         folder = warehouse.new_build_folder(out)
@@ -132,13 +139,14 @@ def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = Fa
                 say(f"  {kind.name}: {tables[kind.name]:,} rows written ({time.perf_counter() - tick:.1f} s)")
             if problems and not lenient:
                 raise BuildFailed(problems)
+            _check_size(tables, warehouse.previous_manifest(out), allow_shrink)
             tables.update(aggregates.write_aggregates(con, folder))
             con.close()
             shutil.rmtree(folder / ".spill", ignore_errors=True)
             if lenient:
                 _write_rejects(folder / "rejects.csv", problems)
             _check_accounts(stats)
-            manifest = _manifest(raw_dir, home, key, inventory.demo, lenient, stats, tables, problems, inventory.ignored)
+            manifest = _manifest(raw_dir, home, key, demo, lenient, stats, tables, problems, inventory.ignored)
             warehouse.write_manifest(folder, manifest)
             warehouse.publish(folder, out)
         except BaseException:
@@ -152,11 +160,9 @@ def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = Fa
 
 def _connection(folder: Path) -> duckdb.DuckDBPyConnection:
     """DuckDB with a memory ceiling; past it, it spills to a folder inside the build."""
-    con = duckdb.connect()
-    con.execute(f"SET temp_directory = '{folder / '.spill'}'")
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-    con.execute("SET preserve_insertion_order = true")
-    return con
+    # Settings as arguments, not SQL text: the folder's name may hold a quote.
+    return duckdb.connect(config={"temp_directory": str(folder / ".spill"), "memory_limit": MEMORY_LIMIT,
+                                  "preserve_insertion_order": True})
 
 
 def _read_ahead(sources: list[Source]) -> Iterator[RawTable]:
@@ -197,6 +203,27 @@ def _count_written(con: duckdb.DuckDBPyConnection, stats: dict[str, FileStats]) 
         stats[name].rows_written = count
 
 
+SHRINK_LIMIT = 0.5   # a table may lose at most half its rows without --allow-shrink
+
+
+def _check_size(tables: dict[str, int], previous: dict | None, allow_shrink: bool) -> None:
+    """An empty or partial export must not replace a good warehouse unnoticed."""
+    if not any(tables.values()):
+        raise BuildFailed([], "No records were found in the input, so there is nothing to build (accepted: CSV or "
+                              ".xlsx files named staff*, students*, mobility* or partners* with a header and records)")
+    if allow_shrink or previous is None:
+        return
+    shrunk = []
+    for name, rows in tables.items():
+        before = previous.get("tables", {}).get(name, {}).get("rows", 0)
+        if before and rows < before * SHRINK_LIMIT:
+            shrunk.append(f"{name}: {rows:,} rows, {before:,} in the current warehouse")
+    if shrunk:
+        raise BuildFailed([], "The input would empty or more than halve tables of the current warehouse ("
+                              + "; ".join(shrunk) + "). Check that the exports are complete; to publish the smaller "
+                              "warehouse anyway, run again with --allow-shrink")
+
+
 def _check_accounts(stats: dict[str, FileStats]) -> None:
     """Every row read is written, merged or rejected: a broken rule must not
     lose rows quietly."""
@@ -212,7 +239,8 @@ def _write_rejects(path: Path, problems: list[Problem]) -> None:
         writer.writerow(["file", "line", "column", "reason", "value"])
         for p in problems:
             value = "" if p.column in identifiers or p.value is None else p.value
-            writer.writerow([p.file, p.line or "", p.column or "", p.reason, value])
+            # Values, names and reasons come from the input: opened in a spreadsheet, none may run as a formula.
+            writer.writerow([neutralise(v) for v in (p.file, p.line or "", p.column or "", p.reason, value)])
 
 
 def _manifest(raw_dir: Path, home: str, key: Key, demo: bool, lenient: bool, stats: dict[str, FileStats],

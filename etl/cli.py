@@ -12,6 +12,7 @@ from etl.config import settings
 from etl.countries import CountryError
 from etl.problems import BuildFailed
 from etl.pseudonyms import KeyMissing
+from etl.warehouse import NotOurs
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,6 +32,12 @@ def _parser() -> argparse.ArgumentParser:
                        help=f"the university's country, as code or name (default: {config.home_country})")
     build.add_argument("--lenient", action="store_true",
                        help="write the good rows and list rejected ones in rejects.csv instead of failing")
+    build.add_argument("--allow-shrink", action="store_true",
+                       help="publish even when a table would lose more than half of the current warehouse's rows "
+                            "(e.g. after deliberately removing years)")
+    build.add_argument("--demo", action="store_true",
+                       help="the folder holds the synthetic demo exports of `python -m etl demo`: pseudonymise with "
+                            "the published demo key and label the dashboard as demo data (never for real data)")
 
     demo = commands.add_parser(
         "demo", help="write synthetic raw exports for a fictional university",
@@ -50,12 +57,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Wrote {len(files)} synthetic export files to {args.raw_dir}", file=sys.stderr)
             return 0
         from etl.build import build
-        build(args.raw_dir, args.out, args.home_country, args.lenient)
+        build(args.raw_dir, args.out, args.home_country, args.lenient, demo=args.demo,
+              allow_shrink=args.allow_shrink)
         return 0
     except BuildFailed as failure:
         print(failure.report(), file=sys.stderr)
         return 1
-    except (KeyMissing, CountryError, RuntimeError, OSError) as error:
+    except (KeyMissing, CountryError, NotOurs, RuntimeError, OSError) as error:
         print(f"Build stopped: {error}\nThe previous warehouse was left as it was.", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 import pycountry
 
-from etl.sources import DEMO_MARKER
 
 YEARS = range(2010, 2026)
 SEED = 20100101
@@ -508,10 +507,4 @@ def write_demo(raw: Path) -> list[Path]:
     """Write the synthetic exports into `raw` (created if needed)."""
     raw.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(SEED)
-    files = write_staff(raw, rng) + write_students(raw, rng) + write_partners_and_mobility(raw, rng)
-    marker = raw / DEMO_MARKER
-    marker.write_text(
-        "The exports in this folder are SYNTHETIC demo data for a fictional university, written by\n"
-        "`python -m etl demo`. No real person is described. Builds of this folder use the published\n"
-        "demo pseudonymisation key, and the dashboard labels every page as demo data.\n", encoding="utf-8")
-    return files + [marker]
+    return write_staff(raw, rng) + write_students(raw, rng) + write_partners_and_mobility(raw, rng)

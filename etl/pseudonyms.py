@@ -10,6 +10,7 @@ from pathlib import Path
 # Published on purpose: it protects nothing and is only for the synthetic demo.
 DEMO_KEY = b"international-dashboard-demo-key--synthetic-data-only"
 MIN_KEY_BYTES = 16
+MIN_DISTINCT = 10   # a key typed by hand ("aaaa…", spaces, "1234…") has far fewer different characters
 _BLOCK = 64  # SHA-256 block size
 
 
@@ -25,9 +26,10 @@ class Key:
 
 def load_key(demo: bool) -> Key:
     """The key from ETL_PSEUDONYM_KEY or the file ETL_PSEUDONYM_KEY_FILE; the
-    published demo key only for the bundled synthetic data."""
+    published demo key only when the command says the data is the synthetic demo
+    (never because of anything in the input folder)."""
     if value := os.environ.get("ETL_PSEUDONYM_KEY"):
-        secret, source = value.encode(), "environment variable ETL_PSEUDONYM_KEY"
+        secret, source = value.strip().encode(), "environment variable ETL_PSEUDONYM_KEY"
     elif path := os.environ.get("ETL_PSEUDONYM_KEY_FILE"):
         try:
             secret = Path(path).read_bytes().strip()
@@ -45,10 +47,21 @@ def load_key(demo: bool) -> Key:
             "  export ETL_PSEUDONYM_KEY_FILE=~/.config/intl-dashboard.key\n"
             "Keep the key outside the repository and reuse it for every build: the same key keeps "
             "pseudonyms stable across years and builds.")
-    if len(secret) < MIN_KEY_BYTES:
-        raise KeyMissing(f"The pseudonymisation key from the {source} is too short "
-                         f"(accepted: at least {MIN_KEY_BYTES} bytes; 32 random bytes are recommended).")
+    if weakness := _weakness(secret):
+        raise KeyMissing(f"The pseudonymisation key from the {source} {weakness} (accepted: at least "
+                         f"{MIN_KEY_BYTES} bytes with at least {MIN_DISTINCT} different characters, not a repeated "
+                         "pattern; make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))').")
     return Key(secret, source)
+
+
+def _weakness(secret: bytes) -> str | None:
+    if len(secret) < MIN_KEY_BYTES:
+        return f"is too short ({len(secret)} bytes)"
+    if len(set(secret)) < MIN_DISTINCT:
+        return f"has too little variety ({len(set(secret))} different characters)"
+    if any(len(secret) % n == 0 and secret == secret[:n] * (len(secret) // n) for n in range(1, len(secret) // 2 + 1)):
+        return "is a short pattern repeated"
+    return None
 
 
 def hmac_sql(key: bytes, namespace: str, column: str) -> str:

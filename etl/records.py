@@ -24,6 +24,13 @@ _ARROW_TYPES: dict[str | None, pa.DataType] = {
 }
 
 
+# Control characters (NUL, escape, C1 …) have no place in an export: "SC\x00I" would become a unit of its own.
+# Tab, line feed and carriage return may stand inside a quoted value and are left to the value's own check.
+CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]"
+CONTROL_ERROR = "contains a control character (accepted: printable text only)"
+MAX_STAY_DAYS = 731
+
+
 @dataclass
 class Checked:
     """Records that passed every check (relation `clean`) and those that did not."""
@@ -56,7 +63,7 @@ def append(con: duckdb.DuckDBPyConnection, kind: Kind, file_no: int, name: str, 
     table = table.append_column("_file_no", pa.array(np.full(table.num_rows, file_no, dtype=np.int32)))
     pq.write_table(table, scratch / f"{file_no:06d}.parquet", compression="none")
     _drop(con, "raw")
-    con.execute(f"CREATE TEMP VIEW raw AS SELECT * FROM read_parquet('{scratch}/*.parquet')")
+    con.read_parquet(sorted(str(p) for p in scratch.glob("*.parquet"))).to_view("raw", replace=True)
 
 
 def check(con: duckdb.DuckDBPyConnection, kind: Kind, home: str) -> Checked:
@@ -77,7 +84,9 @@ def check(con: duckdb.DuckDBPyConnection, kind: Kind, home: str) -> Checked:
             selects.append(f'{alias}.parsed AS "{column.name}"')
             value_error = f"{alias}.error"
         blank_error = "'a value is required here'" if column.non_blank else "NULL"
-        errors.append(f'CASE WHEN {ref} IS NULL THEN {blank_error} ELSE {value_error} END AS "err_{column.name}"')
+        errors.append(f"""CASE WHEN {ref} IS NULL THEN {blank_error}
+                               WHEN regexp_matches({ref}, '{CONTROL}') THEN '{CONTROL_ERROR}'
+                               ELSE {value_error} END AS "err_{column.name}" """)
     rules = _record_rules(kind)
     # Without record rules to UPDATE it, `typed` stays a view: the big kinds are then copied once
     # (into `ranked`, by the duplicate rules) instead of twice.
@@ -156,6 +165,9 @@ def _record_rules(kind: Kind) -> list[str]:
                 WHERE err_start_date IS NULL AND start_date IS NOT NULL AND year(start_date) NOT BETWEEN {first} AND {last}""",
             """UPDATE typed SET err_end_date = 'ends before it starts (accepted: an end date on or after start_date)'
                 WHERE err_end_date IS NULL AND end_date < start_date""",
+            f"""UPDATE typed SET err_end_date = 'lasts more than two years (accepted: an end date at most {MAX_STAY_DAYS} days after start_date; '
+                                             || 'leave it blank when not known)'
+                WHERE err_end_date IS NULL AND datediff('day', start_date, end_date) > {MAX_STAY_DAYS}""",
             _unique_rule("mobility_id"),
         ]
     if kind.name == "partners":

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import mmap
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,6 @@ from etl.schema import Kind, header_key, header_map, kind_of
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx"}
 DELIMITERS = (",", ";", "\t")
-DEMO_MARKER = "SYNTHETIC_DEMO_DATA.txt"
 _BLOCK = 1 << 24
 
 
@@ -45,16 +45,18 @@ class Source:
 class Inventory:
     sources: list[Source] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
-    demo: bool = False
+    problems: list[Problem] = field(default_factory=list)   # files that are there but may not be read
 
 
 def discover(raw_dir: Path) -> Inventory:
     """Files by kind, in name order (the order duplicate rules rely on)."""
     inventory = Inventory()
     for path in sorted(raw_dir.iterdir(), key=lambda p: p.name):
-        kind = kind_of(path.name) if path.is_file() else None
-        if path.name == DEMO_MARKER:
-            inventory.demo = True
+        kind = kind_of(path.name) if not path.is_symlink() and path.is_file() else None
+        if path.is_symlink() and kind_of(path.name) is not None:
+            # A link may lead anywhere on the machine (even /etc/passwd); exports are files in the folder.
+            inventory.problems.append(Problem(path.name, "is a symbolic link, which is not followed (accepted: "
+                                                         "export files placed in the folder itself; copy the file in)"))
         elif kind is None or path.name.startswith((".", "~$")):
             inventory.ignored.append(path.name)
         else:
@@ -138,6 +140,11 @@ class Scan:
     first_blank: int | None        # byte offset of the first empty line
     last_content: int              # byte offset of the last byte that is not white space
     first_quote: int | None        # byte offset of the first double quote
+    utf8_sequences: bool = False   # holds well-formed UTF-8 beyond ASCII (with utf8 False: mixed encodings?)
+
+
+# Well-formed UTF-8 beyond ASCII; in Windows-1252 text such pairs ("Ã¤") hardly ever occur.
+_UTF8_SEQUENCE = re.compile(rb"[\xC2-\xDF][\x80-\xBF]|[\xE0-\xEF][\x80-\xBF]{2}|[\xF0-\xF4][\x80-\xBF]{3}")
 
 
 def scan(path: Path) -> Scan:
@@ -145,7 +152,7 @@ def scan(path: Path) -> Scan:
     fixed-size blocks: memory stays bounded whatever the file holds."""
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    utf8, overlong, first_blank, first_quote = True, None, None, None
+    utf8, overlong, first_blank, first_quote, sequences = True, None, None, None, False
     last_content, offset, line, line_start = -1, 0, 1, 0
     previous_newline = -2
     with path.open("rb") as handle:
@@ -156,6 +163,8 @@ def scan(path: Path) -> Scan:
                     decoder.decode(block)
                 except UnicodeDecodeError:
                     utf8 = False
+            if not sequences:
+                sequences = _UTF8_SEQUENCE.search(block) is not None
             data = np.frombuffer(block, dtype=np.uint8)
             if first_quote is None and (q := block.find(b'"')) >= 0:
                 first_quote = offset + q
@@ -194,7 +203,28 @@ def scan(path: Path) -> Scan:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8 = False
-    return Scan(digest.hexdigest(), utf8, overlong, first_blank, last_content, first_quote)
+    return Scan(digest.hexdigest(), utf8, overlong, first_blank, last_content, first_quote, sequences)
+
+
+def _mixed_encodings(path: Path) -> tuple[list[int], list[int]]:
+    """Lines that are UTF-8 beyond ASCII, and lines that are not UTF-8 at all (read line by line:
+    only for files that have both kinds of bytes)."""
+    utf8_lines, other_lines = [], []
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.isascii():
+                continue
+            try:
+                line.decode("utf-8")
+                utf8_lines.append(number)
+            except UnicodeDecodeError:
+                other_lines.append(number)
+    return utf8_lines, other_lines
+
+
+def _lines(numbers: list[int], shown: int = 5) -> str:
+    listed = ", ".join(str(n) for n in numbers[:shown])
+    return listed + (f" and {len(numbers) - shown:,} more" if len(numbers) > shown else "")
 
 
 def _read_csv(source: Source) -> RawTable:
@@ -204,6 +234,14 @@ def _read_csv(source: Source) -> RawTable:
         return RawTable(None, [Problem(name, f"a line longer than {MAX_LINE_BYTES:,} bytes: not an export of records "
                                              "(accepted: one record per line, values of reasonable length)",
                                        line=facts.overlong_line)], sha256=facts.sha256)
+    if not facts.utf8 and facts.utf8_sequences:
+        utf8_lines, other_lines = _mixed_encodings(source.path)
+        if utf8_lines and other_lines:
+            return RawTable(None, [Problem(
+                name, f"mixes text encodings: line(s) {_lines(utf8_lines)} are UTF-8 but line(s) {_lines(other_lines)} "
+                      "are not (e.g. Windows-1252), so letters such as ä and ö would be read wrongly (accepted: one "
+                      "encoding for the whole file, preferably UTF-8; save the file again from the exporting system)",
+                line=other_lines[0])], sha256=facts.sha256)
     encoding = "utf-8-sig" if facts.utf8 else detect_encoding(source.path, ("cp1252",))
     header_text, header_lines = _first_record(source.path, encoding)
     if not header_text.strip():

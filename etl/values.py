@@ -95,6 +95,9 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
+FIRST_DATE_YEAR, LAST_DATE_YEAR = 1900, 2100   # 0001-01-01 or 9999-12-31 are placeholders, not dates
+
+
 def date(text: str) -> dt.date:
     match = _ISO_DATE.match(text)
     parts = match.groups() if match else None
@@ -103,9 +106,13 @@ def date(text: str) -> dt.date:
     try:
         if parts is None:
             raise ValueError
-        return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+        value = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
     except ValueError:
         raise ValueError("not a date (accepted: 2022-09-01 or 1.9.2022)") from None
+    if not FIRST_DATE_YEAR <= value.year <= LAST_DATE_YEAR:
+        raise ValueError(f"not a plausible date (accepted: years {FIRST_DATE_YEAR} to {LAST_DATE_YEAR}; leave the "
+                         "cell blank when there is no date)")
+    return value
 
 
 def country(text: str) -> str:

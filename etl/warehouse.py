@@ -44,6 +44,15 @@ def builds_dir(out: Path) -> Path:
     return out.parent / f".{out.name}-builds"
 
 
+def previous_manifest(out: Path) -> dict | None:
+    """The manifest of the warehouse `out` points at now, if any."""
+    path = Path(os.path.realpath(out)) / MANIFEST
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def resolve(out: Path) -> Path:
     """The build folder a reader should use for everything it reads at once."""
     return Path(os.path.realpath(out))
@@ -71,15 +80,19 @@ def new_build_folder(out: Path) -> Path:
 def write_table(con: duckdb.DuckDBPyConnection, select_sql: str, folder: Path, table: str) -> int:
     """Write one table as a single Parquet file with the contract's types, in
     the order `select_sql` gives."""
+    columns = ", ".join(f'CAST("{name}" AS {sql_type}) AS "{name}"' for name, sql_type in TABLES[table])
+    return write_parquet(con, f"SELECT {columns} FROM ({select_sql})", folder, table, row_group_size=1_000_000)
+
+
+def write_parquet(con: duckdb.DuckDBPyConnection, select_sql: str, folder: Path, table: str,
+                  row_group_size: int | None = None) -> int:
+    """`folder/table/data.parquet` from a query; the path goes to DuckDB as an argument, never
+    into SQL text (a folder name may hold a quote)."""
     target = folder / table
     target.mkdir()
-    columns = ", ".join(f'CAST("{name}" AS {sql_type}) AS "{name}"' for name, sql_type in TABLES[table])
-    path = target / "data.parquet"
-    con.execute(f"""
-        COPY (SELECT {columns} FROM ({select_sql}))
-        TO '{path}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)
-    """)
-    return con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
+    path = str(target / "data.parquet")
+    con.sql(select_sql).write_parquet(path, compression="zstd", row_group_size=row_group_size)
+    return con.execute("SELECT count(*) FROM read_parquet(?)", [path]).fetchall()[0][0]
 
 
 def write_manifest(folder: Path, manifest: dict) -> None:
@@ -100,12 +113,30 @@ def _sync_tree(folder: Path) -> None:
     _fsync(folder)
 
 
+class NotOurs(Exception):
+    """`out` names something this ETL did not make; it is never replaced."""
+
+
+def check_target(out: Path) -> None:
+    """A build replaces only a warehouse it made itself: a symbolic link into its builds folder.
+    Anything else at `out` (a folder, a file, a link elsewhere) may be someone's work."""
+    if out.is_symlink():
+        if Path(os.path.realpath(out)).parent == Path(os.path.realpath(builds_dir(out))):
+            return
+        problem = f"is a symbolic link to {os.readlink(out)}, not to a build in {builds_dir(out).name}/"
+    elif out.exists():
+        problem = "already exists and is not a warehouse built by this ETL"
+    else:
+        return
+    raise NotOurs(f"{out} {problem}. Nothing was changed. A warehouse is a symbolic link that the ETL "
+                  f"creates and switches itself; name a path that does not exist yet (or an earlier warehouse) "
+                  f"with --out, or move {out.name} away first.")
+
+
 def publish(folder: Path, out: Path) -> None:
     """Point `out` at the finished build in one atomic rename."""
     _sync_tree(folder)
-    if out.exists() and not out.is_symlink():
-        # A plain folder from elsewhere: keep it as an older build, then link.
-        out.rename(builds_dir(out) / f"previous-{time.strftime('%Y%m%dT%H%M%S')}")
+    check_target(out)
     link = out.parent / f".{out.name}.link-{os.getpid()}"
     with contextlib.suppress(FileNotFoundError):
         link.unlink()

@@ -32,7 +32,7 @@ def demo_warehouse(demo_raw, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo-warehouse") / "warehouse"
     saved = os.environ.pop("ETL_PSEUDONYM_KEY", None)
     try:
-        build(demo_raw, out, say=lambda _: None)
+        build(demo_raw, out, say=lambda _: None, demo=True)
     finally:
         if saved is not None:
             os.environ["ETL_PSEUDONYM_KEY"] = saved

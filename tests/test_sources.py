@@ -132,7 +132,7 @@ def test_discover_sorts_by_name_and_reports_others(raw):
     inventory = discover(raw)
     assert [s.path.name for s in inventory.sources] == ["mobility.csv", "staff_2010.csv", "staff_2011.csv"]
     assert inventory.ignored == ["readme.md", "~$staff_2012.xlsx"]
-    assert not inventory.demo
+    assert not inventory.problems
 
 
 def test_unsupported_file_type_for_a_kind(raw):

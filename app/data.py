@@ -16,9 +16,20 @@ import duckdb
 import pandas as pd
 
 
-AGGREGATE_TABLES = ("agg_people", "agg_mobility", "partners")
+# What the app loads of each aggregate: only the columns a page uses. Left out on purpose: `fte` of
+# agg_people and the exact days of agg_mobility, which in a row of one person are that person's own values.
+AGGREGATE_COLUMNS: dict[str, str] = {
+    "agg_people": 'year, population, "group", unit, career_stage, new_entrant, gender, citizenship, '
+                  "is_international, headcount",
+    "agg_mobility": "year, direction, level, unit, programme, partner_code, partner_name, partner_country, exchanges",
+    "agg_stays": "year, direction, unit, partner_country, periods, weeks_total",
+    "partners": "partner_code, partner_name, country, city, programmes, networks, valid_from, valid_to",
+}
+AGGREGATE_TABLES = tuple(AGGREGATE_COLUMNS)
 DERIVED_TABLES = ("agg_share", "agg_partner_flows")   # summed from the aggregates in memory
-PERSON_LEVEL_TABLES = ("staff", "students", "mobility")
+# Warehouses built before agg_stays existed open with an empty one (the average stay shows its empty state).
+_EMPTY_STAYS = """SELECT * FROM (VALUES (0, '', '', '', 0::BIGINT, 0::BIGINT))
+                  t(year, direction, unit, partner_country, periods, weeks_total) WHERE false"""
 
 
 class WarehouseMissing(Exception):
@@ -47,8 +58,13 @@ class Warehouse:
         self.home: str = self.manifest["home_country"]
         self._con = duckdb.connect()
         self._lock = threading.Lock()
-        for table in AGGREGATE_TABLES:
-            self._con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet('{self.folder / table}/*.parquet')")
+        for table, columns in AGGREGATE_COLUMNS.items():
+            path = self.folder / table / "data.parquet"
+            if table == "agg_stays" and not path.exists():
+                self._con.execute(f"CREATE TABLE {table} AS {_EMPTY_STAYS}")
+                continue
+            # The path is an argument, never SQL text: the folder's name may hold a quote.
+            self._con.execute(f"CREATE TABLE {table} AS SELECT {columns} FROM read_parquet(?)", [str(path)])
         # The share charts without a country filter need no citizenship, only its three kinds: summed over
         # it once here, the table they scan is 7-16 times smaller and hardly grows with the data.
         self._con.execute("""
@@ -80,11 +96,16 @@ class Warehouse:
 
     def _options(self) -> Options:
         years = tuple(int(y) for y in self.query("SELECT DISTINCT year FROM agg_people ORDER BY 1")["year"])
+        # An empty warehouse (no staff or student records) has no years: the app says so instead of drawing.
         units = tuple(self.query("SELECT DISTINCT unit FROM agg_people ORDER BY 1")["unit"])
         countries = tuple(self.query("""SELECT citizenship FROM agg_people WHERE citizenship IS NOT NULL
                                         GROUP BY 1 ORDER BY 1""")["citizenship"])
         genders = ("female", "male", "other", "unknown")
         return Options(years, units, countries, genders)
+
+    @property
+    def empty(self) -> bool:
+        return not self.options.years
 
     @property
     def synthetic(self) -> bool:

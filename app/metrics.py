@@ -246,9 +246,33 @@ def _value(x: float) -> float | None:
     return None if pd.isna(x) else float(x)
 
 
+CATEGORIES = ["home", "international", "other_international", "unknown"]
+
+
 def composition(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rule) -> pd.DataFrame:
     """Per year: people by home country / international / unknown (with a
-    country filter, international people from elsewhere are shown apart)."""
+    country filter, international people from elsewhere are shown apart), with
+    the differencing attack closed for every filter in force: e.g. the chosen
+    countries' people are all international people minus the others."""
+    raw = _composition_raw(wh, filters, key)
+    if raw.empty or raw["headcount"].sum() == 0:
+        return pd.DataFrame(columns=["year", "category", "headcount"])
+    protected = disclosure.protect(raw, ["headcount"], rule)
+    for dimension in FILTER_DIMENSIONS:
+        if not getattr(filters, dimension):
+            continue
+        whole = _composition_raw(wh, replace(filters, **{dimension: ()}), key)
+        if dimension == "countries":
+            # Without the country filter, everyone international is one part: the whole of both international parts.
+            international = whole[whole["category"] == "international"]
+            whole = pd.concat([whole, international.assign(category="other_international")])
+        whole = raw[["year", "category"]].merge(whole, on=["year", "category"], how="left").fillna({"headcount": 0})
+        protected = disclosure.complement(protected, raw, whole, "headcount", rule)
+    return disclosure.secondary(protected, "headcount", ["year"], rule)
+
+
+def _composition_raw(wh: Warehouse, filters: Filters, key: str) -> pd.DataFrame:
+    """Exact counts per year and category (year, category, headcount), sorted."""
     population = POPULATIONS[key]
     where, params = _scope(wh, population, filters)
     international, intl_params = _international(filters)
@@ -266,13 +290,11 @@ def composition(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rule
                    coalesce(sum(headcount) FILTER (is_international AND NOT ({international})), 0) AS other_international,
                    coalesce(sum(headcount) FILTER (citizenship IS NULL), 0) AS unknown
             FROM agg_people WHERE {where} GROUP BY year ORDER BY year""", intl_params * 2 + params)
-    if frame.empty or frame[["home", "international", "other_international", "unknown"]].to_numpy().sum() == 0:
-        return pd.DataFrame(columns=["year", "category", "headcount"])
-    long = frame.melt(id_vars="year", var_name="category", value_name="headcount")
+    long = frame.melt(id_vars="year", value_vars=CATEGORIES, var_name="category", value_name="headcount")
     if selected_countries(filters) is None:
         long = long[long["category"] != "other_international"]
-    long = long.sort_values(["year", "category"], ignore_index=True)
-    return disclosure.secondary(disclosure.protect(long, ["headcount"], rule), "headcount", ["year"], rule)
+    long["headcount"] = long["headcount"].astype("int64")
+    return long.sort_values(["year", "category"], ignore_index=True)
 
 
 def shares_by(wh: Warehouse, filters: Filters, key: str, dimension: str, year: int,

@@ -99,19 +99,30 @@ def breakdown(wh: Warehouse, filters: Filters, dimension: str, rule: disclosure.
     return both.sort_values(["volume", dimension], ascending=[False, True], ignore_index=True)
 
 
+STAY_DAYS_BASE = 365       # summed days rounded to a person-year: a single stay hides in the rounding
+MIN_STAY_PERIODS = 20      # at least this many periods: the rounding then moves an average by 9 days at most
+
+
 def average_stay(wh: Warehouse, filters: Filters, rule: disclosure.Rule) -> pd.DataFrame:
     """Mean length of student exchange periods in days, per year and direction.
 
-    An average of a few periods would reveal them, so it is shown only where
-    at least 5 periods have an end date (and never under the `none` rule's
-    exemption: the threshold stays)."""
+    Made from published figures only, so it gives away nothing they do not: the
+    summed length (each period in whole weeks, see agg_stays) rounded to the
+    nearest 365 days, divided by the protected count of periods, in whole days,
+    and only where that count is a single figure of at least MIN_STAY_PERIODS.
+    (An exact average beside a rounded count gave the count back, and two
+    country filters differing by one stay gave that stay's length.)"""
     where, params = _scope(filters)
-    frame = wh.query(f"""SELECT year, direction, sum(with_end_date) AS periods, sum(days_total) AS days
-                         FROM agg_mobility WHERE {where} AND level <> 'staff' GROUP BY ALL ORDER BY ALL""", params)
+    frame = wh.query(f"""SELECT year, direction, sum(periods) AS periods, sum(weeks_total) * 7 AS days
+                         FROM agg_stays WHERE {where} GROUP BY ALL ORDER BY ALL""", params)
     if frame.empty:
         return pd.DataFrame(columns=["year", "direction", "days"])
-    frame["days"] = np.where(frame["periods"] >= 5, frame["days"] / frame["periods"].clip(lower=1), np.nan)
-    protected = disclosure.protect(frame, ["periods"], rule)
+    days = frame["days"].astype(float)
+    if not rule.exact:
+        days = STAY_DAYS_BASE * np.round(days / STAY_DAYS_BASE)
+    protected = disclosure.protect(frame.drop(columns="days"), ["periods"], rule)
+    enough = protected["periods"].notna() & (protected["periods"] >= MIN_STAY_PERIODS)
+    protected["days"] = np.where(enough, np.round(days / protected["periods"].where(enough, 1)), np.nan)
     return protected
 
 
@@ -155,11 +166,16 @@ def partners(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: st
     codes_filter = selected_countries(filters)
     if codes_filter is not None:
         table = table[table["country"].isin(codes_filter)]
-    # Agreements without exchanges in these years: zero each way, shown as any protected zero is.
+    # Agreements without exchanges in these years: zero each way, shown as any protected zero is. Only
+    # those rows: a count shown as the range 1–4 is also empty in its value column and must stay so.
     zero = disclosure.protect(pd.DataFrame({"incoming": [0], "outgoing": [0]}), list(DIRECTIONS), rule).iloc[0]
     defaults = {**zero.to_dict(), "balance": 0, "balance_low": 0, "balance_high": 0, "volume": 0}
+    no_exchanges = table["incoming_label"].isna() if "incoming_label" in table else pd.Series(True, table.index)
     for column, value in defaults.items():
-        table[column] = table[column].fillna(value) if column in table else value
+        if column not in table:
+            table[column] = value
+        else:
+            table[column] = table[column].astype(object).where(~no_exchanges, value).infer_objects()
     # Bounds are whole numbers; the filling above made them floats ("12.0" in a download) when some were missing.
     for column in [c for c in table if c.endswith(("_low", "_high")) or c == "volume"]:
         table[column] = table[column].astype("int64")

@@ -16,7 +16,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from app import labels, theme
+from app import labels, safe_text, theme
 from app.i18n import fmt_pct, plotly_separators, t
 
 HEIGHT = 440
@@ -43,13 +43,14 @@ def _year_ticks(years: pd.Series) -> list[int]:
 
 
 def _title(title: str, subtitle: str) -> dict:
-    return dict(text=f"<b>{title}</b>", subtitle=dict(text=subtitle))
+    # Titles name partners, networks and units from the data: escaped, so no name becomes a link.
+    return dict(text=f"<b>{safe_text.plotly(title)}</b>", subtitle=dict(text=safe_text.plotly(subtitle)))
 
 
 def _figure(data: list[dict], title: str, subtitle: str, x_title: str, y_title: str, *,
             xaxis: dict | None = None, yaxis: dict | None = None, **layout) -> go.Figure:
     """The common layout of the dashboard's cartesian charts around `data`."""
-    return go.Figure(data=data, layout={
+    return go.Figure(data=safe_text.plotly_traces(data), layout={
         "title": _title(title, subtitle), "height": HEIGHT, "hovermode": "closest",
         "separators": plotly_separators(), "xaxis": dict(title=dict(text=x_title), **(xaxis or {})),
         "yaxis": dict(title=dict(text=y_title), **(yaxis or {})), **layout})
@@ -187,7 +188,7 @@ MAP_GEO = dict(showframe=False, showcoastlines=False, projection=dict(type="natu
 
 
 def _map(data: list[dict], title: str, subtitle: str, geo: dict) -> go.Figure:
-    return go.Figure(data=data, layout=dict(
+    return go.Figure(data=safe_text.plotly_traces(data), layout=dict(
         title=_title(title, subtitle), height=480, margin=dict(l=0, r=0, t=90, b=0), separators=plotly_separators(),
         geo=geo))
 
@@ -290,7 +291,7 @@ def flow_sankey(incoming: pd.DataFrame, outgoing: pd.DataFrame, home: str, title
                   hovertemplate="<b>%{label}</b><extra></extra>"),
         link=dict(source=link_source, target=link_target, value=values, color=colours, customdata=hover,
                   hovertemplate="%{source.label} → %{target.label}: %{customdata}<extra></extra>"))
-    return go.Figure(data=[sankey], layout=dict(title=_title(title, subtitle), height=560,
+    return go.Figure(data=safe_text.plotly_traces([sankey]), layout=dict(title=_title(title, subtitle), height=560,
                                                 margin=dict(l=10, r=10, t=100, b=20), font=dict(size=13)))
 
 

@@ -30,20 +30,44 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from app.i18n import fmt_int
+from app.i18n import fmt_int, t
 from etl.config import load_config
-
-RULES = ("vipunen", "hesa", "threshold:K", "none")
-
 
 @dataclass(frozen=True)
 class Rule:
+    """A disclosure rule with its words: the one-line note under every chart and in every file,
+    and its description on the methodology page."""
     name: str
     k: int = 0          # the threshold of threshold:K
 
     @property
     def exact(self) -> bool:
         return self.name == "none"
+
+    def note(self) -> str:
+        if self.name == "vipunen":
+            return t("Counts rounded to the nearest multiple of 3; 1–4 shown as a range (Vipunen rule).")
+        if self.name == "hesa":
+            return t("Counts rounded to the nearest 5; shares of fewer than 22.5 people suppressed (HESA rule).")
+        if self.name == "threshold":
+            return t("Counts under {k} suppressed, with secondary suppression (threshold rule).", k=self.k)
+        return t("Exact figures (no disclosure control): for authorised internal use only.")
+
+    def description(self) -> str:
+        if self.name == "vipunen":
+            return t("**Rule in force: Vipunen** (the Finnish national education statistics portal's rule). "
+                     "0 stays 0; counts from 1 to 4 are shown only as the range 1–4, drawn hatched to the top of the "
+                     "range; larger counts are rounded to the nearest multiple of 3; shares are computed from the "
+                     "rounded counts, so a share may differ slightly from one computed from exact counts.")
+        if self.name == "hesa":
+            return t("**Rule in force: HESA** (UK Higher Education Statistics Agency). Counts are rounded to the "
+                     "nearest 5, values under 2.5 shown as 0; shares of a base under 22.5 people are not shown.")
+        if self.name == "threshold":
+            return t("**Rule in force: threshold {k}.** Counts from 1 to {below} are not shown (\"<{k}\"); where "
+                     "one hidden count could be worked out from a total and the other counts of its group, the next "
+                     "smallest count is hidden too. Larger counts are exact.", k=self.k, below=self.k - 1)
+        return t("**Rule in force: none — exact figures.** For an internal deployment whose signed-in users may see "
+                 "exact counts. Do not publish these figures.")
 
 
 def parse_rule(text: str) -> Rule:

@@ -16,6 +16,7 @@ from app.regions import REGIONS
 STAFF_GROUPS = ("professor", "teaching_research", "other")
 LEVELS = ("bachelor", "master", "doctoral")
 MAX_PARAM_LENGTH = 2000
+URL_KEYS = ("years", "units", "groups", "levels", "countries", "gender")
 
 
 @dataclass(frozen=True)

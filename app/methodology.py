@@ -39,17 +39,20 @@ def definitions(home_country: str) -> str:
 def disclosure(rule: Rule) -> str:
     why = t("Small numbers can identify people: two professors from one country in one school are easy to "
             "recognise. Every figure on screen and in every download is therefore protected by one rule.")
-    text = {
-        "vipunen": t("**Rule in force: Vipunen** (the Finnish national education statistics portal's rule). "
-                     "0 stays 0; counts from 1 to 4 are shown only as the range 1–4, drawn hatched to the top of the "
-                     "range; larger counts are rounded to the nearest multiple of 3; shares are computed from the "
-                     "rounded counts, so a share may differ slightly from one computed from exact counts."),
-        "hesa": t("**Rule in force: HESA** (UK Higher Education Statistics Agency). Counts are rounded to the nearest "
-                  "5, values under 2.5 shown as 0; shares of a base under 22.5 people are not shown."),
-        "none": t("**Rule in force: none — exact figures.** For an internal deployment whose signed-in users may see "
-                  "exact counts. Do not publish these figures."),
-    }[rule.name]
-    return f"{why}\n\n{text}"
+    derived = t("**Figures made from counts** — shares and totals are computed from the protected counts. The "
+                "average length of an exchange is the total length of the periods (each counted in whole weeks, "
+                "the total rounded to the nearest 365 days) divided by the protected number of periods, in whole "
+                "days, and shown only where that number is at least 20: an exact average beside a rounded count "
+                "would give the count back.")
+    filters = t("**Filters** — a filtered count that differs by 1 to 4 from the same count without one of the "
+                "filters is shown only as a range, so that subtracting the two reveals no one; with a country filter "
+                "this also holds for the international people from the other countries.")
+    residual = t("**What remains** — rounding cannot stop every combination of many filtered views: comparing "
+                 "dozens of country combinations can narrow a count shown as 1–4 (for example to 1 or 2), as on "
+                 "the national portals that use the same rule. No view shows a name, an identifier, a single "
+                 "person's dates or an exact count below 5 unless the rule is none; the warehouse's person-level "
+                 "tables are pseudonymised, not anonymous, and stay with the administrators.")
+    return "\n\n".join([why, rule.description(), derived, filters, residual])
 
 
 def build_facts(manifest: dict, home_name: str) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from app import filters as flt
-from app import access, exports, labels, report
+from app import access, exports, labels, report, safe_text
 from app.data import Warehouse, current_build
 from app.disclosure import Rule, current_rule
 from app.i18n import LANGUAGES, browser_language, fmt_pct, fmt_pp, set_language, t
@@ -70,7 +70,7 @@ def _build_demo(path: Path) -> None:
         status.write(t("Writing synthetic raw exports…"))
         write_demo(DEMO_RAW)
         status.write(t("Running the ETL…"))
-        build(DEMO_RAW, path, say=lambda message: log.info(message))
+        build(DEMO_RAW, path, say=lambda message: log.info(message), demo=True)
         status.update(label=t("Demo warehouse ready."), state="complete", expanded=False)
 
 
@@ -157,13 +157,24 @@ def frame(page: str) -> Context:
         st.error(t("The data could not be opened. Please ask the dashboard's administrator to rebuild the warehouse "
                    "(python -m etl build)."), icon=":material/error:")
         st.stop()
+    if warehouse.empty:
+        st.title(_page_title(page))
+        st.info(t("The data holds no staff or student records yet, so there is nothing to show. Please ask the "
+                  "dashboard's administrator to build the warehouse from complete exports (python -m etl build)."),
+                icon=":material/database:")
+        st.stop()
     options = warehouse.options
     if st.session_state.get("_options") != options:
-        # First run of this session (or new data): the URL decides, then the widgets do.
-        parsed = flt.from_query(st.query_params.to_dict(), options)
+        # First run of this session (or new data): the URL decides, then the widgets do. A setting given
+        # twice counts once, by its last value, as browsers and Streamlit read it, and the page says so.
+        link = {name: st.query_params.get_all(name) for name in st.query_params}
+        parsed = flt.from_query({name: values[-1] for name, values in link.items()}, options)
         st.session_state["_filters"] = parsed.filters
         st.session_state["_options"] = options
         st.session_state["_ignored"] = parsed.ignored
+        known = {*flt.URL_KEYS, "lang", *(name for names in PAGE_PARAMS.values() for name in names)}
+        st.session_state["_repeated"] = sorted(name for name, values in link.items()
+                                               if len(values) > 1 and name in known)
     _put_in_widgets(st.session_state["_filters"])
     _sidebar(options)
     current = st.session_state["_filters"]
@@ -184,6 +195,9 @@ def frame(page: str) -> Context:
     if st.session_state.get("_ignored"):
         st.warning(t("Some settings in the link were not recognised and were ignored: {names}.",
                      names=", ".join(st.session_state.pop("_ignored"))))
+    if st.session_state.get("_repeated"):
+        st.warning(t("Some settings appear more than once in the link; the last value of each was used: {names}.",
+                     names=", ".join(st.session_state.pop("_repeated"))))
     ctx = Context(warehouse, current, rule)
     _context.set(ctx)
     return ctx
@@ -349,14 +363,6 @@ def caption(chart: Chart) -> str:
     return f"{meta.source(chart)} {meta.rule_note}"
 
 
-def rule_note(rule: Rule) -> str:
-    return {
-        "vipunen": t("Counts rounded to the nearest multiple of 3; 1–4 shown as a range (Vipunen rule)."),
-        "hesa": t("Counts rounded to the nearest 5; shares of fewer than 22.5 people suppressed (HESA rule)."),
-        "none": t("Exact figures (no disclosure control): for authorised internal use only."),
-    }[rule.name]
-
-
 def show(chart: Chart) -> None:
     """A chart, its one-sentence summary (its text alternative) and its caption."""
     if chart.empty:
@@ -364,7 +370,7 @@ def show(chart: Chart) -> None:
         return
     st.plotly_chart(chart.figure, theme=None, width="stretch", key=f"chart-{chart.key}", config=PLOTLY_CONFIG | {
         "toImageButtonOptions": {"format": "png", "filename": exports.file_name(chart, "png")[:-4], "scale": 2}})
-    st.markdown(chart.summary)
+    st.text(chart.summary, width="stretch")   # plain text: names from the data never become Markdown
     st.caption(caption(chart))
     downloads(chart)
 
@@ -378,7 +384,7 @@ def _meta_for(warehouse: Warehouse, filters: flt.Filters, rule: Rule) -> exports
     return exports.Meta(
         university=load_config().get("university", {}).get("name", t("the university")),
         built_at=warehouse.built_at, filters=describe_filters(filters, warehouse.options),
-        rule_note=rule_note(rule), home_country=labels.country(warehouse.home), synthetic=warehouse.synthetic)
+        rule_note=rule.note(), home_country=labels.country(warehouse.home), synthetic=warehouse.synthetic)
 
 
 def describe_filters(filters: flt.Filters, options) -> str:
@@ -443,7 +449,7 @@ def lazy_tabs(labels: list[str]) -> list:
 
 def empty_state(title: str) -> None:
     st.info(t("**{title}**: nothing to show for these filters. Try a wider year range, or clear the unit, group, "
-              "country or gender filters.", title=title), icon=":material/filter_alt_off:")
+              "country or gender filters.", title=safe_text.markdown(title)), icon=":material/filter_alt_off:")
 
 
 def headline_cards(cards) -> None:

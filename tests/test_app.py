@@ -44,7 +44,7 @@ def test_overview_cards_equal_the_recomputed_shares(open_page, truth):
 
 def test_the_published_headline_is_on_the_overview(open_page, truth):
     at = open_page(years="2010-2022")
-    text = " ".join(m.value for m in at.markdown)
+    text = " ".join(m.value for m in at.text)
     assert "The share of international professors rose from 9% in 2010 to 27% in 2022." in text
     [figure] = figures(at)
     professors = trace(figure, "Professors")
@@ -103,7 +103,7 @@ def test_staff_page_figures(open_page, truth):
     assert set(bars) == {"School of Science", "School of Engineering", "School of Chemical Engineering"}
     stages = dict(zip(by_stage["data"][0]["y"], values(by_stage["data"][0]["x"])))
     assert close(stages["IV Professor"], truth.share("teaching_research", 2023, f"{where} AND career_stage = 4"))
-    text = " ".join(m.value for m in at.markdown)
+    text = " ".join(m.value for m in at.text)
     assert "All staff in 2023:" in text and "international" in text
 
 
@@ -207,7 +207,7 @@ def test_unknown_or_malicious_link_values_are_ignored_with_a_notice(open_page):
     at = open_page("staff", units=f"SCI,{nasty}", years="../../etc/passwd", countries="X" * 5000, gender=nasty)
     warning = at.warning[0].value
     assert "units" in warning and "years" in warning and "countries" in warning and "gender" in warning
-    everything = " ".join(str(e.value) for e in at.markdown) + warning + " ".join(i.value for i in at.info)
+    everything = " ".join(str(e.value) for e in [*at.markdown, *at.text]) + warning + " ".join(i.value for i in at.info)
     assert "<script>" not in everything and "passwd" not in everything
     assert at.sidebar.multiselect[0].value == ["SCI"]
     assert dict(at.query_params) == {"units": "SCI"}

@@ -133,7 +133,7 @@ def test_the_published_headline_in_finnish(demo_warehouse, monkeypatch):
     at.query_params["lang"] = "fi"
     at.query_params["years"] = "2010-2022"
     at.run()
-    text = " ".join(m.value for m in at.markdown)
+    text = " ".join(m.value for m in at.text)
     assert "Kansainvälisten professorien osuus kasvoi: 9\xa0% vuonna 2010, 27\xa0% vuonna 2022." in text
 
 

@@ -1,0 +1,58 @@
+"""Text from the data (partner, network, unit and city names come from the
+exports) shown where it could otherwise turn into markup.
+
+Plotly reads a subset of HTML in every text it draws (links, images by style,
+line breaks), and Streamlit's Markdown makes links, images, formulas and icons.
+Exported files (CSV, Excel, PowerPoint) take the plain text; only the screen
+and the image renderer need these.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@&=^\"'])")
+
+
+def markdown(text: str) -> str:
+    """`text` as literal characters inside Streamlit Markdown (every ASCII punctuation escaped)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def plotly(text: str) -> str:
+    """`text` as literal characters inside a Plotly label, title or hover text."""
+    return html.escape(str(text), quote=False)
+
+
+# The keys of a trace whose values are texts taken from the data (categories, labels, hover texts).
+_DATA_TEXT_KEYS = ("x", "y", "text", "customdata", "labels", "label", "name", "locations_text")
+
+
+def plotly_traces(traces: Iterable[dict]) -> list[dict]:
+    """Traces with every text value of their data escaped (see `plotly`); numbers stay as they are.
+    Templates (hovertemplate) are ours and keep their markup."""
+    return [_escape_trace(trace) for trace in traces]
+
+
+def _escape_trace(trace: dict) -> dict:
+    out = {}
+    for key, value in trace.items():
+        if isinstance(value, dict):
+            out[key] = _escape_trace(value)
+        elif key in _DATA_TEXT_KEYS:
+            out[key] = _escape_values(value)
+        else:
+            out[key] = value
+    return out
+
+
+def _escape_values(value):
+    if isinstance(value, str):
+        return plotly(value)
+    if hasattr(value, "tolist") and not isinstance(value, (int, float)):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [plotly(v) if isinstance(v, str) else v for v in value]
+    return value

@@ -1,0 +1,113 @@
+"""Text from the data and from links is shown as text, never as markup: a partner,
+network or unit name cannot become a link, an image or a formula on any page or in
+any chart (issue 12)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl.build import build
+from tests.conftest import PAGES, ROOT
+from tests.rawfiles import MOBILITY_HEADER, PARTNER_HEADER, STAFF_HEADER, STUDENT_HEADER, write_csv
+from tests.truth import all_figures
+
+PHISH = "[click me](https://evil.example/phish) ![t](http://127.0.0.1:8622/track.png)"
+HTML = '<a href="https://evil.example/x">Evil U</a>'
+NETWORK = "[net](https://evil.example/n) $x^2$"
+
+
+@pytest.fixture(scope="module")
+def hostile_warehouse(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("hostile")
+    raw = base / "raw"
+    write_csv(raw / "staff_2024.csv", STAFF_HEADER,
+              [[f"S{i}", "2024", "SCI", "professor", "DE" if i % 3 else "FI", "", "1", ""] for i in range(40)])
+    write_csv(raw / "students_2024.csv", STUDENT_HEADER,
+              [[f"T{i}", "2024", "master", "SCI", "SE" if i % 2 else "FI", "1", ""] for i in range(40)])
+    write_csv(raw / "partners.csv", PARTNER_HEADER,
+              [["P-1", PHISH, "DE", "Berlin", "Erasmus+", NETWORK, "2015-01-01", ""],
+               ["P-2", HTML, "SE", "<b>Lund</b>", "Erasmus+", NETWORK, "2015-01-01", ""]])
+    write_csv(raw / "mobility.csv", MOBILITY_HEADER,
+              [[f"M{i}", "incoming" if i % 2 else "outgoing", "2024-09-01", "2025-01-31", "master", "SCI",
+                "P-1" if i % 3 else "P-2", PHISH if i % 3 else HTML, "DE" if i % 3 else "SE", "Erasmus+"]
+               for i in range(30)])
+    out = base / "warehouse"
+    build(raw, out, say=lambda _: None, demo=True)   # made up here: the published key is right
+    return out
+
+
+def run_page(warehouse: Path, page: str, monkeypatch, **query) -> AppTest:
+    monkeypatch.setenv("WAREHOUSE_DIR", str(warehouse))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for name, value in query.items():
+        at.query_params[name] = value
+    if page != "overview":
+        at.switch_page(PAGES[page])
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def markdown_texts(at: AppTest) -> str:
+    return " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.info, *at.warning, *at.title,
+                                            *at.subheader, *at.header])
+
+
+@pytest.mark.parametrize("page, query", [("partners", {"partner": f"P-1|{PHISH}"}), ("partners", {"partner": f"P-2|{HTML}"}),
+                                         ("networks", {}), ("mobility", {}), ("partners", {"q": "no such partner"})])
+def test_names_from_the_data_are_plain_text(hostile_warehouse, monkeypatch, page, query):
+    at = run_page(hostile_warehouse, page, monkeypatch, **query)
+    markdown = markdown_texts(at)
+    # Markdown elements never hold a live link, image or formula made of data: their brackets are escaped.
+    for live in ("](http", "[click me]", "![t]", "<a href", "$x^2$"):
+        assert live not in markdown, (live, markdown)
+    for figure in all_figures(at):
+        spec = json.dumps(figure)
+        assert "<a href" not in spec and "<b>Lund" not in spec, spec[:500]
+    plain = " ".join(str(e.value) for e in at.text)
+    # Summaries are plain text elements: the name stands in them as it is, unescaped and inert.
+    if page == "networks":
+        assert f"exchange periods were with {NETWORK} members" in plain
+
+
+def test_a_partners_history_names_it_as_plain_text(hostile_warehouse):
+    from app import mobility_views
+    from app.data import Warehouse
+    from app.disclosure import parse_rule
+    from app.filters import Filters
+    chart = mobility_views.partner_history(Warehouse(hostile_warehouse), Filters(years=(2024, 2024)),
+                                           parse_rule("vipunen"), "P-1", PHISH)
+    assert PHISH in chart.summary                         # shown with st.text (ui.show): never parsed
+    title = chart.figure.to_dict()["layout"]["title"]["text"]
+    assert title == "<b>Exchanges with " + PHISH + "</b>"  # no < or & in it; Plotly makes no link of brackets
+    chart = mobility_views.partner_history(Warehouse(hostile_warehouse), Filters(years=(2024, 2024)),
+                                           parse_rule("vipunen"), "P-2", HTML)
+    assert chart.figure.to_dict()["layout"]["title"]["text"] == \
+        '<b>Exchanges with &lt;a href="https://evil.example/x"&gt;Evil U&lt;/a&gt;</b>'
+
+
+def test_the_full_report_and_page_downloads_escape_names_in_images(hostile_warehouse):
+    from app import exports, mobility_views
+    from app.data import Warehouse
+    from app.disclosure import parse_rule
+    from app.filters import Filters
+    chart = mobility_views.partner_history(Warehouse(hostile_warehouse), Filters(years=(2024, 2024)),
+                                           parse_rule("vipunen"), "P-2", HTML)
+    meta = exports.Meta("Uni <i>x</i>", "2026-01-01", "Filters: <b>SCI</b>", "note", "Finland", False)
+    figure = exports.figure_for_export(chart, meta).to_dict()
+    spec = json.dumps(figure["layout"])
+    assert "<a href" not in spec and "<i>x</i>" not in spec and "<b>SCI</b>" not in spec
+    assert "&lt;a href" in figure["layout"]["title"]["text"]
+
+
+def test_a_setting_given_twice_in_the_link_is_named(demo_warehouse, monkeypatch):
+    at = run_page(demo_warehouse, "staff", monkeypatch, years=["2010-2012", "2015-2020"], units=["SCI", "ELEC"])
+    warnings = " ".join(w.value for w in at.warning)
+    assert "appear more than once in the link; the last value of each was used: units, years." in warnings
+    assert at.sidebar.slider[0].value == (2015, 2020)
+    assert at.sidebar.multiselect[0].value == ["ELEC"]

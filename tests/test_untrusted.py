@@ -111,3 +111,10 @@ def test_a_setting_given_twice_in_the_link_is_named(demo_warehouse, monkeypatch)
     assert "appear more than once in the link; the last value of each was used: units, years." in warnings
     assert at.sidebar.slider[0].value == (2015, 2020)
     assert at.sidebar.multiselect[0].value == ["ELEC"]
+
+
+def test_the_data_frames_own_csv_download_is_off():
+    """Streamlit's toolbar download does not neutralise spreadsheet formulas; ours do (tests/test_exports.py)."""
+    import tomllib
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["disableDataExport"] is True

@@ -73,7 +73,7 @@ def _codes_in_regions(regions: set[str]) -> set[str]:
     return {code for code, region in all_regions().items() if region in regions}
 
 
-def _scope(wh: Warehouse, population: Population, filters: Filters) -> tuple[str, list]:
+def _scope(population: Population, filters: Filters) -> tuple[str, list]:
     groups = groups_in_scope(population, filters)
     where, params = _common_scope(filters)
     conditions = ["population = ?", f'"group" IN ({_marks(groups) or "NULL"})', where]
@@ -274,7 +274,7 @@ def composition(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rule
 def _composition_raw(wh: Warehouse, filters: Filters, key: str) -> pd.DataFrame:
     """Exact counts per year and category (year, category, headcount), sorted."""
     population = POPULATIONS[key]
-    where, params = _scope(wh, population, filters)
+    where, params = _scope(population, filters)
     international, intl_params = _international(filters)
     if selected_countries(filters) is None:
         # Citizenship already summed into its three kinds (see Warehouse); the home country is known - international.
@@ -314,7 +314,7 @@ def country_counts(wh: Warehouse, filters: Filters, key: str, year: int, rule: d
     each country's region and its part of all international people."""
     population = POPULATIONS[key]
     year_filters = Filters(**{**filters.__dict__, "years": (year, year)})
-    where, params = _scope(wh, population, year_filters)
+    where, params = _scope(population, year_filters)
     international, intl_params = _international(filters)
     frame = wh.query(f"""
         SELECT citizenship, sum(headcount) AS headcount FROM agg_people
@@ -335,7 +335,7 @@ def country_counts(wh: Warehouse, filters: Filters, key: str, year: int, rule: d
 def region_trend(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rule) -> pd.DataFrame:
     """International people per year by world region."""
     population = POPULATIONS[key]
-    where, params = _scope(wh, population, filters)
+    where, params = _scope(population, filters)
     international, intl_params = _international(filters)
     frame = wh.query(f"""
         SELECT year, citizenship, sum(headcount) AS headcount FROM agg_people

@@ -21,7 +21,6 @@ import pycountry
 
 YEARS = range(2010, 2026)
 SEED = 20100101
-SCHOOLS = ["ARTS", "BIZ", "CHEM", "ELEC", "ENG", "SCI"]
 SERVICES = "SERV"
 HOME = "FIN"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from etl import values
 from etl.countries import fold
@@ -22,10 +22,6 @@ class Column:
 class Kind:
     name: str
     columns: tuple[Column, ...]
-    key: tuple[str, ...] = field(default=())
-
-    def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
 
 
 STAFF = Kind("staff", (

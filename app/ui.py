@@ -19,6 +19,7 @@ from app import filters as flt
 from app import access, exports, labels, report, safe_text
 from app.data import Warehouse, current_build
 from app.disclosure import Rule, current_rule
+from app.site import PAGES
 from app.i18n import LANGUAGES, browser_language, fmt_pct, fmt_pp, set_language, t
 from app.views import Chart
 from etl.config import ROOT, load_config, settings
@@ -78,10 +79,6 @@ def _build_demo(path: Path) -> None:
 PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": "./app/static/topojson/",
                  "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
-PAGE_PARAMS = {"countries": {"population", "year", "top", "country"},
-               "partners": {"q", "partner_country", "programme", "network", "show", "partner"},
-               "networks": {"network"}}
-
 WIDGETS = {"years": "f_years", "units": "f_units", "staff_groups": "f_groups", "levels": "f_levels",
            "countries": "f_countries", "genders": "f_genders"}
 
@@ -104,24 +101,6 @@ def _changed(name: str) -> None:
     st.session_state["_filters"] = replace(st.session_state["_filters"], **{name: value})
 
 
-PAGES = {  # key: (script, icon); titles are translated in _page_title
-    "overview": ("dashboard.py", ":material/dashboard:"),
-    "staff": ("pages/1_staff.py", ":material/badge:"),
-    "students": ("pages/2_students.py", ":material/school:"),
-    "countries": ("pages/3_countries.py", ":material/public:"),
-    "mobility": ("pages/4_mobility.py", ":material/flight_takeoff:"),
-    "partners": ("pages/5_partners.py", ":material/handshake:"),
-    "networks": ("pages/6_networks.py", ":material/hub:"),
-    "methodology": ("pages/7_methodology.py", ":material/menu_book:"),
-}
-
-
-def _page_title(key: str) -> str:
-    return {"overview": t("Overview"), "staff": t("Staff"), "students": t("Students"),
-            "countries": t("Countries of origin"), "mobility": t("Mobility"), "partners": t("Partners"),
-            "networks": t("Networks and alliances"), "methodology": t("Methodology and data")}[key]
-
-
 def _browser_language() -> str:
     return browser_language(st.context.locale, st.context.headers.get("Accept-Language"))
 
@@ -142,7 +121,7 @@ def _language_changed() -> None:
 def frame(page: str) -> Context:
     """Everything every page shares; the first call of every page."""
     lang = _choose_language()
-    st.set_page_config(page_title=f"{_page_title(page)} · {t('International university dashboard')}",
+    st.set_page_config(page_title=f"{PAGES[page].title()} · {t('International university dashboard')}",
                        page_icon=":material/public:", layout="wide", initial_sidebar_state="expanded")
     _sign_in_gate()
     if st.session_state.get("_page") != page:
@@ -158,7 +137,7 @@ def frame(page: str) -> Context:
                    "(python -m etl build)."), icon=":material/error:")
         st.stop()
     if warehouse.empty:
-        st.title(_page_title(page))
+        st.title(PAGES[page].title())
         st.info(t("The data holds no staff or student records yet, so there is nothing to show. Please ask the "
                   "dashboard's administrator to build the warehouse from complete exports (python -m etl build)."),
                 icon=":material/database:")
@@ -172,7 +151,7 @@ def frame(page: str) -> Context:
         st.session_state["_filters"] = parsed.filters
         st.session_state["_options"] = options
         st.session_state["_ignored"] = parsed.ignored
-        known = {*flt.URL_KEYS, "lang", *(name for names in PAGE_PARAMS.values() for name in names)}
+        known = {*flt.URL_KEYS, "lang", *(name for p in PAGES.values() for name in p.params)}
         st.session_state["_repeated"] = sorted(name for name, values in link.items()
                                                if len(values) > 1 and name in known)
     _put_in_widgets(st.session_state["_filters"])
@@ -180,7 +159,7 @@ def frame(page: str) -> Context:
     current = st.session_state["_filters"]
     query = flt.to_query(current, options)
     # Page-level choices stay in the URL; the page checks them when it reads them.
-    own = PAGE_PARAMS.get(page, set())
+    own = PAGES[page].params
     kept = {k: v for k, v in st.query_params.to_dict().items() if k in own and len(v) <= 100}
     if lang != _browser_language():
         query["lang"] = lang
@@ -248,8 +227,8 @@ def _sign_in_gate() -> None:
 def _navigation(container, query: dict[str, str]) -> None:
     # The links carry the filters, so a page opened in a new tab shows the same view.
     with container:
-        for key, (script, icon) in PAGES.items():
-            st.page_link(script, label=_page_title(key), icon=icon, query_params=query)
+        for listed in PAGES.values():
+            st.page_link(listed.script, label=listed.title(), icon=listed.icon, query_params=query)
         st.divider()
 
 

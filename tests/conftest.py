@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from app import site
+
 TEST_KEY = "test-key-for-the-suite-0123456789"
 
 
@@ -52,9 +54,7 @@ def copy_tree(source: Path, target: Path) -> Path:
 
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = {"overview": "dashboard.py", "staff": "pages/1_staff.py", "students": "pages/2_students.py",
-         "countries": "pages/3_countries.py", "mobility": "pages/4_mobility.py", "partners": "pages/5_partners.py",
-         "networks": "pages/6_networks.py", "methodology": "pages/7_methodology.py"}
+PAGES = {key: page.script for key, page in site.PAGES.items()}   # registered once, in app/site.py
 
 
 @pytest.fixture

@@ -12,12 +12,11 @@ import pytest
 from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
-from app import i18n, labels
+from app import i18n, labels, site
 from tests.truth import each_tab
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["dashboard.py", "pages/1_staff.py", "pages/2_students.py", "pages/3_countries.py", "pages/4_mobility.py",
-         "pages/5_partners.py", "pages/6_networks.py", "pages/7_methodology.py"]
+PAGES = [page.script for page in site.PAGES.values()]
 PLACEHOLDER = re.compile(r"\{([a-z_]+)(?::[^}]*)?\}")
 
 

@@ -95,7 +95,8 @@ def share_lines(frame: pd.DataFrame, keys: tuple[str, ...], title: str, subtitle
         known = rows.dropna(subset=["share"])
         if len(known) >= 2:
             ends.append((known.iloc[0], known.iloc[-1], colour))
-    top = min(1.0, float(frame["share_high"].max()) * 1.08) if frame["share_high"].notna().any() else 1.0
+    # A floor of 5%: when every share is 0 the axis still has a height (it divided by zero).
+    top = min(1.0, max(0.05, float(frame["share_high"].max()) * 1.08)) if frame["share_high"].notna().any() else 1.0
     years = frame["year"]
     return _figure(data, title, subtitle, t("Year"), y_title or t("Share of people with known citizenship"),
                    xaxis=dict(tickvals=_year_ticks(years), range=[years.min() - 1.2, years.max() + 1.2]),
@@ -194,7 +195,9 @@ def _map(data: list[dict], title: str, subtitle: str, geo: dict) -> go.Figure:
 
 
 def world_map(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
-    """Countries of origin shaded by headcount; ranges in a hatched grey of their own."""
+    """Countries of origin shaded by headcount; ranges in a hatched grey of their own. The countries
+    too small to name (one row, "small") have no place on a map."""
+    frame = frame[frame["citizenship"] != "small"]
     exact = frame[frame["headcount"].notna() & (frame["headcount"] > 0)]
     ranged = frame[frame["headcount"].isna()]
     data = [dict(

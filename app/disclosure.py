@@ -65,7 +65,9 @@ class Rule:
         if self.name == "threshold":
             return t("**Rule in force: threshold {k}.** Counts from 1 to {below} are not shown (\"<{k}\"); where "
                      "one hidden count could be worked out from a total and the other counts of its group, the next "
-                     "smallest count is hidden too. Larger counts are exact.", k=self.k, below=self.k - 1)
+                     "smallest count is hidden too. Larger counts are exact, so two overlapping views (two choices "
+                     "of units, or two year ranges) can be subtracted to find a hidden count: use this rule only "
+                     "where every user may see near-exact figures.", k=self.k, below=self.k - 1)
         return t("**Rule in force: none — exact figures.** For an internal deployment whose signed-in users may see "
                  "exact counts. Do not publish these figures.")
 
@@ -169,20 +171,38 @@ def secondary(frame: pd.DataFrame, column: str, groups: list[str], rule: Rule) -
     return out
 
 
+def smallest_shown(rule: Rule) -> int:
+    """The smallest count the rule shows as a figure of its own (not a range, not suppressed)."""
+    return rule.k if rule.name == "threshold" else 5 if not rule.exact else 1
+
+
+def complement_window(rule: Rule) -> int:
+    """The largest gap between a filtered count and its unfiltered counterpart that must not be
+    worked out: the rule's hidden counts (1-4, or 1 to K-1), widened by the uncertainty of the two
+    shown figures (a count rounded to 3 lies within 1 of it, to 5 within 2). With only 1-4, an exact
+    figure beside its rounded counterpart showed the gap was not 1-4, and the rounding then left 5."""
+    if rule.name == "threshold":
+        return rule.k - 1
+    slack = {"vipunen": 1, "hesa": 2}.get(rule.name, 0)
+    return 4 + 2 * slack
+
+
 def complement(protected: pd.DataFrame, filtered_raw: pd.DataFrame, whole_raw: pd.DataFrame, column: str,
                rule: Rule) -> pd.DataFrame:
     """Close the differencing attack: where the unfiltered count exceeds the
-    filtered one by 1-4, the filtered count is shown only as the range that the
-    (protected) unfiltered count allows, so subtracting reveals nothing."""
+    filtered one by 1 to `complement_window(rule)`, the filtered count is shown
+    only as the range that the (protected) unfiltered count allows, so
+    subtracting reveals nothing."""
     if rule.exact:
         return protected
+    window = complement_window(rule)
     gap = whole_raw[column].to_numpy() - filtered_raw[column].to_numpy()
-    risky = (gap >= 1) & (gap <= 4) & protected[column].notna().to_numpy()
+    risky = (gap >= 1) & (gap <= window) & protected[column].notna().to_numpy()
     if not risky.any():
         return protected
     whole = protect(whole_raw[[column]], [column], rule)
     out = protected.copy()
-    low = np.maximum(whole[f"{column}_low"].to_numpy() - 4, 0)
+    low = np.maximum(whole[f"{column}_low"].to_numpy() - window, 0)
     high = np.maximum(whole[f"{column}_high"].to_numpy() - 1, 0)
     out.loc[risky, column] = np.nan
     out.loc[risky, f"{column}_low"] = low[risky]

@@ -144,6 +144,8 @@ def _country_catalogue(lang: str, domain: str) -> gettext.NullTranslations:
 
 def country(code: str) -> str:
     """A country's everyday name in the current language (pycountry's translations, with our fixes)."""
+    if code == "small":   # metrics.SMALL_COUNTRIES
+        return t("Other countries (too few people each to name)")
     lang = language()
     if code in COUNTRY_NAMES.get(lang, {}):
         return COUNTRY_NAMES[lang][code]

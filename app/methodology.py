@@ -44,15 +44,20 @@ def disclosure(rule: Rule) -> str:
                 "the total rounded to the nearest 365 days) divided by the protected number of periods, in whole "
                 "days, and shown only where that number is at least 20: an exact average beside a rounded count "
                 "would give the count back.")
-    filters = t("**Filters** — a filtered count that differs by 1 to 4 from the same count without one of the "
-                "filters is shown only as a range, so that subtracting the two reveals no one; with a country filter "
-                "this also holds for the international people from the other countries.")
+    filters = t("**Filters** — a filtered count that differs by only a few people (up to 4, plus what the "
+                "rounding of the two figures leaves open) from the same count without one of the filters is shown "
+                "only as a range, so that subtracting the two reveals no one; with a country filter this also holds "
+                "for the international people from the other countries.")
+    groups = t("**Groups and countries** — teaching and research staff, all staff and degree students are the sums "
+               "of the figures of their groups as shown, so subtracting one group from another reveals nothing new. "
+               "Countries of origin with fewer people than the rule shows are not named, only counted together as "
+               "other countries: naming them would show that each has someone.")
     residual = t("**What remains** — rounding cannot stop every combination of many filtered views: comparing "
                  "dozens of country combinations can narrow a count shown as 1–4 (for example to 1 or 2), as on "
                  "the national portals that use the same rule. No view shows a name, an identifier, a single "
                  "person's dates or an exact count below 5 unless the rule is none; the warehouse's person-level "
                  "tables are pseudonymised, not anonymous, and stay with the administrators.")
-    return "\n\n".join([why, rule.description(), derived, filters, residual])
+    return "\n\n".join([why, rule.description(), derived, filters, groups, residual])
 
 
 def build_facts(manifest: dict, home_name: str) -> str:

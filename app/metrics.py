@@ -22,6 +22,7 @@ import pandas as pd
 
 from app import disclosure
 from app.data import Warehouse
+from app.i18n import fmt_int
 from app.filters import LEVELS, STAFF_GROUPS, Filters
 from app.regions import region_of
 
@@ -160,10 +161,48 @@ def _raw_counts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by: list
 FILTER_DIMENSIONS = ("units", "genders", "staff_groups", "levels", "countries")
 
 
+# Populations that are sums of others shown on the same pages. Their figures are the sums of the parts'
+# protected figures, so subtracting one part gives back only the other parts' protected figures: rounded
+# separately, "teaching and research staff" minus "other teaching and research staff" pinned professors.
+PARTS: dict[str, tuple[str, ...]] = {
+    "teaching_research": ("professors", "other_teaching_research"),
+    "all_staff": ("professors", "other_teaching_research", "other_staff"),
+    "degree_students": ("bachelor", "master", "doctoral"),   # a student at two levels counts at each
+}
+
+
 def _protected_counts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by: list[str],
                       rule: disclosure.Rule, every_year: bool = False) -> pd.DataFrame:
     """Counts of the populations `keys`, protected, with the differencing attack
-    closed for every filter in force (see `disclosure.complement`)."""
+    closed for every filter in force (see `disclosure.complement`); a population
+    made of parts (PARTS) is the sum of its parts' protected counts."""
+    base = tuple(dict.fromkeys(part for key in keys for part in PARTS.get(key, (key,))))
+    protected = _protected_parts(wh, base, filters, by, rule, every_year)
+    frames = [_sum_of_parts(protected, PARTS[key], key, by) if key in PARTS
+              else protected[protected["population"] == key] for key in keys]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _sum_of_parts(protected: pd.DataFrame, parts: tuple[str, ...], key: str, by: list[str]) -> pd.DataFrame:
+    rows = protected[protected["population"].isin(parts)]
+    if rows.empty:
+        return rows.assign(population=key)
+    grouped = rows.groupby(by, sort=True) if by else rows.assign(_all=0).groupby("_all")
+    summed = {}
+    for count in COUNTS:
+        # A part shown only as a range makes the sum a range: the sum of the parts' bounds.
+        value = grouped[count].agg(lambda s: s.sum() if s.notna().all() else float("nan"))
+        low, high = grouped[f"{count}_low"].sum(), grouped[f"{count}_high"].sum()
+        summed |= {count: value, f"{count}_low": low, f"{count}_high": high,
+                   f"{count}_label": [fmt_int(v) if v == v else f"{fmt_int(lo)}–{fmt_int(hi)}"
+                                      for v, lo, hi in zip(value, low, high)]}
+    out = pd.DataFrame(summed, index=value.index)
+    out = out.reset_index().drop(columns="_all", errors="ignore").assign(population=key)
+    return out[list(protected.columns)]
+
+
+def _protected_parts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by: list[str],
+                     rule: disclosure.Rule, every_year: bool) -> pd.DataFrame:
     raw = _raw_counts(wh, keys, filters, by, every_year)
     protected = disclosure.protect(raw, COUNTS, rule)
     rows = ["population", *by]
@@ -174,9 +213,15 @@ def _protected_counts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by
             for column in COUNTS:
                 protected = disclosure.complement(protected, raw, whole, column, rule)
     if rule.name == "threshold":
-        # known + unknown = total: a lone hidden unknown would follow from the other two.
+        # known + unknown = total: a lone hidden unknown would follow from the other two, so the total
+        # becomes the range the known count and a hidden unknown allow (not 0, which dropped the group).
         lone = protected["unknown"].isna() & protected["known"].notna()
-        protected.loc[lone, ["total", "total_low", "total_high", "total_label"]] = [float("nan"), 0, 0, "…"]
+        low = protected.loc[lone, "known"] + 1
+        high = protected.loc[lone, "known"] + rule.k - 1
+        protected.loc[lone, "total"] = float("nan")
+        protected.loc[lone, "total_low"] = low.astype("int64")
+        protected.loc[lone, "total_high"] = high.astype("int64")
+        protected.loc[lone, "total_label"] = [f"{fmt_int(lo)}–{fmt_int(hi)}" for lo, hi in zip(low, high)]
     return protected
 
 
@@ -309,6 +354,9 @@ def shares_by(wh: Warehouse, filters: Filters, key: str, dimension: str, year: i
     return _with_shares(counts.reset_index(drop=True), rule)
 
 
+SMALL_COUNTRIES = "small"   # in country_counts: the countries with a count the rule does not show, together
+
+
 def country_counts(wh: Warehouse, filters: Filters, key: str, year: int, rule: disclosure.Rule) -> pd.DataFrame:
     """International people in one year by citizenship, largest first, with
     each country's region and its part of all international people."""
@@ -323,13 +371,23 @@ def country_counts(wh: Warehouse, filters: Filters, key: str, year: int, rule: d
         return pd.DataFrame(columns=["citizenship", "region", "headcount", "share"])
     frame["region"] = frame["citizenship"].map(region_of)
     total = int(frame["headcount"].sum())
+    if not rule.exact:
+        # Countries with a small count are not named, only counted together: naming them showed that each had
+        # at least one person, and beside a small total ("4 countries, 1-4 people in all") that is one each.
+        small = frame["headcount"] < disclosure.smallest_shown(rule)
+        if small.any():
+            others = pd.DataFrame({"citizenship": [SMALL_COUNTRIES], "region": ["other"],
+                                   "headcount": [int(frame.loc[small, "headcount"].sum())]})
+            frame = pd.concat([frame[~small], others], ignore_index=True)
     protected = disclosure.protect(frame.assign(all_international=total), ["headcount", "all_international"], rule)
     protected = disclosure.secondary(protected, "headcount", [], rule)
     shares = disclosure.share(protected["headcount"], protected["all_international"], rule,
                               protected["headcount_low"], protected["headcount_high"])
-    # Ordered by the protected figure, so the order reveals nothing the figures do not.
+    # Ordered by the protected figure, so the order reveals nothing the figures do not; the small ones last.
     result = pd.concat([protected, shares], axis=1)
-    return result.sort_values(["headcount_high", "citizenship"], ascending=[False, True], ignore_index=True)
+    result = result.assign(_small=result["citizenship"] == SMALL_COUNTRIES)
+    return result.sort_values(["_small", "headcount_high", "citizenship"], ascending=[True, False, True],
+                              ignore_index=True).drop(columns="_small")
 
 
 def region_trend(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rule) -> pd.DataFrame:

@@ -75,14 +75,27 @@ def ranking(frame: pd.DataFrame, key: str, column: str, name) -> str:
              low_name=name(low[column]), low_share=_pct(low["share"]))
 
 
+def _named(frame: pd.DataFrame) -> pd.DataFrame:
+    """Without the row of countries too small to name (metrics.country_counts)."""
+    return frame[frame["citizenship"] != "small"]
+
+
 def top_countries(frame: pd.DataFrame, key: str, year: int, n: int) -> str:
-    top = frame.head(n)
+    top = _named(frame).head(n)
+    if top.empty:
+        return t("In {year}, no citizenship of {subject} had enough people to be named.", year=year,
+                 subject=labels.international_people(key, of=True))
     listed = ", ".join(f"{labels.country(c)} ({label})" for c, label in zip(top["citizenship"], top["headcount_label"]))
     return t("In {year}, the most common citizenships of {subject} were {countries}.",
              year=year, subject=labels.international_people(key, of=True), countries=listed)
 
 
 def countries_map(frame: pd.DataFrame, key: str, year: int) -> str:
+    named = _named(frame)
+    if len(named) < len(frame):
+        return t("In {year}, {subject} came from {count} countries with enough people to be named, and from "
+                 "others with too few to name.", year=year, subject=labels.international_people(key),
+                 count=fmt_int(len(named)))
     return t("In {year}, {subject} came from {count} countries.", year=year,
              subject=labels.international_people(key), count=fmt_int(len(frame)))
 

@@ -274,7 +274,9 @@ def page_choice(name: str, label: str, options: list, default, format_func=str, 
     if st.session_state[key] not in options:
         st.session_state[key] = default
     if kind == "segmented":
-        value = st.segmented_control(label, options, key=key, format_func=format_func) or default
+        # A segmented control reads its labels as Markdown (network names come from the data).
+        value = st.segmented_control(label, options, key=key,
+                                     format_func=lambda o: safe_text.markdown(format_func(o))) or default
     else:
         value = st.selectbox(label, options, key=key, format_func=format_func)
     if value != default:

@@ -62,8 +62,8 @@ def _sha256(path: Path) -> str:
 
 
 def _output_sql(con: duckdb.DuckDBPyConnection, kind: Kind, key: Key, home: str) -> str:
-    """The rows to write, in a stable order (file order breaks ties, so the same
-    input writes the same bytes). Identifiers are hashed once per distinct value."""
+    """The rows to write, in an order that depends on the values only (the same input writes the
+    same bytes, and no order of the input shows through). Identifiers are hashed once per distinct value."""
     if kind.name in ("staff", "students", "mobility"):
         id_column = kind.columns[0].name
         namespace = "mobility" if kind.name == "mobility" else kind.name
@@ -74,15 +74,15 @@ def _output_sql(con: duckdb.DuckDBPyConnection, kind: Kind, key: Key, home: str)
     if kind.name in ("staff", "students"):
         extra = ("staff_group, career_stage, gender, fte" if kind.name == "staff"
                  else "level, new_entrant, gender")
-        # Input order: exports come one file per year, so rows still cluster by year, and sorting
-        # on two integers costs a fraction of sorting on the text columns.
+        # Sorted by pseudonym within a year, never in the input's order: HR exports list people by
+        # number, so the row order would map pseudonyms back to identifiers without the key.
         return f"""SELECT year, pseudonym AS person_key, unit, citizenship,
                           citizenship <> '{home}' AS is_international, {extra}
-                   FROM {joined} ORDER BY _file_no, _line"""
+                   FROM {joined} ORDER BY year, pseudonym{', level' if kind.name == 'students' else ''}"""
     if kind.name == "mobility":
         return f"""SELECT year(start_date) AS year, pseudonym AS mobility_key, direction, level, unit, partner_code,
                           partner_name, partner_country, programme, start_date, end_date
-                   FROM {joined} ORDER BY year, direction, start_date, _file_no, _line"""
+                   FROM {joined} ORDER BY year, direction, start_date, pseudonym"""
     return "SELECT * FROM kept ORDER BY partner_code"
 
 
@@ -105,7 +105,10 @@ def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = Fa
     if demo:
         say(f"Synthetic demo data: pseudonyms use the {key.source}.")
     for name in inventory.ignored:
-        say(f"Ignored {name}: not an export (names start with staff, students, mobility or partners)")
+        if (raw_dir / name).is_dir():
+            say(f"Ignored {name}/: a folder (exports are read from {raw_dir} itself, not from folders inside it)")
+        else:
+            say(f"Ignored {name}: not an export (names start with staff, students, mobility or partners)")
     if inventory.problems and not lenient:
         raise BuildFailed(inventory.problems)
 
@@ -121,7 +124,7 @@ def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = Fa
                 # One kind at a time, one file at a time: memory holds at most two files; the records wait in
                 # Parquet scratch files and DuckDB works on them under its memory ceiling (spilling if needed).
                 tick = time.perf_counter()
-                scratch = folder / ".spill" / "raw" / kind.name
+                scratch = folder / warehouse.SCRATCH / "raw" / kind.name
                 records.start(con, kind, scratch)
                 sources = [s for s in inventory.sources if s.kind is kind]
                 for file_no, (source, raw) in enumerate(zip(sources, _read_ahead(sources))):
@@ -139,10 +142,10 @@ def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = Fa
                 say(f"  {kind.name}: {tables[kind.name]:,} rows written ({time.perf_counter() - tick:.1f} s)")
             if problems and not lenient:
                 raise BuildFailed(problems)
-            _check_size(tables, warehouse.previous_manifest(out), allow_shrink)
+            _check_size(con, tables, folder, out, allow_shrink)
             tables.update(aggregates.write_aggregates(con, folder))
             con.close()
-            shutil.rmtree(folder / ".spill", ignore_errors=True)
+            shutil.rmtree(folder / warehouse.SCRATCH, ignore_errors=True)
             if lenient:
                 _write_rejects(folder / "rejects.csv", problems)
             _check_accounts(stats)
@@ -161,7 +164,7 @@ def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = Fa
 def _connection(folder: Path) -> duckdb.DuckDBPyConnection:
     """DuckDB with a memory ceiling; past it, it spills to a folder inside the build."""
     # Settings as arguments, not SQL text: the folder's name may hold a quote.
-    return duckdb.connect(config={"temp_directory": str(folder / ".spill"), "memory_limit": MEMORY_LIMIT,
+    return duckdb.connect(config={"temp_directory": str(folder / warehouse.SCRATCH), "memory_limit": MEMORY_LIMIT,
                                   "preserve_insertion_order": True})
 
 
@@ -206,11 +209,14 @@ def _count_written(con: duckdb.DuckDBPyConnection, stats: dict[str, FileStats]) 
 SHRINK_LIMIT = 0.5   # a table may lose at most half its rows without --allow-shrink
 
 
-def _check_size(tables: dict[str, int], previous: dict | None, allow_shrink: bool) -> None:
-    """An empty or partial export must not replace a good warehouse unnoticed."""
+def _check_size(con: duckdb.DuckDBPyConnection, tables: dict[str, int], folder: Path, out: Path,
+                allow_shrink: bool) -> None:
+    """An empty or partial export must not replace a good warehouse unnoticed: a table that loses
+    more than half of its rows, or years that the current warehouse holds, stops the build."""
     if not any(tables.values()):
         raise BuildFailed([], "No records were found in the input, so there is nothing to build (accepted: CSV or "
                               ".xlsx files named staff*, students*, mobility* or partners* with a header and records)")
+    previous = warehouse.previous_manifest(out)
     if allow_shrink or previous is None:
         return
     shrunk = []
@@ -218,10 +224,32 @@ def _check_size(tables: dict[str, int], previous: dict | None, allow_shrink: boo
         before = previous.get("tables", {}).get(name, {}).get("rows", 0)
         if before and rows < before * SHRINK_LIMIT:
             shrunk.append(f"{name}: {rows:,} rows, {before:,} in the current warehouse")
+        elif before and name != "partners":
+            lost = _years(con, warehouse.resolve(out) / name) - _years(con, folder / name)
+            if lost:
+                shrunk.append(f"{name}: no records for {_year_list(sorted(lost))}, which the current warehouse has")
     if shrunk:
-        raise BuildFailed([], "The input would empty or more than halve tables of the current warehouse ("
-                              + "; ".join(shrunk) + "). Check that the exports are complete; to publish the smaller "
-                              "warehouse anyway, run again with --allow-shrink")
+        raise BuildFailed([], "The input would empty, more than halve or cut years from tables of the current "
+                              "warehouse (" + "; ".join(shrunk) + "). Check that the exports are complete; to publish "
+                              "the smaller warehouse anyway, run again with --allow-shrink")
+
+
+def _years(con: duckdb.DuckDBPyConnection, table: Path) -> set[int]:
+    files = sorted(str(p) for p in table.glob("*.parquet"))
+    if not files:
+        return set()
+    return {year for (year,) in con.execute("SELECT DISTINCT year FROM read_parquet(?)", [files]).fetchall()}
+
+
+def _year_list(years: list[int]) -> str:
+    """2010–2016, 2019"""
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def _check_accounts(stats: dict[str, FileStats]) -> None:

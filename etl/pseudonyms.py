@@ -55,12 +55,19 @@ def load_key(demo: bool) -> Key:
 
 
 def _weakness(secret: bytes) -> str | None:
+    if secret == DEMO_KEY:
+        return "is the published demo key, which protects nothing (it is only for the synthetic demo: build --demo)"
+    if b"\n" in secret or b"\r" in secret:
+        return "has several lines (a key file holds the key alone, on one line)"
     if len(secret) < MIN_KEY_BYTES:
         return f"is too short ({len(secret)} bytes)"
     if len(set(secret)) < MIN_DISTINCT:
         return f"has too little variety ({len(set(secret))} different characters)"
     if any(len(secret) % n == 0 and secret == secret[:n] * (len(secret) // n) for n in range(1, len(secret) // 2 + 1)):
         return "is a short pattern repeated"
+    steps = [b - a for a, b in zip(secret, secret[1:])]
+    if sum(step == 1 for step in steps) > len(steps) // 2:
+        return "is mostly a run of consecutive characters (like 123456 or abcdef)"
     return None
 
 

@@ -26,8 +26,10 @@ _ARROW_TYPES: dict[str | None, pa.DataType] = {
 
 # Control characters (NUL, escape, C1 …) have no place in an export: "SC\x00I" would become a unit of its own.
 # Tab, line feed and carriage return may stand inside a quoted value and are left to the value's own check.
-CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]"
-CONTROL_ERROR = "contains a control character (accepted: printable text only)"
+# Invisible formatting characters too (zero-width space, right-to-left override …): "SCI\u200b" looks like
+# "SCI" but would be a unit of its own, and an override shows a name reversed.
+CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2069}\x{FEFF}]"
+CONTROL_ERROR = "contains a control or invisible formatting character (accepted: printable text only)"
 MAX_STAY_DAYS = 731
 
 

@@ -397,11 +397,20 @@ def _match_headers(source: Source, headers: list[str]) -> tuple[dict[str, str], 
                                            line=1, column=header.strip(), excel=source.excel))
         else:
             columns[f"c{i}"] = canonical
-    for column in source.kind.columns:
-        if column.required and column.name not in columns.values():
-            result.problems.append(Problem(
-                name, f"required column {column.name} is missing (accepted header: {column.name} or {column.alias})",
-                line=1, excel=source.excel))
+    missing = [c for c in source.kind.columns if c.required and c.name not in columns.values()]
+    if missing:
+        # Without its header, a file's first record would be listed as "extra columns": identifiers and all.
+        result.extra_columns = []
+    if missing and not columns:
+        required = ", ".join(c.name for c in source.kind.columns if c.required)
+        result.problems.append(Problem(name, f"the first line is not a header: it names no column of a "
+                                             f"{source.kind.name} export (accepted: a header line with {required} …)",
+                                       line=1, excel=source.excel))
+        return columns, result
+    for column in missing:
+        result.problems.append(Problem(
+            name, f"required column {column.name} is missing (accepted header: {column.name} or {column.alias})",
+            line=1, excel=source.excel))
     return columns, result
 
 

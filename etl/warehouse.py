@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import secrets
 import shutil
 import time
@@ -38,6 +39,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
 }
 
 MANIFEST = "manifest.json"
+SCRATCH = ".spill"   # raw records and DuckDB's spill files while a build runs; removed before publishing
 
 
 def builds_dir(out: Path) -> Path:
@@ -71,10 +73,25 @@ def build_lock(out: Path) -> Iterator[None]:
         yield
 
 
+BUILD_NAME = re.compile(r"^\d{8}T\d{6}-\d+-[0-9a-f]{8}$")   # the folders this module makes, and no others
+
+
 def new_build_folder(out: Path) -> Path:
+    """A new build folder, after removing what killed builds left: while a build runs, its scratch
+    files hold raw records (identifiers included), so they must not outlive it."""
+    for folder in _our_folders(out):
+        if not (folder / MANIFEST).exists() and folder != resolve(out):
+            shutil.rmtree(folder, ignore_errors=True)   # under the build lock: no other build is running
     folder = builds_dir(out) / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{secrets.token_hex(4)}"
     folder.mkdir(parents=True)
+    # Only the owner may look inside while raw records wait in .spill; readable once published.
+    folder.chmod(0o700)
+    (folder / SCRATCH).mkdir(mode=0o700)
     return folder
+
+
+def _our_folders(out: Path) -> list[Path]:
+    return [p for p in builds_dir(out).iterdir() if p.is_dir() and not p.is_symlink() and BUILD_NAME.match(p.name)]
 
 
 def write_table(con: duckdb.DuckDBPyConnection, select_sql: str, folder: Path, table: str) -> int:
@@ -135,6 +152,7 @@ def check_target(out: Path) -> None:
 
 def publish(folder: Path, out: Path) -> None:
     """Point `out` at the finished build in one atomic rename."""
+    folder.chmod(0o755)
     _sync_tree(folder)
     check_target(out)
     link = out.parent / f".{out.name}.link-{os.getpid()}"
@@ -149,7 +167,8 @@ def prune(out: Path, keep: int = 2) -> None:
     """Remove old builds and remains of failed ones; the newest `keep` complete
     builds stay, so a reader still on the previous one is not cut off."""
     current = resolve(out)
-    folders = sorted((p for p in builds_dir(out).iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    # Only folders this module made: anything else someone put there is left alone.
+    folders = sorted(_our_folders(out), key=lambda p: p.stat().st_mtime, reverse=True)
     complete = [p for p in folders if (p / MANIFEST).exists()]
     keepers = {current, *complete[:keep]}
     for folder in folders:

@@ -45,10 +45,12 @@ def page() -> None:
     with listing:
         if listing.open:
             ui.partner_table(rows)
-            choices = [(code, name) for code, name in zip(rows["partner_code"], rows["partner_name"])]
-            chosen = ui.page_choice("partner", t("Show the exchange history of"), [f"{c}|{n}" for c, n in choices],
-                                    f"{choices[0][0]}|{choices[0][1]}", lambda v: v.split("|", 1)[1])
-            code, name = chosen.split("|", 1)
+            # Code and name in one choice, joined by a control character that no value may hold (the ETL
+            # refuses them), so a code with "|" in it cannot shift the split.
+            choices = [f"{code}\x1f{name}" for code, name in zip(rows["partner_code"], rows["partner_name"])]
+            chosen = ui.page_choice("partner", t("Show the exchange history of"), choices, choices[0],
+                                    lambda v: v.split("\x1f", 1)[1])
+            code, name = chosen.split("\x1f", 1)
             ui.show(mobility_views.partner_history(wh, f, rule, code, name))
     with world:
         if world.open:

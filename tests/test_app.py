@@ -3,12 +3,14 @@ exception, and every figure checked against an independent recomputation."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.data import AGGREGATE_TABLES, DERIVED_TABLES, Warehouse
 from tests.conftest import PAGES, ROOT
-from tests.truth import Truth, figures, region_codes, trace, values
+from tests.truth import Truth, figures, vipunen, region_codes, trace, values
 
 
 
@@ -156,11 +158,9 @@ def test_countries_page_top_five_map_regions_and_drilldown(open_page, truth):
     assert list(shown) == [country(c) for c, _ in largest][::-1]
     for code, n in largest:
         assert shown[country(code)] == truth.protect(n)
-    exact = world["data"][0]
-    assert dict(zip(exact["locations"], values(exact["z"]))) == {
-        c: truth.protect(n) for c, n in counts.items() if truth.protect(n)}
-    ranged = world["data"][1]
-    assert set(ranged["locations"]) == {c for c, n in counts.items() if 1 <= n <= 4}
+    # The map names only countries with 5 or more people: the others are counted together, never placed.
+    [exact] = world["data"]
+    assert dict(zip(exact["locations"], values(exact["z"]))) == {c: truth.protect(n) for c, n in counts.items() if n >= 5}
     asia = trace(regions, "Asia")
     asian = region_codes("asia")
     year_index = values(asia["x"]).index(2021)
@@ -178,7 +178,12 @@ def test_small_counts_are_shown_as_ranges_never_as_numbers(open_page, truth):
     counts = truth.citizenship_counts("professors", 2015)
     small = [c for c, n in counts.items() if 1 <= n <= 4]
     assert small, "the demo should hold small countries"
-    assert any(label == "1–4" for label in top["text"])
+    from app.labels import country
+    # Naming a country with 1-4 people showed it had at least one: they are one bar, "other countries".
+    assert not {country(c) for c in small} & set(top["y"])
+    shown = dict(zip(top["y"], top["text"]))
+    expected = truth.protect(sum(counts[c] for c in small))
+    assert shown["Other countries (too few people each to name)"] == ("1–4" if expected is None else f"{int(expected)}")
     assert all(label == "1–4" or int(label) % 3 == 0 for label in top["text"])
 
 
@@ -192,6 +197,21 @@ def test_methodology_page_shows_definitions_and_the_manifest(open_page, demo_war
         assert phrase in text
     table = at.dataframe[0].value
     assert "staff_2010.csv" in set(table["File"])
+    # A yearly file's rows are a year's exact headcount: shown under the rule, like every count.
+    files = {f["name"]: f for f in json.loads((demo_warehouse / "manifest.json").read_text())["files"]}
+    for _, row in table.iterrows():
+        exact = files[row["File"]]
+        for column, key in (("Rows read", "rows_read"), ("Rows written", "rows_written")):
+            expected = vipunen(exact[key])
+            assert row[column] == ("1–4" if expected is None else f"{int(expected):,}"), (row["File"], column)
+
+
+def test_methodology_page_under_the_none_rule_accounts_for_every_row(demo_warehouse, monkeypatch):
+    monkeypatch.setenv("WAREHOUSE_DIR", str(demo_warehouse))
+    monkeypatch.setenv("DISCLOSURE_RULE", "none")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.switch_page("pages/7_methodology.py").run()
+    table = at.dataframe[0].value.astype({c: int for c in ("Rows read", "Rows written", "Merged duplicates", "Rejected")})
     assert (table["Rows read"] == table["Rows written"] + table["Merged duplicates"] + table["Rejected"]).all()
 
 
@@ -258,7 +278,7 @@ def test_a_rebuilt_warehouse_is_picked_up_without_a_restart(demo_raw, tmp_path, 
     assert at.metric[0].value == pct(Truth(out).share("professors", 2025))
     for name in ("staff_2025.csv", "students_2025.csv"):
         (raw / name).unlink()
-    build(raw, out, say=lambda _: None)
+    build(raw, out, say=lambda _: None, allow_shrink=True)   # a year fewer: refused unless confirmed
     at.run()
     assert not at.exception
     assert at.sidebar.slider[0].max == 2024

@@ -9,7 +9,7 @@ import math
 import duckdb
 import pytest
 
-from app import metrics, mobility
+from app import disclosure, metrics, mobility
 from app.data import Warehouse
 from app.disclosure import parse_rule
 from app.filters import Filters
@@ -162,3 +162,61 @@ def test_the_app_holds_no_single_persons_fte_or_days(warehouse):
     assert "fte" not in columns["agg_people"]
     assert not {"days_total", "with_end_date", "start_date", "end_date"} & columns["agg_mobility"]
     assert columns["agg_stays"] == {"year", "direction", "unit", "partner_country", "periods", "weeks_total"}
+
+
+# --- overlapping populations and the differencing window ----------------------------
+
+def feasible(low_a, high_a, low_b, high_b) -> set[int]:
+    return set(range(max(0, int(low_a) - int(high_b)), int(high_a) - int(low_b) + 1))
+
+
+@pytest.mark.parametrize("rule_name", ["vipunen", "threshold:5"])
+def test_teaching_and_research_staff_minus_its_parts_gives_no_count(warehouse, rule_name):
+    """Teaching and research staff = professors + other teaching and research staff, all three shown:
+    the whole minus one part must leave the other part at least as uncertain as the rule shows it."""
+    rule = parse_rule(rule_name)
+    attempts = 0
+    for units in [(u,) for u in warehouse.options.units]:
+        f = Filters(years=(2010, 2025), units=units)
+        trend = metrics.share_trend(warehouse, f, ("teaching_research", "professors", "other_teaching_research"),
+                                    rule).set_index(["population", "year"])
+        for year in range(2010, 2026):
+            if not all((key, year) in trend.index for key in ("teaching_research", "professors",
+                                                               "other_teaching_research")):
+                continue   # a unit without one of the groups
+            whole, part = trend.loc[("teaching_research", year)], trend.loc[("other_teaching_research", year)]
+            professors = trend.loc[("professors", year)]
+            for column in ("international", "known"):
+                if not math.isnan(professors[column]):
+                    continue
+                attempts += 1
+                options = feasible(whole[f"{column}_low"], whole[f"{column}_high"], part[f"{column}_low"],
+                                   part[f"{column}_high"])
+                shown = set(range(int(professors[f"{column}_low"]), int(professors[f"{column}_high"]) + 1))
+                assert shown <= options, (units, year, column, options, shown)
+    assert attempts > 10
+
+
+def test_an_exact_figure_beside_its_unfiltered_one_pins_no_gap(warehouse):
+    """`gender=male` against `gender=male&units=all but one`: the shown figures and the knowledge that
+    the second was not turned into a range must leave the excluded unit's count uncertain."""
+    rule = parse_rule("vipunen")
+    window = disclosure.complement_window(rule)
+    units = warehouse.options.units
+    pinned = attempts = 0
+    for gender in ("male", "female"):
+        base = Filters(years=(2010, 2025), genders=(gender,))
+        everyone = metrics.share_trend(warehouse, base, ("professors",), rule).set_index("year")
+        for left_out in units:
+            rest = Filters(years=(2010, 2025), genders=(gender,), units=tuple(u for u in units if u != left_out))
+            others = metrics.share_trend(warehouse, rest, ("professors",), rule).set_index("year")
+            for year in everyone.index:
+                a, b = everyone.loc[year], others.loc[year]
+                if math.isnan(b["international"]) or math.isnan(a["international"]):
+                    continue
+                attempts += 1
+                options = feasible(a["international_low"], a["international_high"], b["international_low"],
+                                   b["international_high"]) - set(range(1, window + 1))
+                pinned += len(options) == 1 and min(options) > 0
+    assert attempts > 100
+    assert pinned == 0

@@ -81,8 +81,8 @@ def test_excel_has_formatted_data_and_an_about_sheet(headline):
 
 
 def test_small_counts_stay_hidden_in_every_file(warehouse):
-    chart = report.countries(warehouse, defaults(warehouse.options), Rule("vipunen"), "professors", 2015, 20)[0]
-    rows = read_csv(exports.csv_bytes(chart, META))
+    chart = report.countries(warehouse, defaults(warehouse.options), Rule("vipunen"), "professors", 2015, 20)[2]
+    rows = read_csv(exports.csv_bytes(chart, META))   # the regions chart: some regions hold 1-4 in some years
     people = [r["People"] for r in rows]
     assert "1–4" in people
     assert all(p == "1–4" or int(p) % 3 == 0 for p in people)

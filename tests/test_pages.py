@@ -75,3 +75,17 @@ def test_a_warehouse_without_people_shows_a_friendly_page(partners_only, monkeyp
 @pytest.mark.parametrize("page", list(PAGES))
 def test_a_warehouse_without_staff_draws_every_page(students_only, monkeypatch, page):
     render(students_only, page, monkeypatch)
+
+
+def test_under_threshold_no_population_vanishes(demo_warehouse, monkeypatch):
+    """A hidden unknown-citizenship count used to set the group's total to 0, which dropped the group."""
+    for rule in ("threshold:5", "threshold:10"):
+        at = render(demo_warehouse, "overview", monkeypatch, rule)
+        assert [m.label for m in at.metric] == ["Professors", "Teaching & research", "All staff", "Degree students",
+                                                "Doctoral students"], rule
+
+
+@pytest.mark.parametrize("countries", ["THA", "NZL", "region:oceania"])
+def test_a_country_whose_shares_are_all_zero_draws(demo_warehouse, monkeypatch, countries):
+    at = render(demo_warehouse, "students", monkeypatch, countries=countries)
+    assert "could not be drawn" not in " ".join(e.value for e in at.error)

@@ -153,9 +153,9 @@ def test_control_characters_are_refused_with_file_line_and_column(raw, tmp_path)
                                                      ["P2", "2021", "SCI", "other", "FI", "", "1", ""],
                                                      ["P3", "2021", "SCI", "oth\x1ber", "FI", "", "1", ""]])
     listed = problems_of(raw, tmp_path / "w")
-    assert listed == ['staff_2021.csv, line 2, column unit: "SC\\x00I" — contains a control character '
+    assert listed == ['staff_2021.csv, line 2, column unit: "SC\\x00I" — contains a control or invisible formatting character '
                       '(accepted: printable text only)',
-                      'staff_2021.csv, line 4, column staff_group: "oth\\x1ber" — contains a control character '
+                      'staff_2021.csv, line 4, column staff_group: "oth\\x1ber" — contains a control or invisible formatting character '
                       '(accepted: printable text only)']
 
 
@@ -236,3 +236,96 @@ def test_rejects_csv_neutralises_formulas(raw, tmp_path):
     with (out / "rejects.csv").open(encoding="utf-8") as handle:
         values = [row["value"] for row in csv.DictReader(handle)]
     assert values == ["'=HYPERLINK(\"http://x\")", "'@SUM(A1)"]
+
+
+# --- found by the second probe ------------------------------------------------------
+
+def test_invisible_formatting_characters_are_refused(raw, tmp_path):
+    small_folder(raw)
+    write_csv(raw / "staff_2021.csv", STAFF_HEADER, [["P1", "2021", "SCI\u200b", "other", "FI", "", "1", ""],
+                                                     ["P2", "2021", "SCI", "other", "FI", "", "1", "\u202e4"]])
+    listed = problems_of(raw, tmp_path / "w")
+    assert [p.split(":")[0] for p in listed] == ["staff_2021.csv, line 2, column unit",
+                                                 "staff_2021.csv, line 3, column career_stage"]
+    assert all("invisible formatting character" in p for p in listed)
+
+
+def test_a_killed_builds_raw_records_do_not_outlive_it(raw, tmp_path):
+    from etl import warehouse
+    small_folder(raw)
+    out = tmp_path / "w"
+    run(raw, out)
+    dead = warehouse.builds_dir(out) / "20260101T000000-123-abcdef01"
+    (dead / ".spill" / "raw" / "staff").mkdir(parents=True)
+    (dead / ".spill" / "raw" / "staff" / "000000.parquet").write_text("H000001,…")
+    folder = warehouse.new_build_folder(out)
+    assert not dead.exists()
+    assert folder.stat().st_mode & 0o777 == 0o700 and (folder / ".spill").stat().st_mode & 0o777 == 0o700
+    warehouse.discard(folder)
+
+
+def test_cleaning_up_leaves_folders_it_did_not_make(raw, tmp_path):
+    from etl import warehouse
+    small_folder(raw)
+    out = tmp_path / "reports"
+    mine = warehouse.builds_dir(out) / "2023-final"
+    mine.mkdir(parents=True)
+    (mine / "board.pdf").write_text("x")
+    for _ in range(3):
+        run(raw, out)
+    assert (mine / "board.pdf").read_text() == "x"
+    assert len([p for p in warehouse.builds_dir(out).iterdir() if p.is_dir()]) == 3   # two builds + hers
+
+
+def test_an_input_without_years_the_warehouse_has_stops(raw, tmp_path):
+    small_folder(raw)
+    for year in (2021, 2022):
+        write_csv(raw / f"staff_{year}.csv", STAFF_HEADER,
+                  [[f"S{i}", str(year), "SCI", "other", "FI", "", "1", ""] for i in range(10)])
+    out = tmp_path / "w"
+    run(raw, out)
+    (raw / "staff_2020.csv").unlink()   # a third of the rows: fewer than half are lost, but a year is
+    with pytest.raises(BuildFailed, match="staff: no records for 2020, which the current warehouse has"):
+        run(raw, out)
+    run(raw, out, allow_shrink=True)
+
+
+def test_a_file_without_its_header_shows_no_record(raw, tmp_path):
+    small_folder(raw)
+    (raw / "students_2021.csv").write_text("T0SECRET,2021,master,SCI,SE,1,\nT1SECRET,2021,master,SCI,SE,1,\n")
+    said: list[str] = []
+    with pytest.raises(BuildFailed) as failure:
+        build(raw, tmp_path / "w", say=said.append)
+    text = "\n".join(said) + failure.value.report()
+    assert "T0SECRET" not in text
+    assert "students_2021.csv, line 1: the first line is not a header" in text
+
+
+@pytest.mark.parametrize("key, why", [
+    ("international-dashboard-demo-key--synthetic-data-only", "published demo key"),
+    ("1234567890abcdef", "run of consecutive characters"),
+])
+def test_the_demo_key_and_sequences_are_refused(raw, tmp_path, monkeypatch, key, why):
+    small_folder(raw)
+    monkeypatch.setenv("ETL_PSEUDONYM_KEY", key)
+    with pytest.raises(KeyMissing, match=why):
+        run(raw, tmp_path / "w")
+
+
+def test_a_key_file_of_several_lines_is_refused(raw, tmp_path, monkeypatch):
+    small_folder(raw)
+    key_file = tmp_path / "passwd"
+    key_file.write_text("root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n")
+    monkeypatch.delenv("ETL_PSEUDONYM_KEY")
+    monkeypatch.setenv("ETL_PSEUDONYM_KEY_FILE", str(key_file))
+    with pytest.raises(KeyMissing, match="several lines"):
+        run(raw, tmp_path / "w")
+
+
+def test_row_order_does_not_follow_the_input(raw, tmp_path):
+    import duckdb
+    small_folder(raw, staff=50)
+    out = tmp_path / "w"
+    run(raw, out)
+    keys = [k for (k,) in duckdb.sql(f"SELECT person_key FROM read_parquet('{out}/staff/data.parquet')").fetchall()]
+    assert keys == sorted(keys)

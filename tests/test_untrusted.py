@@ -58,7 +58,7 @@ def markdown_texts(at: AppTest) -> str:
                                             *at.subheader, *at.header])
 
 
-@pytest.mark.parametrize("page, query", [("partners", {"partner": f"P-1|{PHISH}"}), ("partners", {"partner": f"P-2|{HTML}"}),
+@pytest.mark.parametrize("page, query", [("partners", {"partner": f"P-1\x1f{PHISH}"}), ("partners", {"partner": f"P-2\x1f{HTML}"}),
                                          ("networks", {}), ("mobility", {}), ("partners", {"q": "no such partner"})])
 def test_names_from_the_data_are_plain_text(hostile_warehouse, monkeypatch, page, query):
     at = run_page(hostile_warehouse, page, monkeypatch, **query)
@@ -118,3 +118,17 @@ def test_the_data_frames_own_csv_download_is_off():
     import tomllib
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["disableDataExport"] is True
+
+
+def test_network_names_in_the_segmented_control_are_escaped(hostile_warehouse, monkeypatch):
+    """A segmented control reads its labels as Markdown: a network named with a link or $formula$ is escaped."""
+    at = run_page(hostile_warehouse, "networks", monkeypatch)
+    [control] = at.get("button_group")
+    labels = [option.content for option in control.proto.options]
+    assert labels and all("\\[" in label and "\\$" in label for label in labels), labels
+
+
+def test_no_traceback_reaches_a_visitor():
+    import tomllib
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"

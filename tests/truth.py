@@ -26,6 +26,11 @@ POPULATIONS = {
 }
 
 
+PARTS = {"teaching_research": ("professors", "other_teaching_research"),
+         "all_staff": ("professors", "other_teaching_research", "other_staff"),
+         "degree_students": ("bachelor", "master", "doctoral")}
+
+
 def vipunen(n: int) -> float | None:
     """0 stays 0, 1-4 is a range (None), else the nearest multiple of 3."""
     if 1 <= n <= 4:
@@ -52,9 +57,19 @@ class Truth:
             SELECT count(*) FILTER ({international}), count(citizenship), count(*) FILTER (citizenship IS NULL)
             FROM {table} WHERE year = {year} AND {condition} AND {where}""").fetchone()
 
+    def protected_counts(self, population: str, year: int, where: str = "TRUE",
+                         countries: set[str] | None = None) -> tuple[float | None, float | None]:
+        """International and known, protected; a population made of parts is the sum of its
+        parts' protected counts (None when a part is only a range)."""
+        parts = PARTS.get(population, (population,))
+        counts = [self.counts(part, year, where, countries) for part in parts]
+        def total(i: int) -> float | None:
+            shown = [self.protect(c[i]) for c in counts]
+            return None if any(v is None for v in shown) else sum(shown)
+        return total(0), total(1)
+
     def share(self, population: str, year: int, where: str = "TRUE", countries: set[str] | None = None) -> float | None:
-        international, known, _ = self.counts(population, year, where, countries)
-        num, den = self.protect(international), self.protect(known)
+        num, den = self.protected_counts(population, year, where, countries)
         if num is None or den is None or den == 0:
             return None
         return num / den

@@ -57,22 +57,39 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = {key: page.script for key, page in site.PAGES.items()}   # registered once, in app/site.py
 
 
-@pytest.fixture
-def open_page(demo_warehouse, monkeypatch):
-    """Run one page in AppTest on the demo warehouse, as a first visit with `query` in the URL."""
+def render(warehouse: Path, page: str = "overview", rule: str | None = None, **query):
+    """One page in AppTest on `warehouse` under `rule` (None: the configured one), as a first visit
+    with `query` in the URL; no exception and no error on the page. Callers set the environment with
+    monkeypatch (see `open_page`)."""
     from streamlit.testing.v1 import AppTest
 
-    monkeypatch.setenv("WAREHOUSE_DIR", str(demo_warehouse))
-    monkeypatch.delenv("DISCLOSURE_RULE", raising=False)
+    os.environ["WAREHOUSE_DIR"] = str(warehouse)
+    if rule:
+        os.environ["DISCLOSURE_RULE"] = rule
+    else:
+        os.environ.pop("DISCLOSURE_RULE", None)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    for name, value in query.items():
+        at.query_params[name] = value
+    if page != "overview":
+        at.switch_page(PAGES[page])
+    at.run()
+    assert not at.exception, (page, rule, at.exception)
+    assert not at.error, (page, rule, [e.value for e in at.error])
+    return at
 
+
+@pytest.fixture
+def render_page(monkeypatch):
+    """`render`, with the environment it sets undone after the test."""
+    monkeypatch.setenv("WAREHOUSE_DIR", "")
+    monkeypatch.delenv("DISCLOSURE_RULE", raising=False)
+    return render
+
+
+@pytest.fixture
+def open_page(demo_warehouse, render_page):
+    """Run one page in AppTest on the demo warehouse, as a first visit with `query` in the URL."""
     def run(page: str = "overview", **query: str):
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-        for name, value in query.items():
-            at.query_params[name] = value
-        if page != "overview":
-            at.switch_page(PAGES[page])
-        at.run()
-        assert not at.exception, at.exception
-        assert not at.error, [e.value for e in at.error]
-        return at
+        return render_page(demo_warehouse, page, **query)
     return run

@@ -7,10 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from etl.build import build
-from tests.conftest import PAGES, ROOT
+from tests.conftest import PAGES
 from tests.rawfiles import PARTNER_HEADER, STAFF_HEADER, STUDENT_HEADER, write_csv
 
 RULES = {"vipunen": "(Vipunen rule)", "hesa": "(HESA rule)", "threshold:5": "Counts under 5 suppressed",
@@ -18,28 +17,11 @@ RULES = {"vipunen": "(Vipunen rule)", "hesa": "(HESA rule)", "threshold:5": "Cou
 FILTERED = {"years": "2015-2022", "units": "SCI,ELEC", "countries": "DEU,region:nordic", "gender": "female"}
 
 
-def render(warehouse: Path, page: str, monkeypatch, rule: str | None = None, **query) -> AppTest:
-    monkeypatch.setenv("WAREHOUSE_DIR", str(warehouse))
-    if rule:
-        monkeypatch.setenv("DISCLOSURE_RULE", rule)
-    else:
-        monkeypatch.delenv("DISCLOSURE_RULE", raising=False)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    for name, value in query.items():
-        at.query_params[name] = value
-    if page != "overview":
-        at.switch_page(PAGES[page])
-    at.run()
-    assert not at.exception, (page, rule, at.exception)
-    assert not at.error, (page, rule, [e.value for e in at.error])
-    return at
-
-
 @pytest.mark.parametrize("filtered", [False, True], ids=["all", "filtered"])
 @pytest.mark.parametrize("rule", list(RULES))
 @pytest.mark.parametrize("page", list(PAGES))
-def test_every_page_under_every_rule(demo_warehouse, monkeypatch, page, rule, filtered):
-    at = render(demo_warehouse, page, monkeypatch, rule, **(FILTERED if filtered else {}))
+def test_every_page_under_every_rule(demo_warehouse, render_page, page, rule, filtered):
+    at = render_page(demo_warehouse, page, rule, **(FILTERED if filtered else {}))
     captions = " ".join(c.value for c in at.caption)
     if page == "methodology":
         text = " ".join(m.value for m in at.markdown)
@@ -67,25 +49,25 @@ def students_only(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("page", list(PAGES))
-def test_a_warehouse_without_people_shows_a_friendly_page(partners_only, monkeypatch, page):
-    at = render(partners_only, page, monkeypatch)
+def test_a_warehouse_without_people_shows_a_friendly_page(partners_only, render_page, page):
+    at = render_page(partners_only, page)
     assert "holds no staff or student records yet" in " ".join(i.value for i in at.info)
 
 
 @pytest.mark.parametrize("page", list(PAGES))
-def test_a_warehouse_without_staff_draws_every_page(students_only, monkeypatch, page):
-    render(students_only, page, monkeypatch)
+def test_a_warehouse_without_staff_draws_every_page(students_only, render_page, page):
+    render_page(students_only, page)
 
 
-def test_under_threshold_no_population_vanishes(demo_warehouse, monkeypatch):
+def test_under_threshold_no_population_vanishes(demo_warehouse, render_page):
     """A hidden unknown-citizenship count used to set the group's total to 0, which dropped the group."""
     for rule in ("threshold:5", "threshold:10"):
-        at = render(demo_warehouse, "overview", monkeypatch, rule)
+        at = render_page(demo_warehouse, "overview", rule)
         assert [m.label for m in at.metric] == ["Professors", "Teaching & research", "All staff", "Degree students",
                                                 "Doctoral students"], rule
 
 
 @pytest.mark.parametrize("countries", ["THA", "NZL", "region:oceania"])
-def test_a_country_whose_shares_are_all_zero_draws(demo_warehouse, monkeypatch, countries):
-    at = render(demo_warehouse, "students", monkeypatch, countries=countries)
+def test_a_country_whose_shares_are_all_zero_draws(demo_warehouse, render_page, countries):
+    at = render_page(demo_warehouse, "students", countries=countries)
     assert "could not be drawn" not in " ".join(e.value for e in at.error)

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.build import build
-from tests.conftest import PAGES, ROOT
+from tests.conftest import ROOT
 from tests.rawfiles import MOBILITY_HEADER, PARTNER_HEADER, STAFF_HEADER, STUDENT_HEADER, write_csv
 from tests.truth import all_figures
 
@@ -40,19 +40,6 @@ def hostile_warehouse(tmp_path_factory) -> Path:
     return out
 
 
-def run_page(warehouse: Path, page: str, monkeypatch, **query) -> AppTest:
-    monkeypatch.setenv("WAREHOUSE_DIR", str(warehouse))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for name, value in query.items():
-        at.query_params[name] = value
-    if page != "overview":
-        at.switch_page(PAGES[page])
-    at.run()
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
 def markdown_texts(at: AppTest) -> str:
     return " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.info, *at.warning, *at.title,
                                             *at.subheader, *at.header])
@@ -60,8 +47,8 @@ def markdown_texts(at: AppTest) -> str:
 
 @pytest.mark.parametrize("page, query", [("partners", {"partner": f"P-1\x1f{PHISH}"}), ("partners", {"partner": f"P-2\x1f{HTML}"}),
                                          ("networks", {}), ("mobility", {}), ("partners", {"q": "no such partner"})])
-def test_names_from_the_data_are_plain_text(hostile_warehouse, monkeypatch, page, query):
-    at = run_page(hostile_warehouse, page, monkeypatch, **query)
+def test_names_from_the_data_are_plain_text(hostile_warehouse, render_page, page, query):
+    at = render_page(hostile_warehouse, page, **query)
     markdown = markdown_texts(at)
     # Markdown elements never hold a live link, image or formula made of data: their brackets are escaped.
     for live in ("](http", "[click me]", "![t]", "<a href", "$x^2$"):
@@ -105,8 +92,8 @@ def test_the_full_report_and_page_downloads_escape_names_in_images(hostile_wareh
     assert "&lt;a href" in figure["layout"]["title"]["text"]
 
 
-def test_a_setting_given_twice_in_the_link_is_named(demo_warehouse, monkeypatch):
-    at = run_page(demo_warehouse, "staff", monkeypatch, years=["2010-2012", "2015-2020"], units=["SCI", "ELEC"])
+def test_a_setting_given_twice_in_the_link_is_named(demo_warehouse, render_page):
+    at = render_page(demo_warehouse, "staff", years=["2010-2012", "2015-2020"], units=["SCI", "ELEC"])
     warnings = " ".join(w.value for w in at.warning)
     assert "appear more than once in the link; the last value of each was used: units, years." in warnings
     assert at.sidebar.slider[0].value == (2015, 2020)
@@ -120,9 +107,9 @@ def test_the_data_frames_own_csv_download_is_off():
     assert config["client"]["disableDataExport"] is True
 
 
-def test_network_names_in_the_segmented_control_are_escaped(hostile_warehouse, monkeypatch):
+def test_network_names_in_the_segmented_control_are_escaped(hostile_warehouse, render_page):
     """A segmented control reads its labels as Markdown: a network named with a link or $formula$ is escaped."""
-    at = run_page(hostile_warehouse, "networks", monkeypatch)
+    at = render_page(hostile_warehouse, "networks")
     [control] = at.get("button_group")
     labels = [option.content for option in control.proto.options]
     assert labels and all("\\[" in label and "\\$" in label for label in labels), labels

@@ -71,7 +71,7 @@ def category(key: str) -> str:
 def region(key: str) -> str:
     return {"nordic": t("Nordic countries"), "eu_eea": t("Rest of EU/EEA"), "europe_other": t("Rest of Europe"),
             "asia": t("Asia"), "africa": t("Africa"), "americas": t("Americas"), "oceania": t("Oceania"),
-            "other": t("Other or stateless")}[key]
+            "other": t("Other or stateless"), "several": t("Several regions")}[key]
 
 
 def staff_group(key: str) -> str:
@@ -145,7 +145,7 @@ def _country_catalogue(lang: str, domain: str) -> gettext.NullTranslations:
 def country(code: str) -> str:
     """A country's everyday name in the current language (pycountry's translations, with our fixes)."""
     if code == "small":   # metrics.SMALL_COUNTRIES
-        return t("Other countries (too few people each to name)")
+        return t("Unnamed countries")
     lang = language()
     if code in COUNTRY_NAMES.get(lang, {}):
         return COUNTRY_NAMES[lang][code]

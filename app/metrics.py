@@ -376,7 +376,7 @@ def country_counts(wh: Warehouse, filters: Filters, key: str, year: int, rule: d
         # at least one person, and beside a small total ("4 countries, 1-4 people in all") that is one each.
         small = frame["headcount"] < disclosure.smallest_shown(rule)
         if small.any():
-            others = pd.DataFrame({"citizenship": [SMALL_COUNTRIES], "region": ["other"],
+            others = pd.DataFrame({"citizenship": [SMALL_COUNTRIES], "region": ["several"],
                                    "headcount": [int(frame.loc[small, "headcount"].sum())]})
             frame = pd.concat([frame[~small], others], ignore_index=True)
     protected = disclosure.protect(frame.assign(all_international=total), ["headcount", "all_international"], rule)

@@ -86,16 +86,25 @@ def top_countries(frame: pd.DataFrame, key: str, year: int, n: int) -> str:
         return t("In {year}, no citizenship of {subject} had enough people to be named.", year=year,
                  subject=labels.international_people(key, of=True))
     listed = ", ".join(f"{labels.country(c)} ({label})" for c, label in zip(top["citizenship"], top["headcount_label"]))
-    return t("In {year}, the most common citizenships of {subject} were {countries}.",
+    text = t("In {year}, the most common citizenships of {subject} were {countries}.",
              year=year, subject=labels.international_people(key, of=True), countries=listed)
+    return text + _unnamed(frame)
+
+
+def _unnamed(frame: pd.DataFrame) -> str:
+    """' 30 more came from countries with too few people each to be named.' when there are such."""
+    small = frame[frame["citizenship"] == "small"]
+    if small.empty:
+        return ""
+    return " " + t("{count} more came from countries with too few people each to be named.",
+                   count=small.iloc[0]["headcount_label"])
 
 
 def countries_map(frame: pd.DataFrame, key: str, year: int) -> str:
     named = _named(frame)
     if len(named) < len(frame):
-        return t("In {year}, {subject} came from {count} countries with enough people to be named, and from "
-                 "others with too few to name.", year=year, subject=labels.international_people(key),
-                 count=fmt_int(len(named)))
+        return t("In {year}, {subject} came from {count} countries with enough people to be named.", year=year,
+                 subject=labels.international_people(key), count=fmt_int(len(named))) + _unnamed(frame)
     return t("In {year}, {subject} came from {count} countries.", year=year,
              subject=labels.international_people(key), count=fmt_int(len(frame)))
 

@@ -22,7 +22,8 @@ POPULATION_COLOURS = {
 }
 CATEGORY_COLOURS = {"international": BLUE, "other_international": SKY, "home": "#C9D3DD", "unknown": "#F2F2F2"}
 REGION_COLOURS = {"nordic": SKY, "eu_eea": BLUE, "europe_other": GREEN, "asia": ORANGE, "africa": VERMILLION,
-                  "americas": PINK, "oceania": YELLOW, "other": GREY}
+                  "americas": PINK, "oceania": YELLOW, "other": GREY,
+                  "several": GREY}
 SEQUENTIAL = ["#E8F1F8", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#08519C", "#08306B"]
 FONT = "Inter, 'Source Sans Pro', 'Helvetica Neue', Arial, sans-serif"
 

@@ -305,8 +305,9 @@ def partner_filter_label(key: str) -> str:
 
 
 def partner_table(rows) -> None:
-    """Partners as a sortable table; a count known only as 1–4 is left empty."""
+    """Partners as a sortable table; counts as the rule shows them ("1–4", never an empty cell or 0)."""
     shown = rows.assign(
+        incoming=rows["incoming_label"], outgoing=rows["outgoing_label"],
         country_name=rows["country"].map({c: labels.country(c) for c in rows["country"].unique()}),
         programmes_text=rows["programmes"].map(lambda p: ", ".join(p)),
         networks_text=rows["networks"].map(lambda n: ", ".join(n)),
@@ -314,8 +315,8 @@ def partner_table(rows) -> None:
     columns = {
         "partner_name": st.column_config.TextColumn(t("Institution"), width="large"),
         "country_name": st.column_config.TextColumn(t("Country")),
-        "incoming": st.column_config.NumberColumn(t("Incoming"), format="%d"),
-        "outgoing": st.column_config.NumberColumn(t("Outgoing"), format="%d"),
+        "incoming": st.column_config.TextColumn(t("Incoming")),
+        "outgoing": st.column_config.TextColumn(t("Outgoing")),
         "city": st.column_config.TextColumn(t("City")),
         "programmes_text": st.column_config.TextColumn(t("Programmes")),
         "networks_text": st.column_config.TextColumn(t("Networks")),
@@ -324,8 +325,8 @@ def partner_table(rows) -> None:
     }
     st.dataframe(shown[list(columns)], column_config=columns, hide_index=True, width="stretch",
                  height=min(600, 38 + 35 * len(shown)))
-    st.caption(t("Exchange periods in the selected years. An empty cell stands for 1–4 periods, shown only as a range "
-                 "to protect individuals. Click a column heading to sort."))
+    st.caption(t("Exchange periods in the selected years; 1–4 stands for a number from 1 to 4, shown only as a range "
+                 "to protect individuals. The list is ordered by the number of periods."))
     first, last = context().filters.years
     downloads(Chart("partner-institutions", t("Partner institutions"), "", rows.drop(
         columns=[c for c in ("volume", "exchanged") if c in rows]), (first, last)), images=False)

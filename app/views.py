@@ -50,7 +50,7 @@ def _trend(wh: Warehouse, filters: Filters, rule: Rule, slug: str, keys: tuple[s
     subtitle = t("{population}, share of people with known citizenship, {years}", population=population,
                  years=_span(filters.years))
     chart = Chart(slug, title, subtitle, frame, filters.years)
-    if not frame.empty and frame["total_high"].sum() > 0:   # totals may be ranges only
+    if not frame.empty and frame["total"].sum() > 0:
         chart.figure = charts.share_lines(frame, keys, title, subtitle)
         chart.summary = summaries.trend(frame, keys)
     return chart

@@ -183,7 +183,7 @@ def test_small_counts_are_shown_as_ranges_never_as_numbers(open_page, truth):
     assert not {country(c) for c in small} & set(top["y"])
     shown = dict(zip(top["y"], top["text"]))
     expected = truth.protect(sum(counts[c] for c in small))
-    assert shown["Other countries (too few people each to name)"] == ("1–4" if expected is None else f"{int(expected)}")
+    assert shown["Unnamed countries"] == ("1–4" if expected is None else f"{int(expected)}")
     assert all(label == "1–4" or int(label) % 3 == 0 for label in top["text"])
 
 

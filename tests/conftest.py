@@ -58,16 +58,14 @@ PAGES = {key: page.script for key, page in site.PAGES.items()}   # registered on
 
 
 def render(warehouse: Path, page: str = "overview", rule: str | None = None, **query):
-    """One page in AppTest on `warehouse` under `rule` (None: the configured one), as a first visit
+    """One page in AppTest on `warehouse` under `rule` (None: as the environment says), as a first visit
     with `query` in the URL; no exception and no error on the page. Callers set the environment with
     monkeypatch (see `open_page`)."""
     from streamlit.testing.v1 import AppTest
 
     os.environ["WAREHOUSE_DIR"] = str(warehouse)
     if rule:
-        os.environ["DISCLOSURE_RULE"] = rule
-    else:
-        os.environ.pop("DISCLOSURE_RULE", None)
+        os.environ["DISCLOSURE_RULE"] = rule   # else the rule the test set, or the configured one
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
     for name, value in query.items():
         at.query_params[name] = value

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from app import labels, safe_text, theme
 from app.i18n import fmt_pct, plotly_separators, t
+from app.metrics import SMALL_COUNTRIES
 
 HEIGHT = 440
 
@@ -196,8 +197,8 @@ def _map(data: list[dict], title: str, subtitle: str, geo: dict) -> go.Figure:
 
 def world_map(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     """Countries of origin shaded by headcount; ranges in a hatched grey of their own. The countries
-    too small to name (one row, "small") have no place on a map."""
-    frame = frame[frame["citizenship"] != "small"]
+    too small to name (one row, SMALL_COUNTRIES) have no place on a map."""
+    frame = frame[frame["citizenship"] != SMALL_COUNTRIES]
     exact = frame[frame["headcount"].notna() & (frame["headcount"] > 0)]
     ranged = frame[frame["headcount"].isna()]
     data = [dict(

@@ -8,6 +8,7 @@ from functools import lru_cache
 import pycountry
 
 from app.i18n import language, t, tc
+from app.metrics import SMALL_COUNTRIES
 from etl.config import load_config
 from etl.countries import country_name
 
@@ -144,7 +145,7 @@ def _country_catalogue(lang: str, domain: str) -> gettext.NullTranslations:
 
 def country(code: str) -> str:
     """A country's everyday name in the current language (pycountry's translations, with our fixes)."""
-    if code == "small":   # metrics.SMALL_COUNTRIES
+    if code == SMALL_COUNTRIES:
         return t("Unnamed countries")
     lang = language()
     if code in COUNTRY_NAMES.get(lang, {}):

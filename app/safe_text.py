@@ -27,7 +27,7 @@ def plotly(text: str) -> str:
 
 
 # The keys of a trace whose values are texts taken from the data (categories, labels, hover texts).
-_DATA_TEXT_KEYS = ("x", "y", "text", "customdata", "labels", "label", "name", "locations_text")
+_DATA_TEXT_KEYS = ("x", "y", "text", "customdata", "labels", "label", "name")
 
 
 def plotly_traces(traces: Iterable[dict]) -> list[dict]:

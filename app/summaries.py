@@ -11,6 +11,7 @@ import math
 import pandas as pd
 
 from app import labels
+from app.metrics import SMALL_COUNTRIES
 from app.i18n import fmt_int, fmt_pct, sentence
 from app.i18n import t as translate
 
@@ -77,7 +78,7 @@ def ranking(frame: pd.DataFrame, key: str, column: str, name) -> str:
 
 def _named(frame: pd.DataFrame) -> pd.DataFrame:
     """Without the row of countries too small to name (metrics.country_counts)."""
-    return frame[frame["citizenship"] != "small"]
+    return frame[frame["citizenship"] != SMALL_COUNTRIES]
 
 
 def top_countries(frame: pd.DataFrame, key: str, year: int, n: int) -> str:
@@ -93,7 +94,7 @@ def top_countries(frame: pd.DataFrame, key: str, year: int, n: int) -> str:
 
 def _unnamed(frame: pd.DataFrame) -> str:
     """' 30 more came from countries with too few people each to be named.' when there are such."""
-    small = frame[frame["citizenship"] == "small"]
+    small = frame[frame["citizenship"] == SMALL_COUNTRIES]
     if small.empty:
         return ""
     return " " + t("{count} more came from countries with too few people each to be named.",

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import duckdb
 
-from etl import __version__, aggregates, duplicates, records, warehouse
+from etl import __version__, aggregates, duplicates, output, records, warehouse
 from etl.countries import home_country_code
 from etl.formulas import neutralise
 from etl.problems import BuildFailed, Problem
-from etl.pseudonyms import Key, hmac_sql, load_key
+from etl.pseudonyms import Key, load_key
 from etl.schema import KINDS, Kind
 from etl.sources import RawTable, Source, discover, read_source
 
@@ -59,31 +59,6 @@ def _sha256(path: Path) -> str:
         while block := handle.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _output_sql(con: duckdb.DuckDBPyConnection, kind: Kind, key: Key, home: str) -> str:
-    """The rows to write, in an order that depends on the values only (the same input writes the
-    same bytes, and no order of the input shows through). Identifiers are hashed once per distinct value."""
-    if kind.name in ("staff", "students", "mobility"):
-        id_column = kind.columns[0].name
-        namespace = "mobility" if kind.name == "mobility" else kind.name
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE pseudonyms AS
-                        SELECT id, {hmac_sql(key.secret, namespace, 'id')} AS pseudonym
-                        FROM (SELECT DISTINCT {id_column} AS id FROM kept)""")
-        joined = f"kept JOIN pseudonyms ON kept.{id_column} = pseudonyms.id"
-    if kind.name in ("staff", "students"):
-        extra = ("staff_group, career_stage, gender, fte" if kind.name == "staff"
-                 else "level, new_entrant, gender")
-        # Sorted by pseudonym within a year, never in the input's order: HR exports list people by
-        # number, so the row order would map pseudonyms back to identifiers without the key.
-        return f"""SELECT year, pseudonym AS person_key, unit, citizenship,
-                          citizenship <> '{home}' AS is_international, {extra}
-                   FROM {joined} ORDER BY year, pseudonym{', level' if kind.name == 'students' else ''}"""
-    if kind.name == "mobility":
-        return f"""SELECT year(start_date) AS year, pseudonym AS mobility_key, direction, level, unit, partner_code,
-                          partner_name, partner_country, programme, start_date, end_date
-                   FROM {joined} ORDER BY year, direction, start_date, pseudonym"""
-    return "SELECT * FROM kept ORDER BY partner_code"
 
 
 def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = False, say: Say = _stderr, *,
@@ -125,20 +100,23 @@ def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = Fa
                 # Parquet scratch files and DuckDB works on them under its memory ceiling (spilling if needed).
                 tick = time.perf_counter()
                 scratch = folder / warehouse.SCRATCH / "raw" / kind.name
-                records.start(con, kind, scratch)
+                # Each stage takes the relation the one before made and names the one it makes.
+                raw = records.start(con, kind, scratch)
                 sources = [s for s in inventory.sources if s.kind is kind]
-                for file_no, (source, raw) in enumerate(zip(sources, _read_ahead(sources))):
-                    problems += _read_into(con, kind, file_no, source, raw, scratch, stats, say)
-                checked = records.check(con, kind, home)
+                for file_no, (source, read) in enumerate(zip(sources, _read_ahead(sources))):
+                    problems += _read_into(con, kind, file_no, source, read, scratch, stats, say)
+                checked = records.check(con, kind, home, raw)
                 problems += checked.problems
                 for name, count in checked.rejected_per_file.items():
                     stats[name].rows_rejected += count
-                for name, count in duplicates.merge(con, kind).items():
+                kept = duplicates.merge(con, kind, checked.relation)
+                for name, count in kept.merged_per_file.items():
                     stats[name].rows_merged += count
                 if problems and not lenient:
                     continue  # keep checking the other kinds so that every problem is listed
-                tables[kind.name] = warehouse.write_table(con, _output_sql(con, kind, key, home), folder, kind.name)
-                _count_written(con, stats)
+                rows = output.select(con, kind, kept.relation, key, home)
+                tables[kind.name] = warehouse.write_table(con, rows, folder, kind.name)
+                _count_written(con, kept.relation, stats)
                 say(f"  {kind.name}: {tables[kind.name]:,} rows written ({time.perf_counter() - tick:.1f} s)")
             if problems and not lenient:
                 raise BuildFailed(problems)
@@ -201,8 +179,8 @@ def _count_read(stat: FileStats, raw: RawTable) -> None:
     stat.rows_rejected = len(raw.record_problems)
 
 
-def _count_written(con: duckdb.DuckDBPyConnection, stats: dict[str, FileStats]) -> None:
-    for name, count in con.execute("SELECT f._file, count(*) FROM kept JOIN files f USING (_file_no) GROUP BY 1").fetchall():
+def _count_written(con: duckdb.DuckDBPyConnection, kept: str, stats: dict[str, FileStats]) -> None:
+    for name, count in con.execute(f"SELECT f._file, count(*) FROM {kept} JOIN files f USING (_file_no) GROUP BY 1").fetchall():
         stats[name].rows_written = count
 
 

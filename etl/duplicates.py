@@ -1,34 +1,35 @@
-"""The duplicate rules of the input contract, applied to the relation `clean`."""
+"""The duplicate rule of each export kind (`Kind.keep_one`), applied to its checked records."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import duckdb
 
 from etl.schema import Kind
 
-# Which record of a group stands for it; the others are counted as merged.
-_RULES: dict[str, tuple[str, str]] = {
-    # A person counts once a year, in the employment with the largest fte;
-    # a blank fte loses to any given one; file order breaks ties.
-    "staff": ("person_id, year", "fte DESC NULLS LAST, _file_no, _line"),
-    # Once per year and level; the first record gives the values.
-    "students": ("student_id, year, level", "_file_no, _line"),
-}
+KEPT = "kept"   # the relation this stage makes
 
 
-def merge(con: duckdb.DuckDBPyConnection, kind: Kind) -> dict[str, int]:
-    """Leave one record per group in the relation `kept`; merged rows per file."""
-    rule = _RULES.get(kind.name)
+@dataclass
+class Merged:
+    """One record per group (in the relation `relation`), and the merged rows per file."""
+    relation: str
+    merged_per_file: dict[str, int]
+
+
+def merge(con: duckdb.DuckDBPyConnection, kind: Kind, source: str) -> Merged:
+    """Leave one record of each group of `source` in KEPT; a kind without a duplicate rule keeps them all."""
+    rule = kind.keep_one
     if rule is None:
-        con.execute("CREATE OR REPLACE TEMP VIEW kept AS SELECT * FROM clean")
-        return {}
-    group, order = rule
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {KEPT} AS SELECT * FROM {source}")
+        return Merged(KEPT, {})
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE ranked AS
-        SELECT *, row_number() OVER (PARTITION BY {group} ORDER BY {order}) AS _rank FROM clean
+        SELECT *, row_number() OVER (PARTITION BY {rule.group} ORDER BY {rule.order}) AS _rank FROM {source}
     """)
-    con.execute("CREATE OR REPLACE TEMP VIEW kept AS SELECT * EXCLUDE (_rank) FROM ranked WHERE _rank = 1")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {KEPT} AS SELECT * EXCLUDE (_rank) FROM ranked WHERE _rank = 1")
     merged = con.execute("""
         SELECT f._file, count(*) FROM ranked JOIN files f USING (_file_no) WHERE _rank > 1 GROUP BY f._file
     """).fetchall()
-    return dict(merged)
+    return Merged(KEPT, dict(merged))

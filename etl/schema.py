@@ -1,11 +1,16 @@
-"""The four export kinds of the input contract: their columns, aliases and parsers."""
+"""The four export kinds of the input contract, each in one place: its columns
+(aliases, parsers), the checks across values and records, the duplicate rule,
+and the warehouse table it becomes (columns, types, row order)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from etl import values
 from etl.countries import fold
+
+MAX_STAY_DAYS = 731
 
 
 @dataclass(frozen=True)
@@ -19,9 +24,50 @@ class Column:
 
 
 @dataclass(frozen=True)
+class KeepOne:
+    """The duplicate rule: one record of each group stands for it; the others count as merged."""
+    group: str   # the columns that make records duplicates
+    order: str   # the first record in this order is kept
+
+
+@dataclass(frozen=True)
+class Out:
+    """A column of the warehouse table: name and type of the contract (warehouse.md), and its SQL over the
+    kept records (`pseudonym` is the record's identifier hashed, `{home}` the home country's code)."""
+    name: str
+    type: str
+    sql: str | None = None   # None: the input column of the same name
+
+
+@dataclass(frozen=True)
 class Kind:
     name: str
     columns: tuple[Column, ...]
+    output: tuple[Out, ...]
+    order: str                                 # row order of the table: by values only, never the input's
+    keep_one: KeepOne | None = None
+    checks: Callable[[], list[str]] = field(default=lambda: [])   # SQL UPDATEs of `typed`: rules across values
+
+    @property
+    def identifier(self) -> Column | None:
+        return next((c for c in self.columns if c.identifier), None)
+
+
+def unique(column: str) -> str:
+    """A check: each value once. The first record with a value is kept; later ones name where it was first seen."""
+    return f"""
+        UPDATE typed SET err_{column} = 'appears again (accepted: each value once; first seen in ' || first_file || ' at '
+                                          || CASE WHEN first_excel THEN 'row ' ELSE 'line ' END || first_line || ')'
+        FROM (
+            SELECT t._file_no, t._line,
+                   first_value(f._file) OVER w AS first_file, first_value(f._excel) OVER w AS first_excel,
+                   first_value(t._line) OVER w AS first_line, row_number() OVER w AS nth
+            FROM typed t JOIN files f USING (_file_no)
+            WHERE t.{column} IS NOT NULL
+            WINDOW w AS (PARTITION BY t.{column} ORDER BY t._file_no, t._line)
+        ) d
+        WHERE d.nth > 1 AND typed._file_no = d._file_no AND typed._line = d._line AND typed.err_{column} IS NULL
+    """
 
 
 STAFF = Kind("staff", (
@@ -34,7 +80,18 @@ STAFF = Kind("staff", (
     Column("fte", "htv", parser="fte"),
     Column("career_stage", "tutkijanuravaihe", parser="career_stage"),
     Column("title", "nimike"),
-))
+), output=(
+    Out("year", "INTEGER"), Out("person_key", "VARCHAR", "pseudonym"), Out("unit", "VARCHAR"),
+    Out("staff_group", "VARCHAR"), Out("career_stage", "INTEGER"), Out("citizenship", "VARCHAR"),
+    Out("is_international", "BOOLEAN", "citizenship <> '{home}'"), Out("gender", "VARCHAR"), Out("fte", "DOUBLE"),
+),
+    # Sorted by pseudonym within a year, never in the input's order: HR exports list people by number, so the
+    # row order would map pseudonyms back to identifiers without the key.
+    order="year, pseudonym",
+    # A person counts once a year, in the employment with the largest fte; a blank fte loses to any given one;
+    # file order breaks ties.
+    keep_one=KeepOne("person_id, year", "fte DESC NULLS LAST, _file_no, _line"),
+)
 
 STUDENTS = Kind("students", (
     Column("student_id", "opiskelijanumero", required=True, non_blank=True, identifier=True),
@@ -45,7 +102,14 @@ STUDENTS = Kind("students", (
     Column("new_entrant", "uusi_opiskelija", parser="boolean"),
     Column("gender", "sukupuoli", parser="GENDER"),
     Column("programme", "koulutusohjelma"),
-))
+), output=(
+    Out("year", "INTEGER"), Out("person_key", "VARCHAR", "pseudonym"), Out("unit", "VARCHAR"), Out("level", "VARCHAR"),
+    Out("citizenship", "VARCHAR"), Out("is_international", "BOOLEAN", "citizenship <> '{home}'"),
+    Out("new_entrant", "BOOLEAN"), Out("gender", "VARCHAR"),
+),
+    order="year, pseudonym, level",
+    keep_one=KeepOne("student_id, year, level", "_file_no, _line"),   # once per year and level; the first record
+)
 
 MOBILITY = Kind("mobility", (
     Column("mobility_id", "liikkuvuus_id", required=True, non_blank=True, identifier=True),
@@ -58,7 +122,25 @@ MOBILITY = Kind("mobility", (
     Column("partner_name", "partneri", required=True, non_blank=True),
     Column("partner_country", "partnerimaa", required=True, non_blank=True, parser="country"),
     Column("programme", "ohjelma"),
-))
+), output=(
+    Out("year", "INTEGER", "year(start_date)"), Out("mobility_key", "VARCHAR", "pseudonym"),
+    Out("direction", "VARCHAR"), Out("level", "VARCHAR"), Out("unit", "VARCHAR"), Out("partner_code", "VARCHAR"),
+    Out("partner_name", "VARCHAR"), Out("partner_country", "VARCHAR"), Out("programme", "VARCHAR"),
+    Out("start_date", "DATE"), Out("end_date", "DATE"),
+),
+    order="year, direction, start_date, pseudonym",
+    checks=lambda: [
+        f"""UPDATE typed SET err_start_date = 'the start year is outside the years accepted (accepted: {values.FIRST_YEAR} to {values.last_year()})'
+            WHERE err_start_date IS NULL AND start_date IS NOT NULL
+              AND year(start_date) NOT BETWEEN {values.FIRST_YEAR} AND {values.last_year()}""",
+        """UPDATE typed SET err_end_date = 'ends before it starts (accepted: an end date on or after start_date)'
+            WHERE err_end_date IS NULL AND end_date < start_date""",
+        f"""UPDATE typed SET err_end_date = 'lasts more than two years (accepted: an end date at most {MAX_STAY_DAYS} days after start_date; '
+                                         || 'leave it blank when not known)'
+            WHERE err_end_date IS NULL AND datediff('day', start_date, end_date) > {MAX_STAY_DAYS}""",
+        unique("mobility_id"),
+    ],
+)
 
 PARTNERS = Kind("partners", (
     Column("partner_code", "partneri_koodi", required=True, non_blank=True),
@@ -69,7 +151,17 @@ PARTNERS = Kind("partners", (
     Column("networks", "verkostot", parser="text_list"),
     Column("valid_from", "voimassa_alkaen", parser="date"),
     Column("valid_to", "voimassa_asti", parser="date"),
-))
+), output=(
+    Out("partner_code", "VARCHAR"), Out("partner_name", "VARCHAR"), Out("country", "VARCHAR"), Out("city", "VARCHAR"),
+    Out("programmes", "VARCHAR[]"), Out("networks", "VARCHAR[]"), Out("valid_from", "DATE"), Out("valid_to", "DATE"),
+),
+    order="partner_code",
+    checks=lambda: [
+        """UPDATE typed SET err_valid_to = 'ends before it starts (accepted: valid_to on or after valid_from)'
+            WHERE err_valid_to IS NULL AND valid_to < valid_from""",
+        unique("partner_code"),
+    ],
+)
 
 KINDS: tuple[Kind, ...] = (STAFF, STUDENTS, MOBILITY, PARTNERS)
 

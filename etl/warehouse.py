@@ -21,23 +21,6 @@ from pathlib import Path
 
 import duckdb
 
-# Contract column order and types (warehouse.md).
-TABLES: dict[str, list[tuple[str, str]]] = {
-    "staff": [("year", "INTEGER"), ("person_key", "VARCHAR"), ("unit", "VARCHAR"), ("staff_group", "VARCHAR"),
-              ("career_stage", "INTEGER"), ("citizenship", "VARCHAR"), ("is_international", "BOOLEAN"),
-              ("gender", "VARCHAR"), ("fte", "DOUBLE")],
-    "students": [("year", "INTEGER"), ("person_key", "VARCHAR"), ("unit", "VARCHAR"), ("level", "VARCHAR"),
-                 ("citizenship", "VARCHAR"), ("is_international", "BOOLEAN"), ("new_entrant", "BOOLEAN"),
-                 ("gender", "VARCHAR")],
-    "mobility": [("year", "INTEGER"), ("mobility_key", "VARCHAR"), ("direction", "VARCHAR"), ("level", "VARCHAR"),
-                 ("unit", "VARCHAR"), ("partner_code", "VARCHAR"), ("partner_name", "VARCHAR"),
-                 ("partner_country", "VARCHAR"), ("programme", "VARCHAR"), ("start_date", "DATE"),
-                 ("end_date", "DATE")],
-    "partners": [("partner_code", "VARCHAR"), ("partner_name", "VARCHAR"), ("country", "VARCHAR"),
-                 ("city", "VARCHAR"), ("programmes", "VARCHAR[]"), ("networks", "VARCHAR[]"),
-                 ("valid_from", "DATE"), ("valid_to", "DATE")],
-}
-
 MANIFEST = "manifest.json"
 SCRATCH = ".spill"   # raw records and DuckDB's spill files while a build runs; removed before publishing
 
@@ -95,10 +78,8 @@ def _our_folders(out: Path) -> list[Path]:
 
 
 def write_table(con: duckdb.DuckDBPyConnection, select_sql: str, folder: Path, table: str) -> int:
-    """Write one table as a single Parquet file with the contract's types, in
-    the order `select_sql` gives."""
-    columns = ", ".join(f'CAST("{name}" AS {sql_type}) AS "{name}"' for name, sql_type in TABLES[table])
-    return write_parquet(con, f"SELECT {columns} FROM ({select_sql})", folder, table, row_group_size=1_000_000)
+    """Write one kind's table (etl.tables) as a single Parquet file, in the order `select_sql` gives."""
+    return write_parquet(con, select_sql, folder, table, row_group_size=1_000_000)
 
 
 def write_parquet(con: duckdb.DuckDBPyConnection, select_sql: str, folder: Path, table: str,

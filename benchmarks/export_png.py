@@ -12,17 +12,18 @@ import sys
 import time
 from pathlib import Path
 
-from app import exports, report
-from app.data import Warehouse
-from app.disclosure import Rule
-from app.filters import defaults
+from app.present import pages
+from app.reports import exports
+from app.model.data import Warehouse
+from app.model.disclosure import Rule
+from app.model.filters import defaults
 from etl.config import settings
 
 
 def main() -> None:
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else settings().warehouse_dir
     warehouse = Warehouse(folder)
-    charts = [c for c in report.everything(warehouse, defaults(warehouse.options), Rule("vipunen")) if not c.empty]
+    charts = [c for c in pages.everything(warehouse, defaults(warehouse.options), Rule("vipunen")) if not c.empty]
     meta = exports.Meta("Benchmark", warehouse.built_at, "", "", "Finland", warehouse.synthetic)
     start = time.perf_counter()
     exports.image(charts[0], meta, "png")

@@ -1,24 +1,6 @@
-import streamlit as st
+"""Students. What it shows: app/present/pages.py."""
 
-from app import report, ui
-from app.i18n import t
+from app.web import frame, layout
 
-ctx = ui.frame("students")
-
-
-def page() -> None:
-    st.title(t("Students"))
-    st.caption(t("Degree students present in the academic year (2022 = 2022–2023); a student at two levels counts "
-                 "at each."))
-    trend, new, composition, by_unit = charts = report.students(ctx.warehouse, ctx.filters, ctx.rule)
-    ui.show(trend)
-    ui.show(new)
-    left, right = st.columns(2)
-    with left:
-        ui.show(composition)
-    with right:
-        ui.show(by_unit)
-    ui.report_pack(charts, t("Students"))
-
-
-ui.guarded(page)
+ctx = frame.start("students")
+layout.guarded(lambda: layout.draw(ctx))

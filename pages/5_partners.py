@@ -1,9 +1,14 @@
+"""Partners: a search tool over the partner table, laid out here (its choices come from the table itself)."""
+
 import streamlit as st
 
-from app import labels, mobility, mobility_views, ui
-from app.i18n import fmt_int, t
+from app.model import mobility
+from app.present import mobility_views
+from app.web import frame, layout, widgets
+from app.words import labels
+from app.words.i18n import fmt_int, t
 
-ctx = ui.frame("partners")
+ctx = frame.start("partners")
 
 
 def page() -> None:
@@ -14,19 +19,19 @@ def page() -> None:
     table = mobility.partners(wh, f, rule)
     one, two, three, four = st.columns([3, 2, 2, 2])
     with one:
-        text = ui.page_text("q", t("Search partners"), placeholder=t("e.g. zurich, Darmstadt, Politecnico"))
+        text = widgets.page_text("q", t("Search partners"), placeholder=t("e.g. zurich, Darmstadt, Politecnico"))
     with two:
         countries = [""] + sorted(set(table["country"]), key=labels.country)
-        country = ui.page_choice("partner_country", t("Country"), countries, "",
+        country = widgets.page_choice("partner_country", t("Country"), countries, "",
                                  lambda c: labels.country(c) if c else t("All countries"))
     with three:
         programmes = [""] + mobility.programmes_offered(table)
-        programme = ui.page_choice("programme", t("Programme"), programmes, "",
+        programme = widgets.page_choice("programme", t("Programme"), programmes, "",
                                    lambda p: labels.programme(p) if p else t("All programmes"))
     with four:
         networks = [""] + mobility.network_names(wh)
-        network = ui.page_choice("network", t("Network"), networks, "", lambda n: n or t("All networks"))
-    show = ui.page_choice("show", t("Show"), list(mobility.SHOW), "all", ui.partner_filter_label, kind="segmented")
+        network = widgets.page_choice("network", t("Network"), networks, "", lambda n: n or t("All networks"))
+    show = widgets.page_choice("show", t("Show"), list(mobility.SHOW), "all", labels.partner_filter, segmented=True)
     rows = mobility.filter_partners(table, text, country, programme, network, show)
 
     listed = table[table["listed"]]
@@ -39,22 +44,22 @@ def page() -> None:
                      help=t("Institutions with exchanges but no agreement in the partner list"))
 
     if rows.empty:
-        ui.empty_state(t("Partners"))
+        layout.empty_state(t("Partners"))
         return
-    listing, world = ui.lazy_tabs([t("Partner list"), t("Map")])
+    listing, world = layout.lazy_tabs([t("Partner list"), t("Map")])
     with listing:
         if listing.open:
-            ui.partner_table(rows)
+            widgets.partner_table(rows, ctx)
             # Code and name in one choice, joined by a control character that no value may hold (the ETL
             # refuses them), so a code with "|" in it cannot shift the split.
             choices = [f"{code}\x1f{name}" for code, name in zip(rows["partner_code"], rows["partner_name"])]
-            chosen = ui.page_choice("partner", t("Show the exchange history of"), choices, choices[0],
+            chosen = widgets.page_choice("partner", t("Show the exchange history of"), choices, choices[0],
                                     lambda v: v.split("\x1f", 1)[1])
             code, name = chosen.split("\x1f", 1)
-            ui.show(mobility_views.partner_history(wh, f, rule, code, name))
+            layout.show(mobility_views.partner_history(wh, f, rule, code, name), ctx)
     with world:
         if world.open:
-            ui.show(mobility_views.partner_map(table, f))
+            layout.show(mobility_views.partner_map(table, f), ctx)
 
 
-ui.guarded(page)
+layout.guarded(page)

@@ -1,41 +1,33 @@
-import pandas as pd
+"""Methodology and data: definitions, the disclosure rule in force, and what this warehouse was built from."""
+
 import streamlit as st
 
-from app import disclosure, labels, methodology, ui
-from app.i18n import t
+from app.present import methodology
+from app.web import frame, layout
+from app.words import labels
+from app.words.i18n import t
 
-ctx = ui.frame("methodology")
+ctx = frame.start("methodology")
 
 
 def page() -> None:
-    manifest = ctx.warehouse.manifest
+    manifest, home = ctx.warehouse.manifest, labels.country(ctx.warehouse.home)
     st.title(t("Methodology and data"))
-    st.markdown(methodology.definitions(labels.country(ctx.warehouse.home)))
+    st.markdown(methodology.definitions(home))
 
     st.header(t("Protecting small numbers"))
     st.markdown(methodology.disclosure(ctx.rule))
 
     st.header(t("This warehouse"))
-    st.markdown(methodology.build_facts(manifest, labels.country(ctx.warehouse.home)))
-    files = pd.DataFrame(manifest["files"])
-    counts = ["rows_read", "rows_written", "rows_merged", "rows_rejected"]
-    rejected = int(files["rows_rejected"].sum()) if not files.empty else 0
+    st.markdown(methodology.build_facts(manifest, home))
+    files, rejected = methodology.build_files(manifest, ctx.rule)
     if not files.empty:
-        files["kind"] = files["kind"].map(labels.kind)
-        if not ctx.rule.exact:
-            # A yearly file's rows are that year's exact headcount: shown as the rule shows any count.
-            protected = disclosure.protect(files, counts, ctx.rule)
-            files = files.assign(**{c: protected[f"{c}_label"] for c in counts})
-        shown = files[["name", "kind", "rows_read", "rows_written", "rows_merged", "rows_rejected"]].rename(columns={
-            "name": t("File"), "kind": t("Kind"), "rows_read": t("Rows read"), "rows_written": t("Rows written"),
-            "rows_merged": t("Merged duplicates"), "rows_rejected": t("Rejected")})
-        st.dataframe(shown, hide_index=True, width="stretch")
+        st.dataframe(files, hide_index=True, width="stretch")
     if rejected:
-        shown = disclosure.protect(pd.DataFrame({"n": [rejected]}), ["n"], ctx.rule)["n_label"].iloc[0]
         st.warning(t("{count} rows were rejected in this build; the rejects report (rejects.csv in the warehouse) "
-                     "lists each with its file, line and reason.", count=shown))
+                     "lists each with its file, line and reason.", count=rejected))
     else:
         st.success(t("No rows were rejected in this build."))
 
 
-ui.guarded(page)
+layout.guarded(page)

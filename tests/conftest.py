@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app import site
+from app.present import pages as site
 
 TEST_KEY = "test-key-for-the-suite-0123456789"
 
@@ -54,7 +54,7 @@ def copy_tree(source: Path, target: Path) -> Path:
 
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = {key: page.script for key, page in site.PAGES.items()}   # registered once, in app/site.py
+PAGES = {key: page.script for key, page in site.PAGES.items()}   # registered once, in app/present/pages.py
 
 
 def render(warehouse: Path, page: str = "overview", rule: str | None = None, **query):

@@ -11,10 +11,13 @@ import json
 import sys
 from pathlib import Path
 
-from app import exports, i18n, labels, mobility, report
-from app.data import Warehouse
-from app.disclosure import parse_rule
-from app.filters import Filters
+from app.model import mobility
+from app.present import pages
+from app.reports import exports
+from app.words import i18n, labels
+from app.model.data import Warehouse
+from app.model.disclosure import parse_rule
+from app.model.filters import Filters, describe, to_query
 
 RULES = ("vipunen", "hesa", "threshold:5", "none")
 LANGUAGES = ("en", "fi", "sv")
@@ -42,7 +45,7 @@ def dump(wh: Warehouse, out: Path) -> int:
             for name, filters in filter_sets(wh).items():
                 folder = out / language / rule_name.replace(":", "-") / name
                 folder.mkdir(parents=True, exist_ok=True)
-                for number, chart in enumerate(report.everything(wh, filters, rule)):
+                for number, chart in enumerate(pages.everything(wh, filters, rule)):
                     stem = f"{number:02d}-{chart.key}"
                     figure = chart.figure.to_plotly_json() if chart.figure is not None else None
                     (folder / f"{stem}.json").write_text(json.dumps(
@@ -51,6 +54,8 @@ def dump(wh: Warehouse, out: Path) -> int:
                     if not chart.empty:   # as on the page: an empty chart offers no download
                         (folder / f"{stem}.csv").write_bytes(exports.csv_bytes(chart, meta))
                     written += 2
+                (folder / "filters.txt").write_text(
+                    f"{describe(filters, wh.options)}\n{to_query(filters, wh.options)}\n", encoding="utf-8")
                 table = mobility.partners(wh, filters, rule)
                 (folder / "partners.csv").write_text(table.to_csv(index=False), encoding="utf-8")
                 written += 1

@@ -42,7 +42,7 @@ def streamlit_server(warehouse: Path, **env: str) -> Iterator[str]:
     ARTIFACTS.mkdir(exist_ok=True)
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "app.serve", "--server.port", str(port),   # as bin/dashboard starts it
+            [sys.executable, "-m", "app.web.serve", "--server.port", str(port),   # as bin/dashboard starts it
              "--server.address", "127.0.0.1", "--server.headless", "true"],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
             env={**os.environ, "WAREHOUSE_DIR": str(warehouse), **env})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.access import allowed
+from app.model.access import allowed
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-secret",
@@ -36,7 +36,7 @@ def app(demo_warehouse, monkeypatch):
 
     def run(user: dict, allowed_domains: list[str] | None = None) -> AppTest:
         if allowed_domains is not None:
-            import app.access as access_module
+            import app.model.access as access_module
             monkeypatch.setattr(access_module, "load_config",
                                 lambda: {"access": {"allowed_domains": allowed_domains}})
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)

@@ -8,7 +8,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.data import AGGREGATE_TABLES, DERIVED_TABLES, Warehouse
+from app.model.data import AGGREGATE_TABLES, DERIVED_TABLES, Warehouse
 from tests.conftest import PAGES, ROOT
 from tests.truth import Truth, figures, vipunen, region_codes, trace, values
 
@@ -154,7 +154,7 @@ def test_countries_page_top_five_map_regions_and_drilldown(open_page, truth):
     assert len(bars["y"]) == 5
     shown = dict(zip(bars["y"], values(bars["x"])))
     largest = sorted(counts.items(), key=lambda kv: (-(truth.protect(kv[1]) or 4), kv[0]))[:5]
-    from app.labels import country
+    from app.words.labels import country
     assert list(shown) == [country(c) for c, _ in largest][::-1]
     for code, n in largest:
         assert shown[country(code)] == truth.protect(n)
@@ -178,7 +178,7 @@ def test_small_counts_are_shown_as_ranges_never_as_numbers(open_page, truth):
     counts = truth.citizenship_counts("professors", 2015)
     small = [c for c, n in counts.items() if 1 <= n <= 4]
     assert small, "the demo should hold small countries"
-    from app.labels import country
+    from app.words.labels import country
     # Naming a country with 1-4 people showed it had at least one: they are one bar, "other countries".
     assert not {country(c) for c in small} & set(top["y"])
     shown = dict(zip(top["y"], top["text"]))

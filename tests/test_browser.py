@@ -212,3 +212,26 @@ def test_a_tab_draws_its_charts_when_opened_and_keeps_the_filters(browser, share
     assert query(page)["years"] == "2016-2020"
     assert not page.locator('[data-testid="stException"]').count()
     shoot(page, "mobility-partner-countries")
+
+
+RULES = ("vipunen", "hesa", "threshold:5", "none")
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_every_page_draws_under_every_rule(browser, demo_warehouse, rule):
+    """Each disclosure rule the README documents, on every registered page, in a real browser."""
+    from app.present.pages import PAGES, Row
+
+    with streamlit_server(demo_warehouse, DISCLOSURE_RULE=rule) as url:
+        page = new_page(browser)
+        for spec in PAGES.values():
+            path = "/" if spec.script == "dashboard.py" else "/" + spec.key
+            page.goto(url + path)
+            wait_until_idle(page)
+            heading = (spec.heading or spec.title)()
+            assert page.get_by_role("heading", name=heading).first.is_visible(), (rule, spec.key)
+            if any(isinstance(block, Row) for block in spec.blocks()):
+                wait_for_charts(page)
+            assert not page.locator('[data-testid="stException"]').count(), (rule, spec.key)
+            assert "could not be drawn" not in page.content(), (rule, spec.key)
+            assert ("Exact figures" in page.content()) == (rule == "none"), (rule, spec.key)

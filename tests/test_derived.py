@@ -9,10 +9,10 @@ import math
 import duckdb
 import pytest
 
-from app import disclosure, metrics, mobility
-from app.data import Warehouse
-from app.disclosure import parse_rule
-from app.filters import Filters
+from app.model import disclosure, metrics, mobility
+from app.model.data import Warehouse
+from app.model.disclosure import parse_rule
+from app.model.filters import Filters
 from tests.truth import Truth
 
 RULES = ("vipunen", "hesa", "threshold:5")

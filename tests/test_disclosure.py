@@ -7,10 +7,10 @@ import math
 import pandas as pd
 import pytest
 
-from app import disclosure, metrics
-from app.data import Warehouse
-from app.disclosure import Rule, parse_rule, protect, secondary
-from app.filters import Filters
+from app.model import disclosure, metrics
+from app.model.data import Warehouse
+from app.model.disclosure import Rule, parse_rule, protect, secondary
+from app.model.filters import Filters
 
 
 def shown(counts: list[int], rule: Rule) -> list[str]:

@@ -11,11 +11,13 @@ import zipfile
 import pandas as pd
 import pytest
 
-from app import exports, report
-from app.data import Warehouse
-from app.disclosure import Rule
-from app.filters import Filters, defaults
-from app.views import Chart
+from app.present import pages
+from app.reports import exports
+from app.words import safe_text
+from app.model.data import Warehouse
+from app.model.disclosure import Rule
+from app.model.filters import Filters, defaults
+from app.present.views import Chart
 from tests.server import chromium_path
 
 META = exports.Meta(university="Demo University of Technology", built_at="2026-11-28T04:00:00+00:00",
@@ -31,7 +33,7 @@ def warehouse(demo_warehouse):
 @pytest.fixture(scope="module")
 def headline(warehouse):
     f = Filters(years=(2010, 2022))
-    return report.overview(warehouse, f, Rule("vipunen"))[0]
+    return pages.page_charts("overview", warehouse, f, Rule("vipunen"))[0]
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +47,8 @@ def read_csv(data: bytes) -> list[dict]:
 
 def test_file_names_say_what_the_file_is(headline):
     assert exports.file_name(headline, "png") == "international-share-of-staff-and-students_2010-2022.png"
-    assert exports.slug("Countries of origin") == "countries-of-origin"
-    assert exports.slug("Maisteriopiskelijat ja ulkomaalaiset") == "maisteriopiskelijat-ja-ulkomaalaiset"
+    assert safe_text.slug("Countries of origin") == "countries-of-origin"
+    assert safe_text.slug("Maisteriopiskelijat ja ulkomaalaiset") == "maisteriopiskelijat-ja-ulkomaalaiset"
 
 
 def test_csv_holds_the_numbers_on_screen(headline):
@@ -81,7 +83,7 @@ def test_excel_has_formatted_data_and_an_about_sheet(headline):
 
 
 def test_small_counts_stay_hidden_in_every_file(warehouse):
-    chart = report.countries(warehouse, defaults(warehouse.options), Rule("vipunen"), "professors", 2015, 20)[2]
+    chart = pages.page_charts("countries", warehouse, defaults(warehouse.options), Rule("vipunen"), population="professors", year=2015, top=20)[2]
     rows = read_csv(exports.csv_bytes(chart, META))   # the regions chart: some regions hold 1-4 in some years
     people = [r["People"] for r in rows]
     assert "1–4" in people
@@ -125,7 +127,7 @@ def test_png_is_slide_sized_and_svg_carries_title_filters_and_footnote(images, h
 def test_report_pack_has_every_chart_and_a_deck_with_one_slide_per_chart(images, warehouse):
     from pptx import Presentation
 
-    charts = report.staff(warehouse, defaults(warehouse.options), Rule("vipunen"))
+    charts = pages.page_charts("staff", warehouse, defaults(warehouse.options), Rule("vipunen"))
     pack = zipfile.ZipFile(io.BytesIO(exports.report_pack(charts, META, "Staff")))
     names = set(pack.namelist())
     for chart in charts:
@@ -143,7 +145,7 @@ def test_report_pack_has_every_chart_and_a_deck_with_one_slide_per_chart(images,
 
 
 def test_report_pack_without_a_browser_still_holds_the_data(warehouse):
-    charts = report.students(warehouse, defaults(warehouse.options), Rule("vipunen"))
+    charts = pages.page_charts("students", warehouse, defaults(warehouse.options), Rule("vipunen"))
     pack = zipfile.ZipFile(io.BytesIO(exports.report_pack(charts, META, "Students", with_images=False)))
     assert {n.rsplit(".", 1)[1] for n in pack.namelist()} == {"csv", "xlsx", "txt"}
 
@@ -151,7 +153,7 @@ def test_report_pack_without_a_browser_still_holds_the_data(warehouse):
 def test_the_partner_table_downloads_as_csv_and_excel(warehouse):
     from openpyxl import load_workbook
 
-    from app import mobility
+    from app.model import mobility
     f = defaults(warehouse.options)
     rows = mobility.filter_partners(mobility.partners(warehouse, f, Rule("vipunen")), network="Unite!")
     chart = Chart("partner-institutions", "Partner institutions", "", rows.drop(columns=["volume", "exchanged"]),

@@ -12,7 +12,8 @@ import pytest
 from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
-from app import i18n, labels, site
+from app.present import pages as site
+from app.words import i18n, labels
 from tests.truth import each_tab
 
 ROOT = Path(__file__).resolve().parent.parent

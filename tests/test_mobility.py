@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from app import mobility
-from app.data import Warehouse
-from app.disclosure import Rule
-from app.filters import Filters
+from app.model import mobility
+from app.model.data import Warehouse
+from app.model.disclosure import Rule
+from app.model.filters import Filters
 from tests.truth import Truth, all_figures, figures, trace, values, vipunen
 
 

@@ -87,7 +87,7 @@ def test_an_out_path_with_a_quote_builds(raw, tmp_path):
     out = tmp_path / "it's" / "ware'house"
     run(raw, out)
     assert (out / "staff" / "data.parquet").exists()
-    from app.data import Warehouse
+    from app.model.data import Warehouse
     assert Warehouse(out).options.years == (2020,)
 
 

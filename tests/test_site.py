@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from app import i18n, site
+from app.present import pages as site
+from app.words import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -11,7 +12,7 @@ def test_every_page_script_is_registered_once():
     scripts = {"dashboard.py", *(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))}
     assert sorted(p.script for p in site.PAGES.values()) == sorted(scripts)
     for page in site.PAGES.values():
-        assert f'ui.frame("{page.key}")' in (ROOT / page.script).read_text(encoding="utf-8")
+        assert f'frame.start("{page.key}")' in (ROOT / page.script).read_text(encoding="utf-8")
 
 
 def test_page_titles_are_translated():
@@ -25,3 +26,11 @@ def test_page_titles_are_translated():
                 assert page.title() != english or english in ("Mobility",), (language, english)
         finally:
             i18n.set_language("en")
+
+
+def test_the_servers_head_start_opens_the_warehouse_and_makes_the_overview(demo_warehouse, monkeypatch):
+    """`python -m app.web.serve` warms up in a thread that only logs failures: run its work directly."""
+    from app.web import serve
+
+    monkeypatch.setenv("WAREHOUSE_DIR", str(demo_warehouse))
+    serve.head_start()

@@ -63,13 +63,13 @@ def test_names_from_the_data_are_plain_text(hostile_warehouse, render_page, page
 
 
 def test_a_partners_history_names_it_as_plain_text(hostile_warehouse):
-    from app import mobility_views
-    from app.data import Warehouse
-    from app.disclosure import parse_rule
-    from app.filters import Filters
+    from app.present import mobility_views
+    from app.model.data import Warehouse
+    from app.model.disclosure import parse_rule
+    from app.model.filters import Filters
     chart = mobility_views.partner_history(Warehouse(hostile_warehouse), Filters(years=(2024, 2024)),
                                            parse_rule("vipunen"), "P-1", PHISH)
-    assert PHISH in chart.summary                         # shown with st.text (ui.show): never parsed
+    assert PHISH in chart.summary                         # shown with st.text (layout.show): never parsed
     title = chart.figure.to_dict()["layout"]["title"]["text"]
     assert title == "<b>Exchanges with " + PHISH + "</b>"  # no < or & in it; Plotly makes no link of brackets
     chart = mobility_views.partner_history(Warehouse(hostile_warehouse), Filters(years=(2024, 2024)),
@@ -79,10 +79,11 @@ def test_a_partners_history_names_it_as_plain_text(hostile_warehouse):
 
 
 def test_the_full_report_and_page_downloads_escape_names_in_images(hostile_warehouse):
-    from app import exports, mobility_views
-    from app.data import Warehouse
-    from app.disclosure import parse_rule
-    from app.filters import Filters
+    from app.present import mobility_views
+    from app.reports import exports
+    from app.model.data import Warehouse
+    from app.model.disclosure import parse_rule
+    from app.model.filters import Filters
     chart = mobility_views.partner_history(Warehouse(hostile_warehouse), Filters(years=(2024, 2024)),
                                            parse_rule("vipunen"), "P-2", HTML)
     meta = exports.Meta("Uni <i>x</i>", "2026-01-01", "Filters: <b>SCI</b>", "note", "Finland", False)

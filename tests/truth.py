@@ -10,7 +10,7 @@ import json
 import duckdb
 import numpy as np
 
-from app.regions import all_regions
+from app.model.regions import all_regions
 
 POPULATIONS = {
     "professors": ("staff", "staff_group IN ('professor')"),

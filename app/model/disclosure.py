@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from app.i18n import fmt_int, t
+from app.words.i18n import fmt_int, t
 from etl.config import load_config
 
 @dataclass(frozen=True)

@@ -1,4 +1,10 @@
-"""The filters every page shares, and their form in the URL.
+"""The filters every page shares, in one table (`FILTERS`).
+
+Each entry says everything about one filter: its key in a link, its widget's
+label and choices, how it narrows the people and exchange tables, and how its
+values read in titles, captions and exported files. Adding a filter is one
+entry here and one field of `Filters`; the URL, the sidebar, the SQL and the
+words follow from the table.
 
 A URL is untrusted input: each value is checked against what the data holds;
 anything else is dropped and reported by the name of the setting, never by
@@ -7,16 +13,17 @@ echoing the value.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 
-from app.data import Options
-from app.regions import REGIONS
+from app.model.data import Options
+from app.model.regions import REGIONS, all_regions
+from app.words import labels
+from app.words.i18n import t
 
 STAFF_GROUPS = ("professor", "teaching_research", "other")
 LEVELS = ("bachelor", "master", "doctoral")
 MAX_PARAM_LENGTH = 2000
-URL_KEYS = ("years", "units", "groups", "levels", "countries", "gender")
 
 
 @dataclass(frozen=True)
@@ -37,13 +44,74 @@ class Filters:
         return self.years[1]
 
 
-def defaults(options: Options) -> Filters:
-    return Filters(years=(options.years[0], options.years[-1]))
+@dataclass(frozen=True)
+class Filter:
+    """One filter. How it narrows the people tables is one of three ways:
+    `column` (rows outside the chosen values are left out), `groups_of` (it picks
+    the groups of that population: staff groups, study levels), or `citizenship`
+    (only people from the chosen countries count as international; the share's
+    base stays everyone with a known citizenship)."""
+    field: str                                   # the attribute of Filters it sets
+    url: str                                     # its key in a link
+    label: Callable[[], str]                     # the widget's label (translated when asked)
+    everyone: Callable[[], str]                  # what choosing nothing means, as the widget's placeholder
+    choices: Callable[[Options], tuple[str, ...]]   # the values it may take in this warehouse
+    name: Callable[[str], str]                   # one value in words, for titles, captions and files
+    column: str | None = None
+    groups_of: str | None = None
+    citizenship: bool = False
+    exchanges: str | None = None                 # the column of the exchange tables it narrows; None: not those
+    option: Callable[[str], str] | None = None   # a value in the widget's list, when `name` is not enough
+    help: Callable[[], str] | None = None
+
+    def values(self, filters: Filters) -> tuple[str, ...]:
+        return getattr(filters, self.field)
+
+
+def _unit_option(code: str) -> str:
+    name = labels.unit(code)
+    return code if name == code else f"{code} – {name}"
 
 
 def country_choices(options: Options) -> tuple[str, ...]:
     return tuple(f"region:{r}" for r in REGIONS) + options.countries
 
+
+# The years are a range, not a choice of values, and apply to every table alike: they are not in this table
+# but in `YEARS_URL` and the functions below.
+YEARS_URL = "years"
+FILTERS: tuple[Filter, ...] = (
+    Filter("units", "units", lambda: t("Units"), lambda: t("All units"), lambda o: o.units, labels.unit,
+           column="unit", exchanges="unit", option=_unit_option),
+    Filter("staff_groups", "groups", lambda: t("Staff groups"), lambda: t("All staff groups"),
+           lambda o: STAFF_GROUPS, labels.staff_group, groups_of="staff"),
+    Filter("levels", "levels", lambda: t("Study levels"), lambda: t("All levels"), lambda o: LEVELS, labels.level,
+           groups_of="students"),
+    Filter("countries", "countries", lambda: t("Countries or regions of citizenship"), lambda: t("All international"),
+           country_choices, labels.country_or_region, citizenship=True, exchanges="partner_country",
+           help=lambda: t("With countries chosen, only people from them count as international; "
+                          "shares keep everyone with a known citizenship as the base.")),
+    Filter("genders", "gender", lambda: t("Gender"), lambda: t("Everyone"), lambda o: o.genders, labels.gender,
+           column="coalesce(gender, 'unknown')"),
+)
+BY_FIELD: dict[str, Filter] = {f.field: f for f in FILTERS}
+URL_KEYS = (YEARS_URL, *(f.url for f in FILTERS))
+
+
+def defaults(options: Options) -> Filters:
+    return Filters(years=(options.years[0], options.years[-1]))
+
+
+def in_force(filters: Filters) -> tuple[Filter, ...]:
+    """The filters (besides the years) with something chosen."""
+    return tuple(f for f in FILTERS if f.values(filters))
+
+
+def without(filters: Filters, one: Filter) -> Filters:
+    return replace(filters, **{one.field: ()})
+
+
+# --- in a link ---------------------------------------------------------------
 
 @dataclass
 class Parsed:
@@ -61,27 +129,24 @@ def _values(raw: str | list[str] | None) -> list[str]:
 def from_query(params: Mapping[str, str | list[str]], options: Options) -> Parsed:
     base = defaults(options)
     parsed = Parsed(base)
-    allowed = {"units": options.units, "groups": STAFF_GROUPS, "levels": LEVELS,
-               "countries": country_choices(options), "gender": options.genders}
     chosen: dict[str, tuple[str, ...]] = {}
-    for name, accepted in allowed.items():
-        raw = params.get(name)
+    for one in FILTERS:
+        raw = params.get(one.url)
         if raw is None:
             continue
+        accepted = one.choices(options)
         values = _values(raw) if len(str(raw)) <= MAX_PARAM_LENGTH else ["\0"]
         good = tuple(dict.fromkeys(v for v in values if v in accepted))
         if len(good) != len(values):
-            parsed.ignored.append(name)
-        chosen[name] = good
+            parsed.ignored.append(one.url)
+        chosen[one.field] = good
     years = base.years
-    if "years" in params:
-        years = _years(params["years"], options)
+    if YEARS_URL in params:
+        years = _years(params[YEARS_URL], options)
         if years is None:
-            parsed.ignored.append("years")
+            parsed.ignored.append(YEARS_URL)
             years = base.years
-    parsed.filters = Filters(years=years, units=chosen.get("units", ()), staff_groups=chosen.get("groups", ()),
-                             levels=chosen.get("levels", ()), countries=chosen.get("countries", ()),
-                             genders=chosen.get("gender", ()))
+    parsed.filters = Filters(years=years, **chosen)
     return parsed
 
 
@@ -102,9 +167,75 @@ def to_query(filters: Filters, options: Options) -> dict[str, str]:
     """Only what differs from the defaults, so that links stay short."""
     query: dict[str, str] = {}
     if filters.years != defaults(options).years:
-        query["years"] = f"{filters.years[0]}-{filters.years[1]}"
-    for name, value in (("units", filters.units), ("groups", filters.staff_groups), ("levels", filters.levels),
-                        ("countries", filters.countries), ("gender", filters.genders)):
-        if value:
-            query[name] = ",".join(value)
+        query[YEARS_URL] = f"{filters.years[0]}-{filters.years[1]}"
+    for one in in_force(filters):
+        query[one.url] = ",".join(one.values(filters))
     return query
+
+
+# --- in words ----------------------------------------------------------------
+
+def describe(filters: Filters, options: Options) -> str:
+    """The filters in force, in words, for exported files."""
+    parts = []
+    if filters.years != defaults(options).years:
+        parts.append(t("years {first}–{last}", first=filters.first_year, last=filters.last_year))
+    for one in in_force(filters):
+        parts.append(", ".join(one.name(v) for v in one.values(filters)))
+    return t("Filters: {filters}", filters="; ".join(parts)) if parts else ""
+
+
+# --- in SQL ------------------------------------------------------------------
+
+def _marks(values) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def selected_countries(filters: Filters) -> set[str] | None:
+    """The alpha-3 codes the country filter stands for; None when it is off."""
+    if not filters.countries:
+        return None
+    codes = {c for c in filters.countries if not c.startswith("region:")}
+    regions = {c.split(":", 1)[1] for c in filters.countries if c.startswith("region:")}
+    return codes | {code for code, region in all_regions().items() if region in regions}
+
+
+def _sql_values(one: Filter, filters: Filters) -> list[str]:
+    return sorted(selected_countries(filters) or ()) if one.citizenship else list(one.values(filters))
+
+
+def people_where(filters: Filters) -> tuple[str, list]:
+    """The filters that narrow the rows of the people tables alike for every population
+    (years and the `column` filters), as SQL with its parameters."""
+    conditions, params = ["year BETWEEN ? AND ?"], list(filters.years)
+    for one in in_force(filters):
+        if one.column is not None:
+            conditions.append(f"{one.column} IN ({_marks(one.values(filters))})")
+            params += list(one.values(filters))
+    return " AND ".join(conditions), params
+
+
+def exchange_where(filters: Filters) -> tuple[str, list]:
+    """The filters that narrow the exchange tables (years, and each with an `exchanges` column)."""
+    conditions, params = ["year BETWEEN ? AND ?"], list(filters.years)
+    for one in in_force(filters):
+        if one.exchanges is not None:
+            values = _sql_values(one, filters)
+            conditions.append(f"{one.exchanges} IN ({_marks(values) or 'NULL'})")
+            params += values
+    return " AND ".join(conditions), params
+
+
+def international_where(filters: Filters) -> tuple[str, list]:
+    """Who counts as international: everyone with a foreign citizenship, or with a country
+    filter, only people from the chosen countries."""
+    codes = _sql_values(BY_FIELD["countries"], filters) if filters.countries else None
+    if codes is None:
+        return "is_international", []
+    return f"is_international AND citizenship IN ({_marks(codes) or 'NULL'})", codes
+
+
+def groups_in_scope(population: str, groups: tuple[str, ...], filters: Filters) -> tuple[str, ...]:
+    """The groups of a population (`staff` or `students`) that the filters keep."""
+    chosen = next((one.values(filters) for one in FILTERS if one.groups_of == population), ())
+    return tuple(g for g in groups if not chosen or g in chosen)

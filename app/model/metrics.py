@@ -1,4 +1,4 @@
-"""Every figure the dashboard shows, defined once.
+"""Every figure about staff and students, defined once.
 
 Functions read the aggregate tables, count, and pass every count through
 `disclosure.protect` before anything leaves this module; shares are computed
@@ -16,15 +16,17 @@ Definitions (as on the methodology page):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pandas as pd
 
-from app import disclosure
-from app.data import Warehouse
-from app.i18n import fmt_int
-from app.filters import LEVELS, STAFF_GROUPS, Filters
-from app.regions import region_of
+from app.model import disclosure
+from app.model.data import Warehouse
+from app.words.i18n import fmt_int
+from app.model import filters as flt
+from app.model.filters import LEVELS, STAFF_GROUPS, Filters
+from app.model.regions import region_of
+from app.words.labels import SMALL_COUNTRIES
 
 COUNTS = ["international", "known", "unknown", "total"]
 
@@ -55,57 +57,18 @@ STUDENT_BREAKDOWN = ("bachelor", "master", "doctoral")
 NEW_STUDENTS = ("new_students", "degree_students")
 
 
-def groups_in_scope(population: Population, filters: Filters) -> tuple[str, ...]:
-    chosen = filters.staff_groups if population.population == "staff" else filters.levels
-    return tuple(g for g in population.groups if not chosen or g in chosen)
-
-
-def selected_countries(filters: Filters) -> set[str] | None:
-    """The alpha-3 codes the country filter stands for; None when it is off."""
-    if not filters.countries:
-        return None
-    codes = {c for c in filters.countries if not c.startswith("region:")}
-    regions = {c.split(":", 1)[1] for c in filters.countries if c.startswith("region:")}
-    return codes | _codes_in_regions(regions)
-
-
-def _codes_in_regions(regions: set[str]) -> set[str]:
-    from app.regions import all_regions
-    return {code for code, region in all_regions().items() if region in regions}
+def _groups(population: Population, filters: Filters) -> tuple[str, ...]:
+    return flt.groups_in_scope(population.population, population.groups, filters)
 
 
 def _scope(population: Population, filters: Filters) -> tuple[str, list]:
-    groups = groups_in_scope(population, filters)
-    where, params = _common_scope(filters)
-    conditions = ["population = ?", f'"group" IN ({_marks(groups) or "NULL"})', where]
+    groups = _groups(population, filters)
+    where, params = flt.people_where(filters)
+    conditions = ["population = ?", f'"group" IN ({", ".join("?" for _ in groups) or "NULL"})', where]
     params = [population.population, *groups, *params]
     if population.new_entrants_only:
         conditions.append("new_entrant")
     return " AND ".join(conditions), params
-
-
-def _common_scope(filters: Filters) -> tuple[str, list]:
-    """The filters that apply alike to every population: years, units, genders."""
-    conditions = ["year BETWEEN ? AND ?"]
-    params: list = [*filters.years]
-    if filters.units:
-        conditions.append(f"unit IN ({_marks(filters.units)})")
-        params += list(filters.units)
-    if filters.genders:
-        conditions.append(f"coalesce(gender, 'unknown') IN ({_marks(filters.genders)})")
-        params += list(filters.genders)
-    return " AND ".join(conditions), params
-
-
-def _marks(values) -> str:
-    return ", ".join("?" for _ in values)
-
-
-def _international(filters: Filters) -> tuple[str, list]:
-    codes = selected_countries(filters)
-    if codes is None:
-        return "is_international", []
-    return f"is_international AND citizenship IN ({_marks(codes) or 'NULL'})", sorted(codes)
 
 
 def _raw_counts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by: list[str],
@@ -118,14 +81,14 @@ def _raw_counts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by: list
     # Populations overlap (professors are also teaching and research staff), so each
     # aggregate row joins every population whose groups it belongs to.
     members = [(key, i, POPULATIONS[key].population, group, POPULATIONS[key].new_entrants_only)
-               for i, key in enumerate(keys) for group in groups_in_scope(POPULATIONS[key], filters)]
-    international, intl_params = _international(filters)
-    where, params = _common_scope(filters)
+               for i, key in enumerate(keys) for group in _groups(POPULATIONS[key], filters)]
+    international, intl_params = flt.international_where(filters)
+    where, params = flt.people_where(filters)
     if citizenship is not None:
         where, params = f"{where} AND citizenship = ?", [*params, citizenship]
     columns = "".join(f'a."{b}", ' for b in by)
     member_rows = ", ".join("(?, ?, ?, ?, ?)" for _ in members) or "(NULL, NULL, NULL, NULL, NULL)"
-    if selected_countries(filters) is None and "citizenship" not in by and citizenship is None:
+    if not filters.countries and "citizenship" not in by and citizenship is None:
         # Citizenship already summed into its three kinds (see Warehouse).
         source, sums = "agg_share", ", ".join(f"sum({c}) AS {c}" for c in COUNTS)
     else:
@@ -156,9 +119,6 @@ def _raw_counts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by: list
         sql = f"""SELECT c.population, {keys_out + ',' if by else ''} {totals} FROM ({counts}) c
                   ORDER BY c.ord{''.join(f', c."{b}"' for b in by)}"""
     return wh.query(sql, params)
-
-
-FILTER_DIMENSIONS = ("units", "genders", "staff_groups", "levels", "countries")
 
 
 # Populations that are sums of others shown on the same pages. Their figures are the sums of the parts'
@@ -206,12 +166,11 @@ def _protected_parts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by:
     raw = _raw_counts(wh, keys, filters, by, every_year)
     protected = disclosure.protect(raw, COUNTS, rule)
     rows = ["population", *by]
-    for dimension in FILTER_DIMENSIONS:
-        if getattr(filters, dimension):
-            whole = _raw_counts(wh, keys, replace(filters, **{dimension: ()}), by, every_year)
-            whole = raw[rows].merge(whole, on=rows, how="left").fillna({c: 0 for c in COUNTS})
-            for column in COUNTS:
-                protected = disclosure.complement(protected, raw, whole, column, rule)
+    for one in flt.in_force(filters):
+        whole = _raw_counts(wh, keys, flt.without(filters, one), by, every_year)
+        whole = raw[rows].merge(whole, on=rows, how="left").fillna({c: 0 for c in COUNTS})
+        for column in COUNTS:
+            protected = disclosure.complement(protected, raw, whole, column, rule)
     if rule.name == "threshold":
         # known + unknown = total: a lone hidden unknown would follow from the other two, so the total
         # becomes the range the known count and a hidden unknown allow (not 0, which dropped the group).
@@ -303,11 +262,9 @@ def composition(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rule
     if raw.empty or raw["headcount"].sum() == 0:
         return pd.DataFrame(columns=["year", "category", "headcount"])
     protected = disclosure.protect(raw, ["headcount"], rule)
-    for dimension in FILTER_DIMENSIONS:
-        if not getattr(filters, dimension):
-            continue
-        whole = _composition_raw(wh, replace(filters, **{dimension: ()}), key)
-        if dimension == "countries":
+    for one in flt.in_force(filters):
+        whole = _composition_raw(wh, flt.without(filters, one), key)
+        if one.citizenship:
             # Without the country filter, everyone international is one part: the whole of both international parts.
             international = whole[whole["category"] == "international"]
             whole = pd.concat([whole, international.assign(category="other_international")])
@@ -320,8 +277,8 @@ def _composition_raw(wh: Warehouse, filters: Filters, key: str) -> pd.DataFrame:
     """Exact counts per year and category (year, category, headcount), sorted."""
     population = POPULATIONS[key]
     where, params = _scope(population, filters)
-    international, intl_params = _international(filters)
-    if selected_countries(filters) is None:
+    international, intl_params = flt.international_where(filters)
+    if not filters.countries:
         # Citizenship already summed into its three kinds (see Warehouse); the home country is known - international.
         frame = wh.query(f"""
             SELECT year, sum(known - international) AS home, sum(international) AS international,
@@ -336,7 +293,7 @@ def _composition_raw(wh: Warehouse, filters: Filters, key: str) -> pd.DataFrame:
                    coalesce(sum(headcount) FILTER (citizenship IS NULL), 0) AS unknown
             FROM agg_people WHERE {where} GROUP BY year ORDER BY year""", intl_params * 2 + params)
     long = frame.melt(id_vars="year", value_vars=CATEGORIES, var_name="category", value_name="headcount")
-    if selected_countries(filters) is None:
+    if not filters.countries:
         long = long[long["category"] != "other_international"]
     long["headcount"] = long["headcount"].astype("int64")
     return long.sort_values(["year", "category"], ignore_index=True)
@@ -354,7 +311,6 @@ def shares_by(wh: Warehouse, filters: Filters, key: str, dimension: str, year: i
     return _with_shares(counts.reset_index(drop=True), rule)
 
 
-SMALL_COUNTRIES = "small"   # in country_counts: the countries with a count the rule does not show, together
 
 
 def country_counts(wh: Warehouse, filters: Filters, key: str, year: int, rule: disclosure.Rule) -> pd.DataFrame:
@@ -363,7 +319,7 @@ def country_counts(wh: Warehouse, filters: Filters, key: str, year: int, rule: d
     population = POPULATIONS[key]
     year_filters = Filters(**{**filters.__dict__, "years": (year, year)})
     where, params = _scope(population, year_filters)
-    international, intl_params = _international(filters)
+    international, intl_params = flt.international_where(filters)
     frame = wh.query(f"""
         SELECT citizenship, sum(headcount) AS headcount FROM agg_people
         WHERE {where} AND {international} GROUP BY citizenship""", params + intl_params)
@@ -394,7 +350,7 @@ def region_trend(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rul
     """International people per year by world region."""
     population = POPULATIONS[key]
     where, params = _scope(population, filters)
-    international, intl_params = _international(filters)
+    international, intl_params = flt.international_where(filters)
     frame = wh.query(f"""
         SELECT year, citizenship, sum(headcount) AS headcount FROM agg_people
         WHERE {where} AND {international} GROUP BY ALL""", params + intl_params)

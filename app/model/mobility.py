@@ -2,8 +2,8 @@
 
 Read from the aggregate `agg_mobility` and the `partners` agreements; every
 count passes through `disclosure.protect` before it leaves this module.
-The shared filters that apply: years, units, and the country filter as
-partner countries.
+The shared filters that apply are those with an `exchanges` column in
+`filters.FILTERS`: years, units, and the country filter as partner countries.
 """
 
 from __future__ import annotations
@@ -11,27 +11,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from app import disclosure
-from app.data import Warehouse
-from app.filters import Filters
-from app.metrics import selected_countries
+from app.model import disclosure
+from app.model.data import Warehouse
+from app.model.filters import Filters, exchange_where, selected_countries
 from etl.countries import fold
 
 PROGRAMMES = ("Erasmus+", "Nordplus", "bilateral", "Unite!")   # anything else counts as "other"
 LEVELS = ("bachelor", "master", "doctoral", "staff")
 DIRECTIONS = ("incoming", "outgoing")
-
-
-def _scope(filters: Filters) -> tuple[str, list]:
-    conditions, params = ["year BETWEEN ? AND ?"], list(filters.years)
-    if filters.units:
-        conditions.append(f"unit IN ({', '.join('?' for _ in filters.units)})")
-        params += list(filters.units)
-    codes = selected_countries(filters)
-    if codes is not None:
-        conditions.append(f"partner_country IN ({', '.join('?' for _ in codes) or 'NULL'})")
-        params += sorted(codes)
-    return " AND ".join(conditions), params
 
 
 # Each way in a column of its own, summed in SQL (pandas' pivot_table cost ~10 ms a chart).
@@ -66,13 +53,13 @@ def _both_ways(frame: pd.DataFrame, keys: list[str], rule: disclosure.Rule) -> p
 
 
 def any_exchanges(wh: Warehouse, filters: Filters) -> bool:
-    where, params = _scope(filters)
+    where, params = exchange_where(filters)
     return bool(wh.query(f"SELECT EXISTS (SELECT 1 FROM agg_mobility WHERE {where}) AS any", params)["any"].iloc[0])
 
 
 def per_year(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: str | None = None) -> pd.DataFrame:
     """Exchanges each way per year (with one network's members only, if named)."""
-    where, params = _scope(filters)
+    where, params = exchange_where(filters)
     if network is not None:
         where += f" AND partner_code IN ({_MEMBERS})"
         params = params + [network]
@@ -90,7 +77,7 @@ def breakdown(wh: Warehouse, filters: Filters, dimension: str, rule: disclosure.
     """Exchanges each way over the selected years by level, programme, unit or partner country."""
     column = {"level": "level", "programme": _PROGRAMME, "unit": "coalesce(unit, 'not_given')",
               "partner_country": "partner_country"}[dimension]
-    where, params = _scope(filters)
+    where, params = exchange_where(filters)
     source, each_way = _by_partner(filters) if dimension == "partner_country" else ("agg_mobility", _EACH_WAY)
     frame = wh.query(f"SELECT {column} AS {dimension}, {each_way} FROM {source} WHERE {where} GROUP BY ALL", params)
     if frame.empty:
@@ -112,7 +99,7 @@ def average_stay(wh: Warehouse, filters: Filters, rule: disclosure.Rule) -> pd.D
     and only where that count is a single figure of at least MIN_STAY_PERIODS.
     (An exact average beside a rounded count gave the count back, and two
     country filters differing by one stay gave that stay's length.)"""
-    where, params = _scope(filters)
+    where, params = exchange_where(filters)
     frame = wh.query(f"""SELECT year, direction, sum(periods) AS periods, sum(weeks_total) * 7 AS days
                          FROM agg_stays WHERE {where} GROUP BY ALL ORDER BY ALL""", params)
     if frame.empty:
@@ -136,7 +123,7 @@ def partners(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: st
     """Every agreement with its exchanges each way over the selected years, and
     every institution exchanged with that holds no agreement (listed = False).
     With `network`, only the agreements with that network's members."""
-    where, params = _scope(filters)
+    where, params = exchange_where(filters)
     members, member_params = "TRUE", []
     if network is not None:
         members, member_params = f"partner_code IN ({_MEMBERS})", [network]
@@ -196,7 +183,7 @@ def search(table: pd.DataFrame, text: str) -> pd.DataFrame:
 
 def partner_history(wh: Warehouse, filters: Filters, rule: disclosure.Rule, code: str, name: str) -> pd.DataFrame:
     """One partner's exchanges each way per year (by code; by name when it has no agreement)."""
-    where, params = _scope(filters)
+    where, params = exchange_where(filters)
     match, value = ("partner_code = ?", code) if code else ("partner_code IS NULL AND partner_name = ?", name)
     source, each_way = _by_partner(filters)
     frame = wh.query(f"SELECT year, {each_way} FROM {source} WHERE {where} AND {match} GROUP BY ALL",
@@ -214,7 +201,7 @@ def network_names(wh: Warehouse) -> list[str]:
 
 def network_trend(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: str) -> pd.DataFrame:
     """Exchanges per year with the network's members and with all other institutions."""
-    where, params = _scope(filters)
+    where, params = exchange_where(filters)
     source, _ = _by_partner(filters)
     exchanges = "exchanges" if source == "agg_mobility" else "incoming + outgoing"
     frame = wh.query(f"""

@@ -16,9 +16,10 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from app import labels, safe_text, theme
-from app.i18n import fmt_pct, plotly_separators, t
-from app.metrics import SMALL_COUNTRIES
+from app.present import theme
+from app.words import labels, safe_text
+from app.words.i18n import fmt_pct, plotly_separators, t
+from app.words.labels import SMALL_COUNTRIES
 
 HEIGHT = 440
 
@@ -52,7 +53,7 @@ def _figure(data: list[dict], title: str, subtitle: str, x_title: str, y_title: 
             xaxis: dict | None = None, yaxis: dict | None = None, **layout) -> go.Figure:
     """The common layout of the dashboard's cartesian charts around `data`."""
     return go.Figure(data=safe_text.plotly_traces(data), layout={
-        "title": _title(title, subtitle), "height": HEIGHT, "hovermode": "closest",
+        "template": theme.TEMPLATE, "title": _title(title, subtitle), "height": HEIGHT, "hovermode": "closest",
         "separators": plotly_separators(), "xaxis": dict(title=dict(text=x_title), **(xaxis or {})),
         "yaxis": dict(title=dict(text=y_title), **(yaxis or {})), **layout})
 
@@ -191,6 +192,7 @@ MAP_GEO = dict(showframe=False, showcoastlines=False, projection=dict(type="natu
 
 def _map(data: list[dict], title: str, subtitle: str, geo: dict) -> go.Figure:
     return go.Figure(data=safe_text.plotly_traces(data), layout=dict(
+        template=theme.TEMPLATE,
         title=_title(title, subtitle), height=480, margin=dict(l=0, r=0, t=90, b=0), separators=plotly_separators(),
         geo=geo))
 
@@ -295,7 +297,7 @@ def flow_sankey(incoming: pd.DataFrame, outgoing: pd.DataFrame, home: str, title
                   hovertemplate="<b>%{label}</b><extra></extra>"),
         link=dict(source=link_source, target=link_target, value=values, color=colours, customdata=hover,
                   hovertemplate="%{source.label} → %{target.label}: %{customdata}<extra></extra>"))
-    return go.Figure(data=safe_text.plotly_traces([sankey]), layout=dict(title=_title(title, subtitle), height=560,
+    return go.Figure(data=safe_text.plotly_traces([sankey]), layout=dict(template=theme.TEMPLATE, title=_title(title, subtitle), height=560,
                                                 margin=dict(l=10, r=10, t=100, b=20), font=dict(size=13)))
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from app.disclosure import Rule
-from app.i18n import fmt_int, t
+import pandas as pd
+
+from app.model.disclosure import Rule, protect
+from app.words import labels
+from app.words.i18n import fmt_int, t
 
 
 def definitions(home_country: str) -> str:
@@ -74,3 +77,23 @@ def build_facts(manifest: dict, home_name: str) -> str:
     if manifest.get("synthetic_demo_data"):
         lines.append(t("- **Synthetic demo data** for a fictional university; pseudonyms use the published demo key."))
     return "\n".join(lines)
+
+
+def build_files(manifest: dict, rule: Rule) -> tuple[pd.DataFrame, str | None]:
+    """The files the warehouse was built from, with their row counts as the rule shows any count (a yearly
+    file's rows are that year's exact headcount), and the number of rejected rows the same way (None: none)."""
+    files = pd.DataFrame(manifest["files"])
+    if files.empty:
+        return files, None
+    counts = ["rows_read", "rows_written", "rows_merged", "rows_rejected"]
+    rejected = int(files["rows_rejected"].sum())
+    files["kind"] = files["kind"].map(labels.kind)
+    if not rule.exact:
+        protected = protect(files, counts, rule)
+        files = files.assign(**{c: protected[f"{c}_label"] for c in counts})
+    shown = files[["name", "kind", *counts]].rename(columns={
+        "name": t("File"), "kind": t("Kind"), "rows_read": t("Rows read"), "rows_written": t("Rows written"),
+        "rows_merged": t("Merged duplicates"), "rows_rejected": t("Rejected")})
+    if not rejected:
+        return shown, None
+    return shown, protect(pd.DataFrame({"n": [rejected]}), ["n"], rule)["n_label"].iloc[0]

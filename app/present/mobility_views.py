@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app import charts, labels, mobility, summaries, theme
-from app.data import Warehouse
-from app.disclosure import Rule
-from app.filters import Filters
-from app.i18n import t
-from app.views import Chart, _span
+from app.model import mobility
+from app.present import charts, summaries, theme
+from app.words import labels, safe_text
+from app.model.data import Warehouse
+from app.model.disclosure import Rule
+from app.model.filters import Filters
+from app.words.i18n import t
+from app.present.views import Chart, _span
 
 DIRECTION_COLOURS = {"incoming": theme.BLUE, "outgoing": theme.ORANGE}
 
@@ -113,7 +115,7 @@ def partner_history(wh: Warehouse, f: Filters, rule: Rule, code: str, name: str)
     title = t("Exchanges with {partner}", partner=name)
     subtitle = t("Exchange periods each way, {years}", years=_span(f.years))
     frame = mobility.partner_history(wh, f, rule, code, name)
-    return _per_year_chart(f"exchanges-with-{labels_slug(code or name)}", title, subtitle, frame, f.years, name)
+    return _per_year_chart(f"exchanges-with-{safe_text.slug(code or name)}", title, subtitle, frame, f.years, name)
 
 
 def partner_map(table: pd.DataFrame, f: Filters) -> Chart:
@@ -135,7 +137,7 @@ def partner_map(table: pd.DataFrame, f: Filters) -> Chart:
 def network_exchanges(wh: Warehouse, f: Filters, rule: Rule, network: str) -> Chart:
     title = t("Exchanges with {network} members", network=network)
     subtitle = t("Exchange periods each way per year, {years}", years=_span(f.years))
-    return _per_year_chart(f"exchanges-with-{labels_slug(network)}-members", title, subtitle,
+    return _per_year_chart(f"exchanges-with-{safe_text.slug(network)}-members", title, subtitle,
                            mobility.per_year(wh, f, rule, network), f.years, t("{network} members", network=network))
 
 
@@ -143,7 +145,7 @@ def network_share(wh: Warehouse, f: Filters, rule: Rule, network: str) -> Chart:
     title = t("{network} members' part of all exchanges", network=network)
     subtitle = t("Exchange periods with members, as a share of all exchange periods, {years}", years=_span(f.years))
     frame = mobility.network_trend(wh, f, rule, network)
-    chart = Chart(f"{labels_slug(network)}-share-of-exchanges", title, subtitle, frame, f.years)
+    chart = Chart(f"{safe_text.slug(network)}-share-of-exchanges", title, subtitle, frame, f.years)
     members = frame[frame["partners"] == "members"] if not frame.empty else frame
     if not members.empty and members["headcount_high"].sum() > 0:
         chart.data = members
@@ -152,8 +154,3 @@ def network_share(wh: Warehouse, f: Filters, rule: Rule, network: str) -> Chart:
                                           part="headcount", whole="all", y_title=t("Share of all exchange periods"))
         chart.summary = summaries.network(frame, network)
     return chart
-
-
-def labels_slug(text: str) -> str:
-    from app.exports import slug
-    return slug(text)

@@ -10,10 +10,10 @@ import math
 
 import pandas as pd
 
-from app import labels
-from app.metrics import SMALL_COUNTRIES
-from app.i18n import fmt_int, fmt_pct, sentence
-from app.i18n import t as translate
+from app.words import labels
+from app.words.labels import SMALL_COUNTRIES
+from app.words.i18n import fmt_int, fmt_pct, sentence
+from app.words.i18n import t as translate
 
 
 def t(message: str, /, **values: object) -> str:

@@ -6,7 +6,6 @@ The same colours are set for Streamlit in .streamlit/config.toml.
 from __future__ import annotations
 
 import plotly.graph_objects as go
-import plotly.io as pio
 
 BLUE, ORANGE, GREEN, PINK, SKY, VERMILLION, YELLOW, GREY = (
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#8C8C8C")
@@ -27,6 +26,8 @@ REGION_COLOURS = {"nordic": SKY, "eu_eea": BLUE, "europe_other": GREEN, "asia": 
 SEQUENTIAL = ["#E8F1F8", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#08519C", "#08306B"]
 FONT = "Inter, 'Source Sans Pro', 'Helvetica Neue', Arial, sans-serif"
 
+# Every figure names this template itself (charts.py), not through plotly's default template, which
+# changes with import order (importing Streamlit makes its own the default).
 TEMPLATE = go.layout.Template(layout=go.Layout(
     font=dict(family=FONT, size=14, color=TEXT),
     title=dict(font=dict(size=18, color=TEXT), x=0.01, xanchor="left", xref="container", y=0.98, yanchor="top",
@@ -43,6 +44,3 @@ TEMPLATE = go.layout.Template(layout=go.Layout(
     hoverlabel=dict(bgcolor="white", font=dict(family=FONT, size=13, color=TEXT), bordercolor="#9CA3AF"),
     separators=".,",
 ))
-
-pio.templates["intl"] = TEMPLATE
-pio.templates.default = "intl"

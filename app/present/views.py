@@ -11,11 +11,13 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from app import charts, labels, metrics, summaries, theme
-from app.data import Warehouse
-from app.disclosure import Rule
-from app.filters import Filters
-from app.i18n import sentence, t
+from app.model import metrics
+from app.present import charts, summaries, theme
+from app.words import labels
+from app.model.data import Warehouse
+from app.model.disclosure import Rule
+from app.model.filters import Filters
+from app.words.i18n import sentence, t
 
 
 @dataclass

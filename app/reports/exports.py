@@ -27,13 +27,17 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from app import labels, safe_text
-from app.i18n import fmt_pct, t
-from app.views import Chart
+from app.model.data import Warehouse
+from app.model.disclosure import Rule
+from app.model.filters import Filters, describe
+from app.words import labels, safe_text
+from app.words.i18n import fmt_pct, t
+from app.present.views import Chart
+from etl.config import load_config
 from etl.formulas import neutralise
 
 log = logging.getLogger("dashboard.exports")
-TOPOJSON = Path(__file__).resolve().parent.parent / "static" / "topojson"
+TOPOJSON = Path(__file__).resolve().parents[2] / "static" / "topojson"
 WIDTH, HEIGHT = 1600, 900          # 16:9, the shape of a slide
 PNG_SCALE = 2                      # 3200 x 1800 pixels
 
@@ -61,6 +65,13 @@ class Meta:
 
     def lines(self, chart: Chart) -> list[str]:
         return [self.source(chart), self.definition(), self.rule_note]
+
+    @classmethod
+    def of(cls, warehouse: Warehouse, filters: Filters, rule: Rule) -> Meta:
+        """What files made from this warehouse, filters and rule say, in the current language."""
+        return cls(university=load_config().get("university", {}).get("name", t("the university")),
+                   built_at=warehouse.built_at, filters=describe(filters, warehouse.options),
+                   rule_note=rule.note(), home_country=labels.country(warehouse.home), synthetic=warehouse.synthetic)
 
 
 # --- images -----------------------------------------------------------------
@@ -234,20 +245,11 @@ def xlsx_bytes(chart: Chart, meta: Meta) -> bytes:
 
 # --- names and packs ----------------------------------------------------------
 
-def slug(text: str) -> str:
-    """A file-name-safe form of a title: 'Countries of origin' -> 'countries-of-origin'."""
-    import re
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "report"
-
-
 def file_name(chart: Chart, extension: str) -> str:
     """What the file is, in the reader's language: 'international-share-by-unit-all-staff_2025.png'."""
     first, last = chart.years
     years = str(first) if first == last else f"{first}-{last}"
-    return f"{slug(f'{chart.title} {chart.scope}')}_{years}.{extension}"
+    return f"{safe_text.slug(f'{chart.title} {chart.scope}')}_{years}.{extension}"
 
 
 def pptx_bytes(charts: list[Chart], meta: Meta, title: str, pngs: dict[str, bytes] | None = None) -> bytes:

@@ -1,4 +1,4 @@
-"""Start the dashboard: `python -m app.serve [streamlit options]` is `streamlit
+"""Start the dashboard: `python -m app.web.serve [streamlit options]` is `streamlit
 run dashboard.py` with one addition, for the first visitor after a start.
 
 Streamlit runs a page, and so its imports, only when a browser has connected.
@@ -18,7 +18,7 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _listening(address: str, port: int) -> bool:
@@ -43,19 +43,26 @@ def warm(timeout: float = 60.0) -> None:
     while not _listening(address, int(config.get_option("server.port"))) and time.monotonic() < deadline:
         time.sleep(0.02)
     try:
-        from app import filters, report, ui
-        from app.data import current_build
-        from app.disclosure import current_rule
-        from etl.config import settings
-
-        if current_build(settings().warehouse_dir) is None:
-            return  # the first visitor's page builds the demo, showing its progress
-        # Opening the warehouse (cached for every session) and drawing the overview once also fills
-        # the caches of Babel's number formats, country names and Plotly's validators.
-        warehouse = ui.open_warehouse()
-        report.overview(warehouse, filters.defaults(warehouse.options), current_rule())
+        head_start()
     except Exception:  # only a head start: the first page does all of this itself, and reports what fails
         logging.getLogger(__name__).exception("warming up failed")
+
+
+def head_start() -> None:
+    """Import what the pages need and, when there is a warehouse, open it (cached for every session) and
+    make the overview's charts once, which also fills the caches of Babel's number formats, country names
+    and Plotly's validators."""
+    from app.model import filters
+    from app.model.data import current_build
+    from app.model.disclosure import current_rule
+    from app.present import pages
+    from app.web import frame, layout, sidebar, widgets  # noqa: F401  (imported for the head start)
+    from etl.config import settings
+
+    if current_build(settings().warehouse_dir) is None:
+        return  # the first visitor's page builds the demo, showing its progress
+    warehouse = frame.open_warehouse()
+    pages.page_charts("overview", warehouse, filters.defaults(warehouse.options), current_rule())
 
 
 def main(arguments: list[str]) -> None:

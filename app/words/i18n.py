@@ -19,7 +19,7 @@ from babel.numbers import NumberPattern, format_decimal, parse_pattern
 
 LANGUAGES: dict[str, str] = {"en": "English", "fi": "Suomi", "sv": "Svenska"}
 DEFAULT_LANGUAGE = "en"
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
 
 # Streamlit runs each session's script in its own thread; a context variable
 # keeps one session's language from leaking into another's.

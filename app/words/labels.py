@@ -7,10 +7,13 @@ from functools import lru_cache
 
 import pycountry
 
-from app.i18n import language, t, tc
-from app.metrics import SMALL_COUNTRIES
+from app.words.i18n import language, t, tc
 from etl.config import load_config
 from etl.countries import country_name
+
+# The code under which country figures list the countries with a count the rule does not show, together
+# (metrics.country_counts), defined here with its name.
+SMALL_COUNTRIES = "small"
 
 
 def population(key: str) -> str:
@@ -167,3 +170,9 @@ def kind(key: str) -> str:
 
 def country_or_region(value: str) -> str:
     return region(value.split(":", 1)[1]) if value.startswith("region:") else country(value)
+
+
+def partner_filter(key: str) -> str:
+    """The partner table's views (mobility.SHOW)."""
+    return {"all": t("All"), "with_exchanges": t("With exchanges"), "without_exchanges": t("Agreement, no exchanges"),
+            "not_listed": t("Exchanges, no agreement")}[key]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterable
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@&=^\"'])")
@@ -56,3 +57,9 @@ def _escape_values(value):
     if isinstance(value, (list, tuple)):
         return [plotly(v) if isinstance(v, str) else v for v in value]
     return value
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of a title: 'Countries of origin' -> 'countries-of-origin'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "report"

@@ -1,0 +1,4 @@
+"""The model: the warehouse's aggregate tables (data), the shared filters (filters), the disclosure rules
+(disclosure), world regions (regions), who may sign in (access), and every figure the dashboard shows,
+defined once: for staff and students (metrics), for exchanges and partners (mobility). Every count leaves
+protected. No Streamlit."""

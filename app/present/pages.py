@@ -1,0 +1,340 @@
+"""The dashboard's pages, each specified once: its place in the navigation, its
+own choices (kept in the link), and its charts in the order, columns and tabs
+the page lays them out. The page draws this specification (`app.web.layout`)
+and its report pack exports the same charts; the full report is every page's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from app.model import metrics, mobility
+from app.model.data import Warehouse
+from app.model.disclosure import Rule
+from app.model.filters import Filters
+from app.present import mobility_views, views
+from app.present.views import Chart
+from app.words import labels
+from app.words.i18n import t
+
+
+@dataclass
+class Inputs:
+    """What a page is made from: the data, the filters and rule in force, and the page's own choices.
+    Each chart and shared query is made once per Inputs (a page and its report pack share them)."""
+    warehouse: Warehouse
+    filters: Filters
+    rule: Rule
+    choices: dict[str, Any] = field(default_factory=dict)
+    _made: dict = field(default_factory=dict, repr=False)
+
+    def once(self, key: object, make: Callable[[], Any]) -> Any:
+        if key not in self._made:
+            self._made[key] = make()
+        return self._made[key]
+
+    def chart(self, make: Callable[[Inputs], Chart]) -> Chart:
+        return self.once(make, lambda: make(self))
+
+
+Make = Callable[[Inputs], Chart]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A control that belongs to one page; its value is kept in the link as `name`."""
+    name: str
+    label: Callable[[], str]
+    options: Callable[[Inputs], list]
+    default: Callable[[Inputs], Any]
+    format: Callable[[Any], str] = str
+    segmented: bool = False            # buttons side by side instead of a drop-down list
+    each_in_full_report: bool = False  # the full report shows the page once for every option
+
+
+@dataclass(frozen=True)
+class Row:
+    """Charts side by side (one chart: the full width)."""
+    charts: tuple[Make, ...]
+    widths: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Controls:
+    """Where the page's choices of these names are drawn, side by side."""
+    names: tuple[str, ...]
+    widths: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: Callable[[], str]
+
+
+@dataclass(frozen=True)
+class Cards:
+    """Headline figures as cards."""
+    make: Callable[[Inputs], list[metrics.Headline]]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of partner institutions, with its own download (not part of report packs)."""
+    make: Callable[[Inputs], pd.DataFrame]
+
+
+Block = Row | Controls | Heading | Cards | Table
+
+
+@dataclass(frozen=True)
+class Tab:
+    """Blocks in a tab; only the open tab is computed on the page."""
+    label: Callable[[], str]
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    script: str                                  # the Streamlit script, relative to the project root
+    icon: str
+    title: Callable[[], str]                     # in the navigation (translated when asked)
+    heading: Callable[[], str] | None = None     # the page's own heading, when not its title
+    intro: Callable[[Inputs], str] | None = None
+    choices: tuple[Choice, ...] = ()
+    body: tuple[Block, ...] | tuple[Tab, ...] = ()   # empty: the page script lays itself out
+    requires: Callable[[Inputs], bool] | None = None   # otherwise the page shows only its empty state
+    own_params: frozenset[str] = frozenset()     # link settings of a page laid out by its script
+
+    @property
+    def params(self) -> frozenset[str]:
+        """The link settings that belong to this page alone."""
+        return self.own_params | {c.name for c in self.choices}
+
+    @property
+    def tabs(self) -> bool:
+        return any(isinstance(part, Tab) for part in self.body)
+
+    def choice(self, name: str) -> Choice:
+        return next(c for c in self.choices if c.name == name)
+
+    def blocks(self) -> Iterator[Block]:
+        for part in self.body:
+            yield from (part.blocks if isinstance(part, Tab) else (part,))
+
+    def charts(self, inputs: Inputs) -> list[Chart]:
+        """Every chart of the page, in the page's order (the report pack's content)."""
+        return [inputs.chart(make) for block in self.blocks() if isinstance(block, Row) for make in block.charts]
+
+
+def with_defaults(page: Page, inputs: Inputs) -> Inputs:
+    """`inputs` with each choice the page has not been given at its default."""
+    for choice in page.choices:
+        if choice.name not in inputs.choices:
+            inputs.choices[choice.name] = choice.default(inputs)
+    return inputs
+
+
+# --- the charts, each made once per Inputs ------------------------------------
+
+def _headline(i: Inputs) -> Chart:
+    return views.headline_trend(i.warehouse, i.filters, i.rule)
+
+
+def _headline_cards(i: Inputs) -> list[metrics.Headline]:
+    trend = i.chart(_headline)
+    return metrics.headlines_from(trend.data) if not trend.data.empty else []
+
+
+def _staff_trend(i: Inputs) -> Chart:
+    return views.staff_trend(i.warehouse, i.filters, i.rule)
+
+
+def _staff_composition(i: Inputs) -> Chart:
+    return views.composition(i.warehouse, i.filters, i.rule, "all_staff")
+
+
+def _staff_by_unit(i: Inputs) -> Chart:
+    return views.by_unit(i.warehouse, i.filters, i.rule, "all_staff")
+
+
+def _staff_by_stage(i: Inputs) -> Chart:
+    return views.by_career_stage(i.warehouse, i.filters, i.rule)
+
+
+def _student_trends(i: Inputs) -> pd.DataFrame:
+    # One query for both line charts.
+    return i.once("student_trends", lambda: metrics.share_trend(
+        i.warehouse, i.filters, metrics.STUDENT_BREAKDOWN + metrics.NEW_STUDENTS, i.rule))
+
+
+def _student_trend(i: Inputs) -> Chart:
+    return views.student_trend(i.warehouse, i.filters, i.rule, _student_trends(i))
+
+
+def _new_student_trend(i: Inputs) -> Chart:
+    return views.new_student_trend(i.warehouse, i.filters, i.rule, _student_trends(i))
+
+
+def _student_composition(i: Inputs) -> Chart:
+    return views.composition(i.warehouse, i.filters, i.rule, "degree_students")
+
+
+def _student_by_unit(i: Inputs) -> Chart:
+    return views.by_unit(i.warehouse, i.filters, i.rule, "degree_students")
+
+
+COUNTRY_POPULATIONS = ["professors", "teaching_research", "all_staff", "degree_students", "bachelor", "master",
+                       "doctoral", "new_students"]
+
+
+def default_country(wh: Warehouse) -> str:
+    foreign = [c for c in wh.options.countries if c != wh.home]
+    return "DEU" if "DEU" in foreign else (foreign[0] if foreign else wh.home)
+
+
+def _years_shown(i: Inputs) -> list[int]:
+    return [y for y in i.warehouse.options.years if i.filters.first_year <= y <= i.filters.last_year][::-1]
+
+
+def _country_counts(i: Inputs) -> pd.DataFrame:
+    # One query for the top list and the map.
+    return i.once("country_counts", lambda: metrics.country_counts(
+        i.warehouse, i.filters, i.choices["population"], i.choices["year"], i.rule))
+
+
+def _top_countries(i: Inputs) -> Chart:
+    return views.top_countries(_country_counts(i), i.choices["population"], i.choices["year"], i.choices["top"])
+
+
+def _countries_map(i: Inputs) -> Chart:
+    return views.countries_map(_country_counts(i), i.choices["population"], i.choices["year"])
+
+
+def _regions(i: Inputs) -> Chart:
+    return views.regions(i.warehouse, i.filters, i.rule, i.choices["population"])
+
+
+def _country_drilldown(i: Inputs) -> Chart:
+    return views.country_drilldown(i.warehouse, i.filters, i.rule, i.choices["country"])
+
+
+def _exchanges_per_year(i: Inputs) -> Chart:
+    return mobility_views.exchanges_per_year(i.warehouse, i.filters, i.rule)
+
+
+def _average_stay(i: Inputs) -> Chart:
+    return mobility_views.average_stay(i.warehouse, i.filters, i.rule)
+
+
+def _by_partner_country(i: Inputs) -> pd.DataFrame:
+    # One query for the flows and the balance.
+    return i.once("by_partner_country", lambda: mobility.breakdown(i.warehouse, i.filters, "partner_country", i.rule))
+
+
+def _flows(i: Inputs) -> Chart:
+    return mobility_views.flows(_by_partner_country(i), i.filters, i.rule)
+
+
+def _balance(i: Inputs) -> Chart:
+    return mobility_views.balance_by_country(_by_partner_country(i), i.filters)
+
+
+def _exchanges_by(dimension: str) -> Make:
+    def make(i: Inputs) -> Chart:
+        return mobility_views.exchanges_by(i.warehouse, i.filters, i.rule, dimension)
+    make.__name__ = f"exchanges_by_{dimension}"
+    return make
+
+
+_BY_LEVEL, _BY_PROGRAMME, _BY_UNIT = (_exchanges_by(d) for d in ("level", "programme", "unit"))
+
+
+def _network_exchanges(i: Inputs) -> Chart:
+    return mobility_views.network_exchanges(i.warehouse, i.filters, i.rule, i.choices["network"])
+
+
+def _network_share(i: Inputs) -> Chart:
+    return mobility_views.network_share(i.warehouse, i.filters, i.rule, i.choices["network"])
+
+
+def _network_members(i: Inputs) -> pd.DataFrame:
+    return mobility.partners(i.warehouse, i.filters, i.rule, network=i.choices["network"])
+
+
+def _default_network(i: Inputs) -> str:
+    names = mobility.network_names(i.warehouse)
+    return "Unite!" if "Unite!" in names else (names[0] if names else "")
+
+
+# --- the pages ---------------------------------------------------------------
+
+PAGES: dict[str, Page] = {p.key: p for p in (
+    Page("overview", "dashboard.py", ":material/dashboard:", lambda: t("Overview"),
+         heading=lambda: t("Internationalisation at a glance"),
+         intro=lambda i: t("Share of people with a known citizenship who are international, {year}, and how it has "
+                           "changed.", year=i.filters.last_year),
+         body=(Cards(_headline_cards), Row((_headline,)))),
+    Page("staff", "pages/1_staff.py", ":material/badge:", lambda: t("Staff"),
+         intro=lambda i: t("Headcount on 31 December; a person with several employments counts once, in the largest "
+                           "one."),
+         body=(Row((_staff_trend,)), Row((_staff_composition,)), Row((_staff_by_unit, _staff_by_stage)))),
+    Page("students", "pages/2_students.py", ":material/school:", lambda: t("Students"),
+         intro=lambda i: t("Degree students present in the academic year (2022 = 2022–2023); a student at two levels "
+                           "counts at each."),
+         body=(Row((_student_trend,)), Row((_new_student_trend,)),
+               Row((_student_composition, _student_by_unit)))),
+    Page("countries", "pages/3_countries.py", ":material/public:", lambda: t("Countries of origin"),
+         choices=(
+             Choice("population", lambda: t("Population"), lambda i: COUNTRY_POPULATIONS, lambda i: "professors",
+                    labels.population),
+             Choice("year", lambda: t("Year"), _years_shown, lambda i: _years_shown(i)[0]),
+             Choice("top", lambda: t("Countries in the top list"), lambda i: [5, 10, 15, 20], lambda i: 5),
+             Choice("country", lambda: t("Country"),
+                    lambda i: [c for c in i.warehouse.options.countries if c != i.warehouse.home] + [i.warehouse.home],
+                    lambda i: default_country(i.warehouse), labels.country),
+         ),
+         body=(Controls(("population", "year", "top"), (2, 1, 1)), Row((_top_countries, _countries_map), (2, 3)),
+               Row((_regions,)), Heading(lambda: t("One country across populations")), Controls(("country",)),
+               Row((_country_drilldown,)))),
+    Page("mobility", "pages/4_mobility.py", ":material/flight_takeoff:", lambda: t("Mobility"),
+         intro=lambda i: t("Exchange periods of students and staff, by the calendar year they start. The year, unit "
+                           "and country filters apply (countries as partner countries)."),
+         requires=lambda i: mobility.any_exchanges(i.warehouse, i.filters),
+         body=(Tab(lambda: t("Over time"), (Row((_exchanges_per_year,)), Row((_average_stay,)))),
+               Tab(lambda: t("Partner countries"), (Row((_flows,)), Row((_balance,)))),
+               Tab(lambda: t("Level, programme and unit"), (Row((_BY_LEVEL,)), Row((_BY_PROGRAMME, _BY_UNIT)))))),
+    Page("partners", "pages/5_partners.py", ":material/handshake:", lambda: t("Partners"),
+         own_params=frozenset({"q", "partner_country", "programme", "network", "show", "partner"})),
+    Page("networks", "pages/6_networks.py", ":material/hub:", lambda: t("Networks and alliances"),
+         choices=(Choice("network", lambda: t("Network"), lambda i: mobility.network_names(i.warehouse),
+                         _default_network, segmented=True, each_in_full_report=True),),
+         requires=lambda i: bool(mobility.network_names(i.warehouse)),
+         body=(Controls(("network",)), Row((_network_exchanges, _network_share)),
+               Heading(lambda: t("Members")), Table(_network_members))),
+    Page("methodology", "pages/7_methodology.py", ":material/menu_book:", lambda: t("Methodology and data")),
+)}
+
+
+def page_charts(key: str, wh: Warehouse, f: Filters, rule: Rule, **choices: Any) -> list[Chart]:
+    """Every chart of one page, with the given choices and the others at their defaults."""
+    page = PAGES[key]
+    return page.charts(with_defaults(page, Inputs(wh, f, rule, dict(choices))))
+
+
+def everything(wh: Warehouse, f: Filters, rule: Rule) -> list[Chart]:
+    """Every chart of every page, for the full report: each page with its choices at their defaults,
+    or once for every option of a choice that asks for it (every network)."""
+    charts: list[Chart] = []
+    for page in PAGES.values():
+        each = [c for c in page.choices if c.each_in_full_report]
+        if not each:
+            charts += page_charts(page.key, wh, f, rule)
+            continue
+        for value in each[0].options(Inputs(wh, f, rule)):
+            charts += page_charts(page.key, wh, f, rule, **{each[0].name: value})
+    return charts

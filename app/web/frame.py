@@ -1,0 +1,152 @@
+"""What every page starts with (`start`): the language, sign-in, the warehouse
+(built from the demo exports when there is none), the shared filters taken
+from the link and kept in it, the sidebar, and the notices above the page.
+It returns the page's `Context`; pages hand it on, there is no other state.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from app.model import filters as flt
+from app.model.data import Warehouse, current_build
+from app.model.disclosure import Rule, current_rule
+from app.present.pages import PAGES, Page
+from app.web import sidebar, signin
+from app.words.i18n import LANGUAGES, browser_language, set_language, t
+from etl.config import ROOT, settings
+
+log = logging.getLogger("dashboard")
+DEMO_RAW = ROOT / "data" / "demo-raw"
+_build_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Context:
+    page: Page
+    warehouse: Warehouse
+    filters: flt.Filters
+    rule: Rule
+
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def _open(folder: str) -> Warehouse:
+    # Keyed by the build folder: a rebuild points the warehouse path at a new
+    # folder, so the next rerun loads it, with no restart and no stale cache.
+    return Warehouse(Path(folder))
+
+
+def open_warehouse() -> Warehouse:
+    path = settings().warehouse_dir
+    build = current_build(path)
+    if build is None:
+        with _build_lock:
+            build = current_build(path)
+            if build is None:
+                _build_demo(path)
+                build = current_build(path)
+    return _open(str(build))
+
+
+def _build_demo(path: Path) -> None:
+    from etl.build import build
+    from etl.demo import write_demo
+
+    with st.status(t("No warehouse yet: building the synthetic demo data (about half a minute)…"),
+                   expanded=True) as status:
+        status.write(t("Writing synthetic raw exports…"))
+        write_demo(DEMO_RAW)
+        status.write(t("Running the ETL…"))
+        build(DEMO_RAW, path, say=lambda message: log.info(message), demo=True)
+        status.update(label=t("Demo warehouse ready."), state="complete", expanded=False)
+
+
+def browser_default_language() -> str:
+    return browser_language(st.context.locale, st.context.headers.get("Accept-Language"))
+
+
+def _choose_language() -> str:
+    """The URL's lang when valid, then the one chosen in this session, then the browser's."""
+    if "_lang" not in st.session_state:
+        asked = st.query_params.get("lang")
+        st.session_state["_lang"] = asked if asked in LANGUAGES else browser_default_language()
+    set_language(st.session_state["_lang"])
+    return st.session_state["_lang"]
+
+
+def forget_page_choices() -> None:
+    for key in [k for k in st.session_state if str(k).startswith("p_")]:
+        del st.session_state[key]
+
+
+def start(key: str) -> Context:
+    """Everything every page shares; the first call of every page."""
+    page = PAGES[key]
+    lang = _choose_language()
+    st.set_page_config(page_title=f"{page.title()} · {t('International university dashboard')}",
+                       page_icon=":material/public:", layout="wide", initial_sidebar_state="expanded")
+    signin.gate()
+    if st.session_state.get("_page") != key:
+        st.session_state["_page"] = key
+        forget_page_choices()
+    navigation = st.sidebar.container()
+    try:
+        warehouse = open_warehouse()
+        rule = current_rule()
+    except Exception:
+        log.exception("warehouse could not be opened")
+        st.error(t("The data could not be opened. Please ask the dashboard's administrator to rebuild the warehouse "
+                   "(python -m etl build)."), icon=":material/error:")
+        st.stop()
+    if warehouse.empty:
+        st.title(page.title())
+        st.info(t("The data holds no staff or student records yet, so there is nothing to show. Please ask the "
+                  "dashboard's administrator to build the warehouse from complete exports (python -m etl build)."),
+                icon=":material/database:")
+        st.stop()
+    options = warehouse.options
+    if st.session_state.get("_options") != options:
+        _read_link(options)
+    sidebar.filters(options)
+    current = st.session_state[sidebar.FILTERS_STATE]
+    query = flt.to_query(current, options)
+    # Page-level choices stay in the URL; the page checks them when it reads them.
+    kept = {k: v for k, v in st.query_params.to_dict().items() if k in page.params and len(v) <= 100}
+    if lang != browser_default_language():
+        query["lang"] = lang
+    st.query_params.from_dict({**kept, **query})
+    sidebar.navigation(navigation, query)
+    sidebar.full_report(warehouse, current, rule)
+    _notices(warehouse, rule)
+    return Context(page, warehouse, current, rule)
+
+
+def _read_link(options) -> None:
+    """First run of this session (or new data): the URL decides, then the widgets do. A setting given
+    twice counts once, by its last value, as browsers and Streamlit read it, and the page says so."""
+    link = {name: st.query_params.get_all(name) for name in st.query_params}
+    parsed = flt.from_query({name: values[-1] for name, values in link.items()}, options)
+    st.session_state[sidebar.FILTERS_STATE] = parsed.filters
+    st.session_state["_options"] = options
+    st.session_state["_ignored"] = parsed.ignored
+    known = {*flt.URL_KEYS, "lang", *(name for p in PAGES.values() for name in p.params)}
+    st.session_state["_repeated"] = sorted(name for name, values in link.items() if len(values) > 1 and name in known)
+
+
+def _notices(warehouse: Warehouse, rule: Rule) -> None:
+    if rule.exact:
+        st.warning(t("Exact figures: no disclosure control is applied. For authorised internal use only; do not "
+                     "publish."), icon=":material/visibility:")
+    if warehouse.synthetic:
+        st.info(t("Demo data: every figure here is synthetic, for a fictional university."), icon=":material/science:")
+    if st.session_state.get("_ignored"):
+        st.warning(t("Some settings in the link were not recognised and were ignored: {names}.",
+                     names=", ".join(st.session_state.pop("_ignored"))))
+    if st.session_state.get("_repeated"):
+        st.warning(t("Some settings appear more than once in the link; the last value of each was used: {names}.",
+                     names=", ".join(st.session_state.pop("_repeated"))))

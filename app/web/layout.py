@@ -1,0 +1,156 @@
+"""Drawing a page from its specification (`app.present.pages`): heading,
+choices, charts in their rows, columns and tabs, each chart with its summary,
+caption and downloads, and the page's report pack.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import streamlit as st
+
+from app.model.metrics import Headline
+from app.present.pages import Cards, Controls, Heading, Inputs, Row, Table
+from app.present.views import Chart
+from app.reports import exports
+from app.web import widgets
+from app.web.frame import Context
+from app.words import labels, safe_text
+from app.words.i18n import fmt_pct, fmt_pp, t
+
+log = logging.getLogger("dashboard")
+
+# The world map's outlines come from static/ (served by Streamlit), not from a CDN.
+PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": "./app/static/topojson/",
+                 "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def draw(ctx: Context) -> None:
+    """The page `ctx.page` as its specification lays it out."""
+    page = ctx.page
+    inputs = Inputs(ctx.warehouse, ctx.filters, ctx.rule)
+    st.title((page.heading or page.title)())
+    if page.intro is not None:
+        st.caption(page.intro(inputs))
+    if page.requires is not None and not page.requires(inputs):
+        empty_state(page.title())
+        return
+    controls = widgets.resolve(page.choices, inputs)
+    if page.tabs:
+        tabs = lazy_tabs([part.label() for part in page.body])
+        for part, tab in zip(page.body, tabs):
+            with tab:
+                if tab.open:
+                    _blocks(part.blocks, inputs, controls, ctx)
+        report_pack(lambda: page.charts(inputs), page.title(), ctx)
+    else:
+        _blocks(page.body, inputs, controls, ctx)
+        report_pack(page.charts(inputs), page.title(), ctx)
+
+
+def _blocks(blocks, inputs: Inputs, controls: dict[str, widgets.Control], ctx: Context) -> None:
+    for block in blocks:
+        if isinstance(block, Row):
+            _side_by_side([lambda make=make: show(inputs.chart(make), ctx) for make in block.charts], block.widths)
+        elif isinstance(block, Controls):
+            _side_by_side([lambda name=name: widgets.draw(controls[name]) for name in block.names], block.widths)
+        elif isinstance(block, Heading):
+            st.subheader(block.text())
+        elif isinstance(block, Cards):
+            headline_cards(block.make(inputs))
+        elif isinstance(block, Table):
+            widgets.partner_table(block.make(inputs), ctx)
+        else:
+            raise TypeError(f"not a block: {block!r}")
+
+
+def _side_by_side(draws: list[Callable[[], None]], widths: tuple[int, ...] | None) -> None:
+    if len(draws) == 1:
+        draws[0]()
+        return
+    for column, draw_one in zip(st.columns(list(widths) if widths else len(draws)), draws):
+        with column:
+            draw_one()
+
+
+def lazy_tabs(names: list[str]) -> list:
+    """Tabs whose hidden content is not computed: a filter change redraws only the open tab.
+    Which tab is open is kept for the session (page-level, so a new page starts on the first)."""
+    return st.tabs(names, key="p_tab", on_change="rerun")
+
+
+def caption(chart: Chart, ctx: Context) -> str:
+    """Source, build date and disclosure rule: the same words as in exported files."""
+    meta = exports.Meta.of(ctx.warehouse, ctx.filters, ctx.rule)
+    return f"{meta.source(chart)} {meta.rule_note}"
+
+
+def show(chart: Chart, ctx: Context) -> None:
+    """A chart, its one-sentence summary (its text alternative) and its caption."""
+    if chart.empty:
+        empty_state(chart.title)
+        return
+    st.plotly_chart(chart.figure, theme=None, width="stretch", key=f"chart-{chart.key}", config=PLOTLY_CONFIG | {
+        "toImageButtonOptions": {"format": "png", "filename": exports.file_name(chart, "png")[:-4], "scale": 2}})
+    st.text(chart.summary, width="stretch")   # plain text: names from the data never become Markdown
+    st.caption(caption(chart, ctx))
+    widgets.downloads(chart, ctx)
+
+
+def report_pack(charts: list[Chart] | Callable[[], list[Chart]], title: str, ctx: Context) -> None:
+    """Every chart of the page in one ZIP, with a PowerPoint deck. `charts` may be a function
+    that makes them, for pages that draw only some (tabs): they are then made on the click."""
+    meta = exports.Meta.of(ctx.warehouse, ctx.filters, ctx.rule)
+    if callable(charts):
+        make = charts
+    else:
+        shown = [c for c in charts if not c.empty]
+        if not shown:
+            return
+        make = lambda: shown  # noqa: E731
+    first, last = ctx.filters.years
+    st.divider()
+    st.download_button(t("Download this page as a report pack (ZIP with PowerPoint)"),
+                       data=lambda: exports.report_pack([c for c in make() if not c.empty], meta, title,
+                                                        with_images=exports.chromium() is not None),
+                       file_name=f"{safe_text.slug(title)}-report_{first}-{last}.zip", mime="application/zip",
+                       on_click="ignore", icon=":material/folder_zip:", type="primary", key="dl-page-pack")
+
+
+def empty_state(title: str) -> None:
+    st.info(t("**{title}**: nothing to show for these filters. Try a wider year range, or clear the unit, group, "
+              "country or gender filters.", title=safe_text.markdown(title)), icon=":material/filter_alt_off:")
+
+
+def headline_cards(cards: list[Headline]) -> None:
+    if not cards:
+        empty_state(t("Headline figures"))
+        return
+    columns = st.columns(len(cards))
+    for column, card in zip(columns, cards):
+        with column:
+            value = fmt_pct(card.share) if card.share is not None else "–"
+            # The arrow shows the change on the year before; the caption says so, and the change since the start.
+            delta = None
+            notes = []
+            if card.share is not None and card.previous_share is not None:
+                delta = fmt_pp(card.share - card.previous_share)
+                notes.append(t("{change} on {year}", change=delta, year=card.previous_year))
+            if card.share is not None and card.first_share is not None:
+                notes.append(t("{change} since {year} (then {share})", change=fmt_pp(card.share - card.first_share),
+                               year=card.first_year, share=fmt_pct(card.first_share)))
+            st.metric(labels.population_short(card.population), value, delta, border=True,
+                      help=t("{year}: {international} international of {known} with known citizenship",
+                             year=card.year, international=card.international_label, known=card.known_label))
+            st.caption("  \n".join(notes) if notes else str(card.year))
+
+
+def guarded(run: Callable[[], None]) -> None:
+    """Run a page; a bug shows a polite message instead of a traceback."""
+    try:
+        run()
+    except Exception:  # Streamlit's own rerun/stop signals are not Exceptions
+        log.exception("page failed")
+        st.error(t("Sorry, this page could not be drawn. The error has been logged; please try other filters "
+                   "or reload the page."), icon=":material/error:")

@@ -1,0 +1,92 @@
+"""The sidebar: language, one widget per shared filter (from `filters.FILTERS`),
+the page links (which carry the filters) and the full report.
+
+The session's `Filters` are the truth; the widgets show them. Streamlit forgets
+widget values when another page runs, so they are set again every run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from app.model import filters as flt
+from app.model.data import Options, Warehouse
+from app.model.disclosure import Rule
+from app.present import pages
+from app.reports import exports
+from app.words.i18n import LANGUAGES, t
+
+FILTERS_STATE = "_filters"
+YEARS_KEY = "f_years"
+
+
+def _key(one: flt.Filter) -> str:
+    return f"f_{one.field}"
+
+
+def _put_in_widgets(values: flt.Filters) -> None:
+    st.session_state[YEARS_KEY] = tuple(values.years)
+    for one in flt.FILTERS:
+        st.session_state[_key(one)] = list(one.values(values))
+
+
+def _years_changed() -> None:
+    first, last = st.session_state[YEARS_KEY]
+    st.session_state[FILTERS_STATE] = replace(st.session_state[FILTERS_STATE], years=(int(first), int(last)))
+
+
+def _changed(one: flt.Filter) -> None:
+    st.session_state[FILTERS_STATE] = replace(st.session_state[FILTERS_STATE],
+                                              **{one.field: tuple(st.session_state[_key(one)])})
+
+
+def _reset(options: Options) -> None:
+    st.session_state[FILTERS_STATE] = flt.defaults(options)
+
+
+def _language_changed() -> None:
+    st.session_state["_lang"] = st.session_state["f_lang"]
+
+
+def filters(options: Options) -> None:
+    _put_in_widgets(st.session_state[FILTERS_STATE])
+    with st.sidebar:
+        st.session_state["f_lang"] = st.session_state["_lang"]
+        st.selectbox("Language · Kieli · Språk", list(LANGUAGES), key="f_lang", format_func=LANGUAGES.get,
+                     on_change=_language_changed)
+        st.subheader(t("Filters"))
+        if len(options.years) > 1:
+            st.slider(t("Years"), min_value=options.years[0], max_value=options.years[-1], key=YEARS_KEY,
+                      on_change=_years_changed)
+        for one in flt.FILTERS:
+            st.multiselect(one.label(), one.choices(options), key=_key(one), format_func=one.option or one.name,
+                           placeholder=one.everyone(), on_change=_changed, args=(one,),
+                           help=one.help() if one.help else None)
+        st.button(t("Reset filters"), on_click=_reset, args=(options,), icon=":material/restart_alt:",
+                  width="stretch")
+
+
+def navigation(container, query: dict[str, str]) -> None:
+    # The links carry the filters, so a page opened in a new tab shows the same view.
+    with container:
+        for listed in pages.PAGES.values():
+            st.page_link(listed.script, label=listed.title(), icon=listed.icon, query_params=query)
+        st.divider()
+
+
+def full_report(warehouse: Warehouse, filters: flt.Filters, rule: Rule) -> None:
+    first, last = filters.years
+    title = t("International university dashboard")
+    with st.sidebar:
+        st.divider()
+        st.download_button(
+            t("Full report (ZIP with PowerPoint)"), icon=":material/folder_zip:", width="stretch",
+            data=lambda: exports.report_pack(pages.everything(warehouse, filters, rule),
+                                             exports.Meta.of(warehouse, filters, rule), title,
+                                             with_images=exports.chromium() is not None),
+            file_name=f"international-dashboard-report_{first}-{last}.zip", mime="application/zip",
+            on_click="ignore", key="dl-full-report",
+            help=t("Every chart of every page with the filters in force, as images, data and slides"))
+

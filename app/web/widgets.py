@@ -1,0 +1,134 @@
+"""The widgets that belong to one page: its choices (kept in the link, as
+`Choice` in the page's specification or made by the page script), a search box,
+and the partner table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app.present.pages import Choice, Inputs
+from app.present.views import Chart
+from app.reports import exports
+from app.web.frame import Context
+from app.words import labels, safe_text
+from app.words.i18n import t
+
+
+@dataclass(frozen=True)
+class Control:
+    """A page choice ready to draw: its options in this view and its session key."""
+    key: str
+    label: str
+    options: list
+    format: Callable[[Any], str]
+    segmented: bool
+
+
+def _settle(name: str, options: list, default: Any) -> Any:
+    """The choice's value: this session's, else the link's, else the default; kept in the link when not the default."""
+    key = f"p_{name}"
+    if key not in st.session_state:
+        raw = st.query_params.get(name)
+        st.session_state[key] = next((o for o in options if str(o) == raw), default)
+    if st.session_state[key] not in options:
+        st.session_state[key] = default
+    value = st.session_state[key]
+    if value != default:
+        st.query_params[name] = str(value)
+    elif name in st.query_params:
+        del st.query_params[name]
+    return value
+
+
+def resolve(choices: tuple[Choice, ...], inputs: Inputs) -> dict[str, Control]:
+    """Every choice's value into `inputs.choices` before anything is drawn (a choice may stand
+    below charts that depend on it); the controls to draw where the page places them."""
+    controls = {}
+    for choice in choices:
+        options = choice.options(inputs)
+        inputs.choices[choice.name] = _settle(choice.name, options, choice.default(inputs))
+        controls[choice.name] = Control(f"p_{choice.name}", choice.label(), options, choice.format, choice.segmented)
+    return controls
+
+
+def draw(control: Control) -> None:
+    if control.segmented:
+        # A segmented control reads its labels as Markdown (network names come from the data).
+        st.segmented_control(control.label, control.options, key=control.key,
+                             format_func=lambda o: safe_text.markdown(control.format(o)))
+    else:
+        st.selectbox(control.label, control.options, key=control.key, format_func=control.format)
+
+
+def page_choice(name: str, label: str, options: list, default, format_func=str, segmented: bool = False):
+    """A choice made by a page script itself (where its options come from the page's own data)."""
+    value = _settle(name, options, default)
+    draw(Control(f"p_{name}", label, options, format_func, segmented))
+    return value
+
+
+def page_text(name: str, label: str, placeholder: str = "") -> str:
+    """A search box whose text is kept in the URL as `name`."""
+    key = f"p_{name}"
+    if key not in st.session_state:
+        st.session_state[key] = (st.query_params.get(name) or "")[:100]
+    value = st.text_input(label, key=key, placeholder=placeholder, max_chars=100)
+    if value:
+        st.query_params[name] = value
+    elif name in st.query_params:
+        del st.query_params[name]
+    return value
+
+
+def partner_table(rows: pd.DataFrame, ctx: Context) -> None:
+    """Partners as a sortable table; counts as the rule shows them ("1–4", never an empty cell or 0)."""
+    shown = rows.assign(
+        incoming=rows["incoming_label"], outgoing=rows["outgoing_label"],
+        country_name=rows["country"].map({c: labels.country(c) for c in rows["country"].unique()}),
+        programmes_text=rows["programmes"].map(lambda p: ", ".join(p)),
+        networks_text=rows["networks"].map(lambda n: ", ".join(n)),
+        status=[t("Partner") if listed else t("Not a listed partner") for listed in rows["listed"]])
+    columns = {
+        "partner_name": st.column_config.TextColumn(t("Institution"), width="large"),
+        "country_name": st.column_config.TextColumn(t("Country")),
+        "incoming": st.column_config.TextColumn(t("Incoming")),
+        "outgoing": st.column_config.TextColumn(t("Outgoing")),
+        "city": st.column_config.TextColumn(t("City")),
+        "programmes_text": st.column_config.TextColumn(t("Programmes")),
+        "networks_text": st.column_config.TextColumn(t("Networks")),
+        "valid_to": st.column_config.DateColumn(t("Agreement valid to"), format="YYYY-MM-DD"),
+        "status": st.column_config.TextColumn(t("Status")),
+    }
+    st.dataframe(shown[list(columns)], column_config=columns, hide_index=True, width="stretch",
+                 height=min(600, 38 + 35 * len(shown)))
+    st.caption(t("Exchange periods in the selected years; 1–4 stands for a number from 1 to 4, shown only as a range "
+                 "to protect individuals. The list is ordered by the number of periods."))
+    downloads(Chart("partner-institutions", t("Partner institutions"), "", rows.drop(
+        columns=[c for c in ("volume", "exchanged") if c in rows]), ctx.filters.years), ctx, images=False)
+
+
+def downloads(chart: Chart, ctx: Context, images: bool = True) -> None:
+    """PNG, SVG, CSV and Excel of one chart (CSV and Excel only for a table), made only when clicked."""
+    meta = exports.Meta.of(ctx.warehouse, ctx.filters, ctx.rule)
+    row = st.container(horizontal=True, gap="small")
+    table_only = not images
+    images = images and exports.chromium() is not None
+    buttons = [("PNG", "png", "image/png", lambda: exports.image(chart, meta, "png"), images),
+               ("SVG", "svg", "image/svg+xml", lambda: exports.image(chart, meta, "svg"), images),
+               ("CSV", "csv", "text/csv", lambda: exports.csv_bytes(chart, meta), True),
+               (t("Excel"), "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                lambda: exports.xlsx_bytes(chart, meta), True)]
+    with row:
+        for label, extension, mime, make, available in buttons:
+            if available:
+                st.download_button(label, data=make, file_name=exports.file_name(chart, extension), mime=mime,
+                                   on_click="ignore", icon=":material/download:", key=f"dl-{chart.key}-{extension}",
+                                   help=t("Download {what}", what=exports.file_name(chart, extension)))
+        if not images and not table_only:
+            st.caption(t("Image downloads need Chromium on the server; the camera icon on the chart saves a PNG."))

@@ -4,6 +4,7 @@ layers before it, only app.web imports Streamlit, and each package's docstring n
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,12 @@ def test_page_scripts_are_thin():
         names = _imports(script)
         assert not any(n.startswith(("app.model.metrics", "duckdb", "pandas")) for n in names), script.name
         assert len(script.read_text(encoding="utf-8").splitlines()) <= 70, script.name
+
+
+def test_the_etl_docstring_names_every_stage_module():
+    import etl
+
+    for module in (ROOT / "etl").glob("*.py"):
+        if module.stem not in ("__init__", "__main__"):
+            named = {word for group in re.findall(r"\(([^)]*)\)", etl.__doc__) for word in re.findall(r"\w+", group)}
+            assert module.stem in named or f"    {module.stem} " in etl.__doc__, module.stem

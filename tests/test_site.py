@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from app.present import pages as site
 from app.words import i18n
 
@@ -34,3 +36,32 @@ def test_the_servers_head_start_opens_the_warehouse_and_makes_the_overview(demo_
 
     monkeypatch.setenv("WAREHOUSE_DIR", str(demo_warehouse))
     serve.head_start()
+
+
+def test_every_chart_of_a_page_specification_is_made_once_with_its_own_key(demo_warehouse):
+    from app.model.data import Warehouse
+    from app.model.disclosure import parse_rule
+    from app.model.filters import defaults
+
+    wh = Warehouse(demo_warehouse)
+    for page in site.PAGES.values():
+        inputs = site.with_defaults(page, site.Inputs(wh, defaults(wh.options), parse_rule("vipunen")))
+        charts = page.charts(inputs)
+        assert [c.key for c in charts] == list(dict.fromkeys(c.key for c in charts)), page.key
+        assert page.charts(inputs) == charts   # made once: the page and its pack share them
+        assert set(page.params) >= {c.name for c in page.choices}
+
+
+@pytest.mark.parametrize("key", ["overview", "staff", "students", "countries", "networks"])
+def test_a_page_draws_exactly_the_charts_its_report_pack_exports(demo_warehouse, render_page, key):
+    """The page and its pack read one specification: the drawn charts are the spec's, in its order."""
+    from app.model.data import Warehouse
+    from app.model.disclosure import parse_rule
+    from app.model.filters import defaults
+
+    at = render_page(demo_warehouse, key)
+    drawn = [chart.key for chart in at.get("plotly_chart")]
+    wh = Warehouse(demo_warehouse)
+    expected = [f"chart-{c.key}" for c in site.page_charts(key, wh, defaults(wh.options), parse_rule("vipunen"))
+                if not c.empty]
+    assert drawn == expected

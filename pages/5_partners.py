@@ -4,8 +4,9 @@ import streamlit as st
 
 from app.model import mobility
 from app.present import mobility_views
+from app.present.pages import inputs_for
 from app.web import frame, layout, widgets
-from app.words import labels
+from app.words import labels, safe_text
 from app.words.i18n import fmt_int, t
 
 ctx = frame.start("partners")
@@ -15,36 +16,40 @@ def page() -> None:
     wh, f, rule = ctx.warehouse, ctx.filters, ctx.rule
     st.title(t("Partners"))
     st.caption(t("Partner agreements and the exchange periods with each institution in the selected years. "
-                 "Search by any part of a name, city or code; accents and capitals do not matter."))
+                 "Search by any part of a name, city or code; accents, letters such as ø or ß, and capitals do "
+                 "not matter."))
+    layout.scope(inputs_for(ctx.page, wh, f, rule))
     table = mobility.partners(wh, f, rule)
-    one, two, three, four = st.columns([3, 2, 2, 2])
+    one, two, three = st.columns([3, 2, 2])
     with one:
         text = widgets.page_text("q", t("Search partners"), placeholder=t("e.g. zurich, Darmstadt, Politecnico"))
     with two:
-        countries = [""] + sorted(set(table["country"]), key=labels.country)
-        country = widgets.page_choice("partner_country", t("Country"), countries, "",
-                                 lambda c: labels.country(c) if c else t("All countries"))
-    with three:
         programmes = [""] + mobility.programmes_offered(table)
         programme = widgets.page_choice("programme", t("Programme"), programmes, "",
-                                   lambda p: labels.programme(p) if p else t("All programmes"))
-    with four:
+                                        lambda p: labels.programme(p) if p else t("All programmes"))
+    with three:
         networks = [""] + mobility.network_names(wh)
         network = widgets.page_choice("network", t("Network"), networks, "", lambda n: n or t("All networks"))
     show = widgets.page_choice("show", t("Show"), list(mobility.SHOW), "all", labels.partner_filter, segmented=True)
-    rows = mobility.filter_partners(table, text, country, programme, network, show)
+    found = mobility.filter_partners(table, text, programme, network)   # the counters follow the search
+    rows = mobility.filter_partners(found, show=show)
 
-    listed = table[table["listed"]]
+    listed = found[found["listed"]]
     counts = st.columns(4)
     counts[0].metric(t("Partner agreements"), fmt_int(len(listed)))
     counts[1].metric(t("With exchanges"), fmt_int(int(listed["exchanged"].sum())))
     counts[2].metric(t("Without exchanges"), fmt_int(int((~listed["exchanged"]).sum())),
                      help=t("Agreements with no exchange period in the selected years"))
-    counts[3].metric(t("Not listed as partners"), fmt_int(int((~table["listed"]).sum())),
+    counts[3].metric(t("Not listed as partners"), fmt_int(int((~found["listed"]).sum())),
                      help=t("Institutions with exchanges but no agreement in the partner list"))
 
     if rows.empty:
-        layout.empty_state(t("Partners"))
+        if text:
+            st.info(t("No partner matches the search “{text}” with these settings.", text=safe_text.markdown(text)),
+                    icon=":material/search_off:")
+            st.button(t("Clear the search"), on_click=widgets.clear_text, args=("q",), icon=":material/close:")
+        else:
+            layout.empty_state(t("Partners"))
         return
     listing, world = layout.lazy_tabs([t("Partner list"), t("Map")])
     with listing:

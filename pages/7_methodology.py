@@ -19,7 +19,7 @@ def page() -> None:
     st.markdown(methodology.disclosure(ctx.rule))
 
     st.header(t("This warehouse"))
-    st.markdown(methodology.build_facts(manifest, home))
+    st.markdown(methodology.build_facts(manifest, home, ctx.rule))
     files, rejected = methodology.build_files(manifest, ctx.rule)
     if not files.empty:
         st.dataframe(files, hide_index=True, width="stretch")

@@ -235,3 +235,39 @@ def test_every_page_draws_under_every_rule(browser, demo_warehouse, rule):
             assert not page.locator('[data-testid="stException"]').count(), (rule, spec.key)
             assert "could not be drawn" not in page.content(), (rule, spec.key)
             assert ("Exact figures" in page.content()) == (rule == "none"), (rule, spec.key)
+
+
+def test_a_country_filter_is_named_in_titles_and_summaries(browser, shared_server):
+    page = new_page(browser, height=2600)
+    page.goto(shared_server + "/staff?countries=DEU")
+    wait_until_idle(page)
+    wait_for_charts(page)
+    main = page.locator('[data-testid="stMain"]')
+    assert "Filters: international means citizens of Germany" in main.inner_text()
+    subtitles = page.locator('[data-testid="stPlotlyChart"] .gtitle-subtitle')
+    assert subtitles.count() >= 3
+    for i in range(subtitles.count()):
+        assert "citizens of Germany" in subtitles.nth(i).text_content()
+    shoot(page, "staff-country-filter")
+
+
+def test_on_a_phone_the_page_comes_first(browser, shared_server):
+    """390 x 844: the sidebar starts closed (it covered the content), nothing is wider than the screen."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.goto(shared_server + "/")
+    wait_until_idle(page)
+    wait_for_charts(page)
+    box = page.locator('[data-testid="stSidebar"]').bounding_box()
+    assert box is None or box["x"] + box["width"] <= 1, box   # closed: off the screen to the left
+    assert page.get_by_role("heading", name="Internationalisation at a glance").first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    heading = page.get_by_role("heading", name="Internationalisation at a glance").first
+    assert heading.evaluate("h => h.getClientRects().length") >= 1
+    words = heading.evaluate("""h => { const r = document.createRange(); const text = h.querySelector('span') || h;
+        const node = [...text.childNodes].find(n => n.nodeType === 3) || text.firstChild.firstChild || text.firstChild;
+        r.setStart(node, 0); r.setEnd(node, 'Internationalisation'.length); return r.getClientRects().length; }""")
+    assert words == 1, "the first word of the title breaks across lines"
+    shoot(page, "phone-overview")
+    context.close()

@@ -76,7 +76,7 @@ def test_excel_has_formatted_data_and_an_about_sheet(headline):
     assert data.cell(row=2, column=3).value == 21 and data.cell(row=2, column=3).number_format == "#,##0"
     facts = {row[0].value: row[1].value for row in about.iter_rows()}
     assert facts["Title"] == headline.title
-    assert facts["Filters"] == "Filters: School of Science"
+    assert facts["Filters"] == headline.filters == "Filters: years 2010–2022"   # the chart's own filters
     assert "data built 2026-11-28" in facts["Source"] and "Synthetic demo data" in facts["Source"]
     assert "Finland" in facts["Definition"] and facts["Disclosure control"] == META.rule_note
     assert facts["Summary"].startswith("The share of international professors rose from 9% in 2010 to 27% in 2022.")
@@ -119,7 +119,7 @@ def test_png_is_slide_sized_and_svg_carries_title_filters_and_footnote(images, h
     root = ET.fromstring(svg)
     assert root.get("width") == "1600" and root.get("height") == "900"
     text = " ".join(t for t in root.itertext())
-    for phrase in ("International share of staff and students", "Filters: School of Science",
+    for phrase in ("International share of staff and students", "Filters: years 2010–2022",
                    "Demo University of Technology", "Vipunen rule", "other than Finland"):
         assert phrase in text, phrase
 

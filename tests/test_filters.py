@@ -33,15 +33,16 @@ def exchanges(demo_warehouse) -> pd.DataFrame:
 def some(one: flt.Filter, wh: Warehouse) -> tuple[str, ...]:
     """Two values a person might choose (a region and a country for the country filter)."""
     choices = one.choices(wh.options)
-    return ("region:nordic", "DEU") if one.citizenship else tuple(choices[:2])
+    return ("region:nordic", "DEU") if one.regions else tuple(choices[:2])
 
 
 def test_the_table_and_the_filters_have_the_same_fields():
     fields = [f.name for f in dataclasses.fields(flt.Filters)]
     assert fields == ["years", *(one.field for one in flt.FILTERS)]
     assert len({one.url for one in flt.FILTERS} | {flt.YEARS_URL}) == len(flt.URL_KEYS)
-    for one in flt.FILTERS:   # each narrows the people tables in exactly one way
-        assert [one.column is not None, one.groups_of is not None, one.citizenship].count(True) == 1, one.field
+    for one in flt.FILTERS:   # each narrows the people tables in at most one way, and applies somewhere
+        assert [one.column is not None, one.groups_of is not None, one.citizenship].count(True) <= 1, one.field
+        assert one.applies_to(flt.PEOPLE) or one.applies_to(flt.EXCHANGES), one.field
 
 
 @pytest.mark.parametrize("one", flt.FILTERS, ids=lambda f: f.field)
@@ -87,17 +88,26 @@ def test_the_group_filters_pick_the_groups_of_their_population(wh):
     assert flt.groups_in_scope("staff", flt.STAFF_GROUPS, flt.defaults(wh.options)) == flt.STAFF_GROUPS
 
 
-def test_the_country_filter_redefines_international_and_narrows_exchanges_to_partner_countries(wh, people, exchanges):
+def test_the_country_filter_redefines_international_and_leaves_exchanges_alone(wh, people):
     chosen = dataclasses.replace(flt.defaults(wh.options), countries=("region:nordic", "DEU"))
-    nordic_or_german = lambda code: isinstance(code, str) and (code == "DEU" or region_of(code) == "nordic")  # noqa: E731
     international, params = flt.international_where(chosen)
     got = wh.query(f"SELECT sum(headcount) AS n FROM agg_people WHERE {international}", params)["n"].iloc[0]
-    expected = people[people["is_international"] & people["citizenship"].map(
-        nordic_or_german)]["headcount"].sum()
+    expected = people[people["is_international"] & people["citizenship"].map(nordic_or_german)]["headcount"].sum()
     assert got == expected > 0
+    assert flt.exchange_where(chosen) == flt.exchange_where(flt.defaults(wh.options))
+
+
+def test_the_partner_country_filter_narrows_exchanges_and_leaves_people_alone(wh, exchanges):
+    chosen = dataclasses.replace(flt.defaults(wh.options), partner_countries=("region:nordic", "DEU"))
     where, params = flt.exchange_where(chosen)
     got = wh.query(f"SELECT sum(exchanges) AS n FROM agg_mobility WHERE {where}", params)["n"].iloc[0]
     assert got == exchanges[exchanges["partner_country"].map(nordic_or_german)]["exchanges"].sum() > 0
+    assert flt.people_where(chosen) == flt.people_where(flt.defaults(wh.options))
+    assert flt.international_where(chosen) == ("is_international", [])
+
+
+def nordic_or_german(code) -> bool:
+    return isinstance(code, str) and (code == "DEU" or region_of(code) == "nordic")
 
 
 @pytest.mark.parametrize("one", flt.FILTERS, ids=lambda f: f.field)
@@ -123,7 +133,27 @@ def test_the_filters_in_force_read_as_words_in_every_language(wh, language):
         i18n.set_language("en")
 
 
-def test_the_sidebar_has_one_widget_per_filter_in_the_tables_order(render_page, demo_warehouse):
-    at = render_page(demo_warehouse, "overview")
+@pytest.mark.parametrize("page, about", [("overview", flt.PEOPLE), ("mobility", flt.EXCHANGES),
+                                         ("methodology", None)])
+def test_the_sidebar_has_a_widget_for_each_filter_that_applies_to_the_page(render_page, demo_warehouse, page, about):
+    at = render_page(demo_warehouse, page, gender="female", partner_countries="DEU")
     labels = [w.label for w in at.sidebar.multiselect]
-    assert labels == [one.label() for one in flt.FILTERS]
+    assert labels == [one.label() for one in flt.FILTERS if about is None or one.applies_to(about)]
+    note = " ".join(c.value for c in at.sidebar.caption)
+    if about == flt.PEOPLE:
+        assert "Not used on this page, kept for the others: partners in Germany." in note
+    elif about == flt.EXCHANGES:
+        assert "Not used on this page, kept for the others: Women." in note
+    else:
+        assert "Not used on this page" not in note
+
+
+@pytest.mark.parametrize("years", ["²", "2010-¹", "２０１０", "٢٠١٠"])
+def test_years_in_other_digits_are_ignored_not_a_crash(wh, years):
+    parsed = flt.from_query({"years": years}, wh.options)
+    assert parsed.ignored == ["years"] and parsed.filters == flt.defaults(wh.options)
+
+
+def test_a_value_given_twice_counts_once_without_a_notice(wh):
+    parsed = flt.from_query({"countries": "region:nordic,DEU,region:nordic"}, wh.options)
+    assert parsed.filters.countries == ("region:nordic", "DEU") and parsed.ignored == []

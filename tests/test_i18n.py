@@ -48,8 +48,12 @@ def test_every_message_is_translated_with_the_same_placeholders(lang):
         if not message.id:
             continue
         translated = translations.get((message.context, message.id))
-        assert translated, f"{lang}: no translation for {message.id!r}"
-        assert set(PLACEHOLDER.findall(translated)) == set(PLACEHOLDER.findall(message.id)), message.id
+        # A plural message: every form translated, and the forms together use the English forms' placeholders.
+        forms = translated if isinstance(translated, (tuple, list)) else (translated,)
+        english = message.id if isinstance(message.id, tuple) else (message.id,)
+        assert forms and all(forms), f"{lang}: no translation for {message.id!r}"
+        assert {p for form in forms for p in PLACEHOLDER.findall(form)} == \
+            {p for form in english for p in PLACEHOLDER.findall(form)}, message.id
 
 
 def english_phrases(lang: str) -> set[str]:
@@ -62,7 +66,10 @@ def english_phrases(lang: str) -> set[str]:
         if not message.id:
             continue
         translated = translations[(message.context, message.id)]
-        for part in PLACEHOLDER.split(message.id)[::2]:
+        # A plural message has a form for one and for many, in English and in the translation.
+        forms = message.id if isinstance(message.id, tuple) else (message.id,)
+        translated = " ".join(translated) if isinstance(translated, (tuple, list)) else translated
+        for part in (part for form in forms for part in PLACEHOLDER.split(form)[::2]):
             part = part.strip(" .,:;—–-()*#")
             if len(part) >= 12 and " " in part and part not in translated:
                 phrases.add(part)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from app.model import mobility
@@ -34,7 +35,7 @@ def test_exchanges_per_year_each_way_with_the_pandemic_dip(open_page, truth):
 
 
 def test_breakdowns_balance_and_average_stay(open_page, truth):
-    at = open_page("mobility", years="2018-2022", countries="region:nordic")
+    at = open_page("mobility", years="2018-2022", partner_countries="region:nordic")
     per_year, stay, flows, balance, by_level, by_programme, by_unit = all_figures(at)
     nordic = "partner_country IN ('DNK', 'FIN', 'ISL', 'NOR', 'SWE', 'FRO', 'GRL', 'ALA', 'SJM')"
     scope = f"year BETWEEN 2018 AND 2022 AND {nordic}"
@@ -98,9 +99,29 @@ def test_agreements_without_exchanges_and_exchanges_without_agreements_are_visib
     assert set(unlisted["status"]) == {"Not a listed partner"}
 
 
-def test_a_search_that_finds_nothing_shows_the_empty_state(open_page):
+def test_a_search_that_finds_nothing_names_it_and_offers_to_clear_it(open_page):
     at = open_page("partners", q="no such university anywhere")
-    assert "nothing to show" in " ".join(i.value for i in at.info)
+    assert "No partner matches the search “no such university anywhere”" in " ".join(i.value for i in at.info)
+    [clear] = [b for b in at.button if b.label == "Clear the search"]
+    clear.click().run()
+    assert at.text_input(key="p_q").value == "" and "q" not in at.query_params
+    assert not [b for b in at.button if b.label == "Clear the search"]
+
+
+@pytest.mark.parametrize("typed, found", [("tromso", "Tromsø"), ("LODZ", "Łódź"), ("strasse", "Straße"),
+                                          ("zurich", "Zürich"), ("athina", "Αθήνα")])
+def test_search_transliterates_letters_beyond_accents(typed, found):
+    table = pd.DataFrame({"partner_name": [f"University of {found}", "Other"], "city": ["", ""],
+                          "partner_code": ["A", "B"]})
+    assert list(mobility.search(table, typed)["partner_code"]) == ["A"]
+    assert list(mobility.search(table, found.upper())["partner_code"]) == ["A"]
+
+
+def test_the_counters_follow_the_search(open_page, demo_warehouse):
+    everything = open_page("partners")
+    searched = open_page("partners", q="zurich")
+    assert [m.value for m in searched.metric] != [m.value for m in everything.metric]
+    assert int(searched.metric[0].value.replace(",", "")) >= 1
 
 
 def test_network_page_members_and_totals(open_page, truth):

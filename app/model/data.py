@@ -39,10 +39,13 @@ class WarehouseMissing(Exception):
 @dataclass(frozen=True)
 class Options:
     """What the data holds: the values a filter may take."""
-    years: tuple[int, ...]
+    years: tuple[int, ...]               # every year any table holds (people or exchanges)
     units: tuple[str, ...]
-    countries: tuple[str, ...]
+    countries: tuple[str, ...]           # citizenships
     genders: tuple[str, ...]
+    partner_countries: tuple[str, ...] = ()   # countries of partners and of exchange periods
+    people_years: tuple[int, ...] = ()   # the years of the staff and student figures
+    exchange_years: tuple[int, ...] = ()  # the years of the exchange figures
 
 
 class Warehouse:
@@ -95,13 +98,21 @@ class Warehouse:
             cursor.close()
 
     def _options(self) -> Options:
-        years = tuple(int(y) for y in self.query("SELECT DISTINCT year FROM agg_people ORDER BY 1")["year"])
+        people_years = tuple(int(y) for y in self.query("SELECT DISTINCT year FROM agg_people ORDER BY 1")["year"])
+        exchange_years = tuple(int(y) for y in self.query("SELECT DISTINCT year FROM agg_mobility ORDER BY 1")["year"])
         # An empty warehouse (no staff or student records) has no years: the app says so instead of drawing.
-        units = tuple(self.query("SELECT DISTINCT unit FROM agg_people ORDER BY 1")["unit"])
+        # Otherwise every year between the first and last any table holds can be chosen, so exchanges in a
+        # year beyond the staff and student exports can be shown (and a year between them is not a gap).
+        known = sorted({*people_years, *exchange_years}) if people_years else []
+        years = tuple(range(known[0], known[-1] + 1)) if known else ()
+        units = tuple(self.query("""SELECT unit FROM agg_people UNION SELECT unit FROM agg_mobility
+                                    ORDER BY 1""")["unit"].dropna())
         countries = tuple(self.query("""SELECT citizenship FROM agg_people WHERE citizenship IS NOT NULL
                                         GROUP BY 1 ORDER BY 1""")["citizenship"])
         genders = ("female", "male", "other", "unknown")
-        return Options(years, units, countries, genders)
+        partner_countries = tuple(self.query("""SELECT partner_country AS c FROM agg_mobility UNION
+                                                SELECT country FROM partners ORDER BY 1""")["c"].dropna())
+        return Options(years, units, countries, genders, partner_countries, people_years, exchange_years)
 
     @property
     def empty(self) -> bool:

@@ -32,8 +32,9 @@ class Filters:
     units: tuple[str, ...] = ()          # empty: all units
     staff_groups: tuple[str, ...] = ()   # empty: all groups
     levels: tuple[str, ...] = ()         # empty: all levels
-    countries: tuple[str, ...] = ()      # alpha-3 codes and "region:<name>"; empty: every country
+    countries: tuple[str, ...] = ()      # citizenships: alpha-3 codes and "region:<name>"; empty: every country
     genders: tuple[str, ...] = ()        # empty: everyone
+    partner_countries: tuple[str, ...] = ()   # of exchanges and partners: alpha-3 and "region:<name>"; empty: all
 
     @property
     def first_year(self) -> int:
@@ -44,13 +45,17 @@ class Filters:
         return self.years[1]
 
 
+PEOPLE, EXCHANGES = "people", "exchanges"   # what a page's figures are about (present.pages.Page.about)
+
+
 @dataclass(frozen=True)
 class Filter:
     """One filter. How it narrows the people tables is one of three ways:
     `column` (rows outside the chosen values are left out), `groups_of` (it picks
     the groups of that population: staff groups, study levels), or `citizenship`
     (only people from the chosen countries count as international; the share's
-    base stays everyone with a known citizenship)."""
+    base stays everyone with a known citizenship); or none of them, when it is
+    about exchanges only. `exchanges` names the column it narrows there."""
     field: str                                   # the attribute of Filters it sets
     url: str                                     # its key in a link
     label: Callable[[], str]                     # the widget's label (translated when asked)
@@ -63,9 +68,20 @@ class Filter:
     exchanges: str | None = None                 # the column of the exchange tables it narrows; None: not those
     option: Callable[[str], str] | None = None   # a value in the widget's list, when `name` is not enough
     help: Callable[[], str] | None = None
+    phrase: Callable[[str], str] | None = None   # the chosen values' names in words, when a list is not enough
+    regions: bool = False                        # its choices include world regions ("region:<name>")
 
     def values(self, filters: Filters) -> tuple[str, ...]:
         return getattr(filters, self.field)
+
+    def applies_to(self, about: str) -> bool:
+        if about == EXCHANGES:
+            return self.exchanges is not None
+        return self.column is not None or self.groups_of is not None or self.citizenship
+
+    def words(self, filters: Filters) -> str:
+        names = ", ".join(self.name(v) for v in self.values(filters))
+        return self.phrase(names) if self.phrase else names
 
 
 def _unit_option(code: str) -> str:
@@ -75,6 +91,10 @@ def _unit_option(code: str) -> str:
 
 def country_choices(options: Options) -> tuple[str, ...]:
     return tuple(f"region:{r}" for r in REGIONS) + options.countries
+
+
+def partner_country_choices(options: Options) -> tuple[str, ...]:
+    return tuple(f"region:{r}" for r in REGIONS) + options.partner_countries
 
 
 # The years are a range, not a choice of values, and apply to every table alike: they are not in this table
@@ -88,11 +108,17 @@ FILTERS: tuple[Filter, ...] = (
     Filter("levels", "levels", lambda: t("Study levels"), lambda: t("All levels"), lambda o: LEVELS, labels.level,
            groups_of="students"),
     Filter("countries", "countries", lambda: t("Countries or regions of citizenship"), lambda: t("All international"),
-           country_choices, labels.country_or_region, citizenship=True, exchanges="partner_country",
+           country_choices, labels.country_or_region, citizenship=True, regions=True,
            help=lambda: t("With countries chosen, only people from them count as international; "
-                          "shares keep everyone with a known citizenship as the base.")),
+                          "shares keep everyone with a known citizenship as the base."),
+           phrase=lambda names: t("international means citizens of {countries}", countries=names)),
     Filter("genders", "gender", lambda: t("Gender"), lambda: t("Everyone"), lambda o: o.genders, labels.gender,
            column="coalesce(gender, 'unknown')"),
+    Filter("partner_countries", "partner_countries", lambda: t("Partner countries or regions"),
+           lambda: t("All partner countries"), partner_country_choices, labels.country_or_region,
+           exchanges="partner_country", regions=True,
+           help=lambda: t("Exchanges and partners in these countries only (the mobility, partner and network pages)."),
+           phrase=lambda names: t("partners in {countries}", countries=names)),
 )
 BY_FIELD: dict[str, Filter] = {f.field: f for f in FILTERS}
 URL_KEYS = (YEARS_URL, *(f.url for f in FILTERS))
@@ -102,9 +128,9 @@ def defaults(options: Options) -> Filters:
     return Filters(years=(options.years[0], options.years[-1]))
 
 
-def in_force(filters: Filters) -> tuple[Filter, ...]:
-    """The filters (besides the years) with something chosen."""
-    return tuple(f for f in FILTERS if f.values(filters))
+def in_force(filters: Filters, about: str | None = None) -> tuple[Filter, ...]:
+    """The filters (besides the years) with something chosen; with `about`, those that apply to it."""
+    return tuple(f for f in FILTERS if f.values(filters) and (about is None or f.applies_to(about)))
 
 
 def without(filters: Filters, one: Filter) -> Filters:
@@ -135,7 +161,7 @@ def from_query(params: Mapping[str, str | list[str]], options: Options) -> Parse
         if raw is None:
             continue
         accepted = one.choices(options)
-        values = _values(raw) if len(str(raw)) <= MAX_PARAM_LENGTH else ["\0"]
+        values = list(dict.fromkeys(_values(raw))) if len(str(raw)) <= MAX_PARAM_LENGTH else ["\0"]
         good = tuple(dict.fromkeys(v for v in values if v in accepted))
         if len(good) != len(values):
             parsed.ignored.append(one.url)
@@ -155,7 +181,7 @@ def _years(raw: str | list[str], options: Options) -> tuple[int, int] | None:
     parts = text.split("-") if len(text) <= 9 else []
     if len(parts) == 1:
         parts = parts * 2
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts):   # not "²", which int() refuses
         return None
     first, last = int(parts[0]), int(parts[1])
     if first not in options.years or last not in options.years or first > last:
@@ -175,13 +201,15 @@ def to_query(filters: Filters, options: Options) -> dict[str, str]:
 
 # --- in words ----------------------------------------------------------------
 
-def describe(filters: Filters, options: Options) -> str:
-    """The filters in force, in words, for exported files."""
+def describe(filters: Filters, options: Options, about: str | None = None) -> str:
+    """The filters in force, in words ("Filters: School of Science; international means citizens of
+    Germany"); with `about`, only those that apply to figures about people or exchanges."""
     parts = []
     if filters.years != defaults(options).years:
         parts.append(t("years {first}–{last}", first=filters.first_year, last=filters.last_year))
     for one in in_force(filters):
-        parts.append(", ".join(one.name(v) for v in one.values(filters)))
+        if about is None or one.applies_to(about):
+            parts.append(one.words(filters))
     return t("Filters: {filters}", filters="; ".join(parts)) if parts else ""
 
 
@@ -191,17 +219,25 @@ def _marks(values) -> str:
     return ", ".join("?" for _ in values)
 
 
-def selected_countries(filters: Filters) -> set[str] | None:
-    """The alpha-3 codes the country filter stands for; None when it is off."""
-    if not filters.countries:
-        return None
-    codes = {c for c in filters.countries if not c.startswith("region:")}
-    regions = {c.split(":", 1)[1] for c in filters.countries if c.startswith("region:")}
+def country_codes(values: tuple[str, ...]) -> set[str]:
+    """The alpha-3 codes that country and region values stand for."""
+    codes = {c for c in values if not c.startswith("region:")}
+    regions = {c.split(":", 1)[1] for c in values if c.startswith("region:")}
     return codes | {code for code, region in all_regions().items() if region in regions}
 
 
+def selected_countries(filters: Filters) -> set[str] | None:
+    """The citizenships the country filter stands for; None when it is off."""
+    return country_codes(filters.countries) if filters.countries else None
+
+
+def selected_partner_countries(filters: Filters) -> set[str] | None:
+    """The partner countries the partner-country filter stands for; None when it is off."""
+    return country_codes(filters.partner_countries) if filters.partner_countries else None
+
+
 def _sql_values(one: Filter, filters: Filters) -> list[str]:
-    return sorted(selected_countries(filters) or ()) if one.citizenship else list(one.values(filters))
+    return sorted(country_codes(one.values(filters))) if one.regions else list(one.values(filters))
 
 
 def people_where(filters: Filters) -> tuple[str, list]:

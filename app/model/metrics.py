@@ -166,7 +166,7 @@ def _protected_parts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by:
     raw = _raw_counts(wh, keys, filters, by, every_year)
     protected = disclosure.protect(raw, COUNTS, rule)
     rows = ["population", *by]
-    for one in flt.in_force(filters):
+    for one in flt.in_force(filters, flt.PEOPLE):
         whole = _raw_counts(wh, keys, flt.without(filters, one), by, every_year)
         whole = raw[rows].merge(whole, on=rows, how="left").fillna({c: 0 for c in COUNTS})
         for column in COUNTS:
@@ -262,7 +262,7 @@ def composition(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rule
     if raw.empty or raw["headcount"].sum() == 0:
         return pd.DataFrame(columns=["year", "category", "headcount"])
     protected = disclosure.protect(raw, ["headcount"], rule)
-    for one in flt.in_force(filters):
+    for one in flt.in_force(filters, flt.PEOPLE):
         whole = _composition_raw(wh, flt.without(filters, one), key)
         if one.citizenship:
             # Without the country filter, everyone international is one part: the whole of both international parts.
@@ -369,4 +369,19 @@ def country_trend(wh: Warehouse, filters: Filters, country: str, rule: disclosur
     result = counts[["population", "year", "total"]].rename(columns={"total": "headcount"})
     if result["headcount"].sum() == 0:
         return pd.DataFrame(columns=["population", "year", "headcount"])
-    return disclosure.protect(result, ["headcount"], rule)
+    protected = disclosure.protect(result, ["headcount"], rule)
+    if rule.exact:
+        return protected
+    # Nobody and a count too small to show both read "0–4": told apart, "1–4" named the country as present,
+    # and beside the country list's "1–4 more from countries too small to name" that gave each its one
+    # person. A group with no year above that is left out; with none left, there is nothing to show.
+    most = disclosure.smallest_shown(rule) - 1
+    small = protected["headcount_high"] <= most
+    protected.loc[small, "headcount"] = float("nan")
+    protected.loc[small, "headcount_low"] = 0
+    protected.loc[small, "headcount_high"] = most
+    protected.loc[small, "headcount_label"] = f"0–{fmt_int(most)}"
+    shown = ~small.groupby(protected["population"]).transform("all")
+    if not shown.any():
+        return pd.DataFrame(columns=["population", "year", "headcount"])
+    return protected[shown].reset_index(drop=True)

@@ -3,18 +3,21 @@
 Read from the aggregate `agg_mobility` and the `partners` agreements; every
 count passes through `disclosure.protect` before it leaves this module.
 The shared filters that apply are those with an `exchanges` column in
-`filters.FILTERS`: years, units, and the country filter as partner countries.
+`filters.FILTERS`: years, units and partner countries.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from app.model import disclosure
 from app.model.data import Warehouse
-from app.model.filters import Filters, exchange_where, selected_countries
-from etl.countries import fold
+from app.model.filters import Filters, exchange_where, selected_partner_countries
+from etl.config import load_config
+from anyascii import anyascii
 
 PROGRAMMES = ("Erasmus+", "Nordplus", "bilateral", "Unite!")   # anything else counts as "other"
 LEVELS = ("bachelor", "master", "doctoral", "staff")
@@ -150,7 +153,7 @@ def partners(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: st
         others["programmes"] = [[] for _ in range(len(others))]
         others["networks"] = [[] for _ in range(len(others))]
         table = pd.concat([table, others], ignore_index=True)
-    codes_filter = selected_countries(filters)
+    codes_filter = selected_partner_countries(filters)
     if codes_filter is not None:
         table = table[table["country"].isin(codes_filter)]
     # Agreements without exchanges in these years: zero each way, shown as any protected zero is. Only
@@ -171,13 +174,19 @@ def partners(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: st
     return table.sort_values(["listed", "volume", "partner_name"], ascending=[False, False, True], ignore_index=True)
 
 
+def searchable(text: str) -> str:
+    """Text as a search compares it: transliterated to Latin letters (Tromsø, Łódź, Straße and Αθήνα read as
+    tromso, lodz, strasse and athina), without case, spaces collapsed."""
+    return " ".join(anyascii(text).casefold().split())
+
+
 def search(table: pd.DataFrame, text: str) -> pd.DataFrame:
-    """Partners whose name, city or code contains the text, ignoring case and accents."""
-    needle = fold(text)
+    """Partners whose name, city or code contains the text, whatever its accents, letters and case."""
+    needle = searchable(text)
     if not needle:
         return table
     haystack = (table["partner_name"].fillna("") + " " + table["city"].fillna("") + " "
-                + table["partner_code"].fillna("")).map(fold)
+                + table["partner_code"].fillna("")).map(searchable)
     return table[haystack.str.contains(needle, regex=False)]
 
 
@@ -192,6 +201,21 @@ def partner_history(wh: Warehouse, filters: Filters, rule: disclosure.Rule, code
         return pd.DataFrame(columns=["year", *DIRECTIONS])
     years = pd.DataFrame({"year": range(filters.first_year, filters.last_year + 1)})
     return _both_ways(years.merge(frame, on="year", how="left").fillna(0), ["year"], rule)
+
+
+def network_since(network: str, config: dict | None = None) -> int | None:
+    """The year a network or alliance began (config.toml [networks]): exchanges with its members count as
+    the network's from then on. None: not configured, every year counts."""
+    since = (config if config is not None else load_config()).get("networks", {}).get(network)
+    return since if isinstance(since, int) and not isinstance(since, bool) else None
+
+
+def network_filters(filters: Filters, network: str) -> Filters | None:
+    """The filters with the years kept to the network's own (None: it began after the years chosen)."""
+    since = network_since(network)
+    if since is None or since <= filters.first_year:
+        return filters
+    return replace(filters, years=(since, filters.last_year)) if since <= filters.last_year else None
 
 
 def network_names(wh: Warehouse) -> list[str]:
@@ -227,12 +251,11 @@ def network_trend(wh: Warehouse, filters: Filters, rule: disclosure.Rule, networ
 SHOW = ("all", "with_exchanges", "without_exchanges", "not_listed")
 
 
-def filter_partners(table: pd.DataFrame, text: str = "", country: str = "", programme: str = "", network: str = "",
+def filter_partners(table: pd.DataFrame, text: str = "", programme: str = "", network: str = "",
                     show: str = "all") -> pd.DataFrame:
-    """The partner table narrowed as the partners page's controls say."""
+    """The partner table narrowed as the partners page's controls say (the partner-country filter is
+    a shared filter, applied by `partners`)."""
     rows = search(table, text)
-    if country:
-        rows = rows[rows["country"] == country]
     if programme:
         rows = rows[rows["programmes"].map(lambda p: programme in list(p))]
     if network:

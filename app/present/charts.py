@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 
 from app.present import theme
 from app.words import labels, safe_text
-from app.words.i18n import fmt_pct, plotly_separators, t
+from app.words.i18n import fmt_pct, fmt_share, plotly_separators, t
 from app.words.labels import SMALL_COUNTRIES
 
 HEIGHT = 440
@@ -26,10 +26,10 @@ HEIGHT = 440
 
 def _share_text(share: float, low: float, high: float, international: str, known: str) -> str:
     if not math.isnan(share):
-        return t("{share} — {international} of {known}", share=fmt_pct(share), international=international, known=known)
+        return t("{share} — {international} of {known}", share=fmt_share(share), international=international, known=known)
     if math.isnan(low):
         return t("not shown: fewer than 5 people in all")
-    return t("{low}–{high} — {international} of {known}", low=fmt_pct(low), high=fmt_pct(high),
+    return t("{low}–{high} — {international} of {known}", low=fmt_share(low), high=fmt_share(high),
              international=international, known=known)
 
 
@@ -60,9 +60,22 @@ def _figure(data: list[dict], title: str, subtitle: str, x_title: str, y_title: 
 
 def percent_ticks(top: float) -> dict:
     """Percentage ticks written as the language writes them (27% / 27 %), for one axis."""
-    step = next(s for s in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25) if top / s <= 8)
+    step = next(s for s in (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.25) if top / s <= 8)
     values = [round(i * step, 4) for i in range(int(top / step) + 1)]
-    return dict(tickvals=values, ticktext=[fmt_pct(v) for v in values])
+    return dict(tickvals=values, ticktext=[fmt_pct(v, 1 if step < 0.01 else 0) for v in values])
+
+
+def _range_bars(x: pd.Series, low: pd.Series, high: pd.Series, hover: list[str], colour: str, name: str) -> dict:
+    """Figures known only as a range ("1–4"), each drawn as a pale bar from its lowest to its highest
+    value, never as a point: a point at the middle read as a number (2.5 people)."""
+    xs, ys, texts = [], [], []
+    for year, lo, hi, text in zip(x, low, high, hover):
+        xs += [year, year, None]
+        ys += [lo, hi, None]
+        texts += [text, text, None]
+    return dict(type="scatter", x=xs, y=ys, mode="lines", showlegend=False, name=name, opacity=0.45,
+                line=dict(color=colour, width=9), customdata=texts,
+                hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>")
 
 
 def share_lines(frame: pd.DataFrame, keys: tuple[str, ...], title: str, subtitle: str, *, series: str = "population",
@@ -84,16 +97,10 @@ def share_lines(frame: pd.DataFrame, keys: tuple[str, ...], title: str, subtitle
             type="scatter", x=rows["year"], y=rows["share"], name=name, mode="lines+markers",
             line=dict(color=colour, width=3), marker=dict(size=7), customdata=hover,
             hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
-        ranged = rows[rows["share"].isna() & rows["share_low"].notna()]
-        if not ranged.empty:
-            middle = (ranged["share_low"] + ranged["share_high"]) / 2
-            data.append(dict(
-                type="scatter", x=ranged["year"], y=middle, mode="markers", showlegend=False, name=name,
-                marker=dict(color="white", line=dict(color=colour, width=2), size=8),
-                error_y=dict(type="data", symmetric=False, array=ranged["share_high"] - middle,
-                             arrayminus=middle - ranged["share_low"], color=colour, thickness=1.5),
-                customdata=[h for h, s in zip(hover, rows["share"]) if math.isnan(s)][:len(ranged)],
-                hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
+        ranged = rows["share"].isna() & rows["share_low"].notna()
+        if ranged.any():
+            data.append(_range_bars(rows["year"][ranged], rows["share_low"][ranged], rows["share_high"][ranged],
+                                    [h for h, r in zip(hover, ranged) if r], colour, name))
         known = rows.dropna(subset=["share"])
         if len(known) >= 2:
             ends.append((known.iloc[0], known.iloc[-1], colour))
@@ -120,8 +127,8 @@ def _end_labels(ends: list, top: float) -> list[dict]:
             if placed and (value + offset) - placed[-1] < gap:
                 offset = placed[-1] + gap - value
             placed.append(value + offset)
-            annotations.append(dict(x=year, y=value, text=f"<b>{fmt_pct(value)}</b>", showarrow=False, xanchor=anchor,
-                                    xshift=shift, yshift=offset * pixels_per_unit, font=dict(color=colour, size=13)))
+            annotations.append(dict(x=year, y=value, text=f"<b>{fmt_share(value)}</b>", showarrow=False, xanchor=anchor,
+                                    xshift=shift, yshift=offset * pixels_per_unit, font=dict(color=theme.ink(colour), size=13)))
     return annotations
 
 
@@ -135,7 +142,7 @@ def composition_bars(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figur
         ranged = rows["headcount"].isna()
         heights = _count_or_top(rows["headcount"], rows["headcount_high"])
         name = labels.category(category)
-        shares = [fmt_pct(h / totals[y]) if totals[y] else "" for h, y in zip(heights, rows["year"])]
+        shares = [fmt_share(h / totals[y]) if totals[y] else "" for h, y in zip(heights, rows["year"])]
         hover = [t("{count} people ({share} of all)", count=label, share=share) for label, share in
                  zip(rows["headcount_label"], shares)]
         data.append(dict(
@@ -157,7 +164,7 @@ def share_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle: st
         type="bar", y=[names(v) for v in rows[column]], x=shown, orientation="h",
         marker=dict(color=theme.BLUE, pattern=dict(shape=["/" if math.isnan(s) else "" for s in rows["share"]],
                                                    fgcolor="white")),
-        text=[fmt_pct(s) if not math.isnan(s) else t("range") for s in rows["share"]], textposition="outside",
+        text=[fmt_share(s) if not math.isnan(s) else t("range") for s in rows["share"]], textposition="outside",
         cliponaxis=False, customdata=text, hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>")
     right = max(0.1, float(shown.max()) * 1.18)
     return _figure([bars], title, subtitle, x_title, "",
@@ -170,7 +177,7 @@ def count_bars(frame: pd.DataFrame, title: str, subtitle: str, x_title: str) -> 
     rows = frame.iloc[::-1]
     ranged = rows["headcount"].isna()
     heights = _count_or_top(rows["headcount"], rows["headcount_high"])
-    shares = [fmt_pct(s) if not math.isnan(s) else f"{fmt_pct(lo)}–{fmt_pct(hi)}"
+    shares = [fmt_share(s) if not math.isnan(s) else f"{fmt_share(lo)}–{fmt_share(hi)}"
               for s, lo, hi in zip(rows["share"], rows["share_low"], rows["share_high"])]
     hover = [t("{count} people — {share} of {total} international people", count=c, share=s, total=total)
              for c, s, total in zip(rows["headcount_label"], shares, rows["all_international_label"])]
@@ -222,7 +229,7 @@ def world_map(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
 def headcount_lines(frame: pd.DataFrame, column: str, names, colours: dict[str, str], title: str,
                     subtitle: str, y_title: str | None = None) -> go.Figure:
     """Headcount per year, one line per value of `column`, largest last year first.
-    A count known only as a range is drawn at its middle with an open marker."""
+    A count known only as a range is drawn as that range (see _range_bars), the line broken there."""
     data = []
     last = frame[frame["year"] == frame["year"].max()].sort_values("headcount_high", ascending=False)[column]
     for series in list(dict.fromkeys(list(last) + list(frame[column].unique()))):
@@ -230,12 +237,14 @@ def headcount_lines(frame: pd.DataFrame, column: str, names, colours: dict[str, 
         if rows["headcount_high"].sum() == 0:
             continue
         name = names(series)
-        middle = (rows["headcount_low"] + rows["headcount_high"]) / 2
         data.append(dict(
-            type="scatter", x=rows["year"], y=rows["headcount"].where(rows["headcount"].notna(), middle),
-            name=name, mode="lines+markers", line=dict(color=colours[series], width=2.5),
-            marker=dict(symbol=["circle-open" if pd.isna(v) else "circle" for v in rows["headcount"]], size=7),
+            type="scatter", x=rows["year"], y=rows["headcount"], name=name, mode="lines+markers",
+            line=dict(color=colours[series], width=2.5), marker=dict(size=7), connectgaps=False,
             customdata=rows["headcount_label"], hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
+        ranged = rows["headcount"].isna() & (rows["headcount_high"] > 0)
+        if ranged.any():
+            data.append(_range_bars(rows["year"][ranged], rows["headcount_low"][ranged], rows["headcount_high"][ranged],
+                                    list(rows["headcount_label"][ranged]), colours[series], name))
     return _figure(data, title, subtitle, t("Year"), y_title or t("Headcount (people)"),
                    xaxis=dict(tickvals=_year_ticks(frame["year"])), yaxis=dict(rangemode="tozero"))
 
@@ -280,9 +289,12 @@ def diverging_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle
 
 
 def flow_sankey(incoming: pd.DataFrame, outgoing: pd.DataFrame, home: str, title: str, subtitle: str) -> go.Figure:
-    """Partner countries sending students and staff (left) and receiving them (right)."""
-    sources = [labels.country(c) if c != "other" else t("Other countries") for c in incoming["partner_country"]]
-    targets = [labels.country(c) if c != "other" else t("Other countries") for c in outgoing["partner_country"]]
+    """Partner countries sending students and staff (left) and receiving them (right); each country's
+    node says its count as the rule writes it (a flow of one country alone is otherwise a block without a number)."""
+    def named(country: str, label: str) -> str:
+        return f"{labels.country(country) if country != 'other' else t('Other countries')} ({label})"
+    sources = [named(c, n) for c, n in zip(incoming["partner_country"], incoming["incoming_label"])]
+    targets = [named(c, n) for c, n in zip(outgoing["partner_country"], outgoing["outgoing_label"])]
     nodes = sources + [home] + targets
     centre = len(sources)
     link_source = list(range(len(sources))) + [centre] * len(targets)

@@ -30,6 +30,9 @@ def definitions(home_country: str) -> str:
           "them."),
         t("**Country filter** — with countries or regions chosen, only people from them count as international; "
           "the base of every share stays everyone with a known citizenship."),
+        t("**Partner-country filter** — narrows exchange periods and partners to partners in the chosen countries or "
+          "regions; it does not change who counts as international. Each page shows the filters that apply to its "
+          "figures and names those in force."),
         t("**Regions** — UN M49 continents, with the Nordic countries and the rest of the EU/EEA shown apart. "
           "Turkey (an Erasmus+ programme country), Kosovo and the former European states kept in old records "
           "(Soviet Union, Yugoslavia, Czechoslovakia, East Germany) count in the rest of Europe."),
@@ -63,16 +66,19 @@ def disclosure(rule: Rule) -> str:
     return "\n\n".join([why, rule.description(), derived, filters, groups, residual])
 
 
-def build_facts(manifest: dict, home_name: str) -> str:
+def build_facts(manifest: dict, home_name: str, rule: Rule) -> str:
+    """The build's facts; its record counts as the rule shows any count (a table of one year's exports holds
+    that year's exact headcount)."""
     tables = manifest.get("tables", {})
+    names = ("staff", "students", "mobility", "partners")
+    rows = protect(pd.DataFrame({"n": [tables.get(n, {}).get("rows", 0) for n in names]}), ["n"], rule)
+    shown = dict(zip(names, rows["n_label"] if not rule.exact else (fmt_int(v) for v in rows["n"])))
     lines = [
         t("- Built: {when} (ETL version {version})", when=manifest["built_at"].replace("T", " "),
           version=manifest.get("etl_version", "?")),
         t("- Home country: {home}", home=home_name),
         t("- Staff records: {staff}; student records: {students}; exchange periods: {mobility}; partners: {partners}",
-          staff=fmt_int(tables.get("staff", {}).get("rows", 0)), students=fmt_int(tables.get("students", {}).get("rows", 0)),
-          mobility=fmt_int(tables.get("mobility", {}).get("rows", 0)),
-          partners=fmt_int(tables.get("partners", {}).get("rows", 0))),
+          staff=shown["staff"], students=shown["students"], mobility=shown["mobility"], partners=shown["partners"]),
     ]
     if manifest.get("synthetic_demo_data"):
         lines.append(t("- **Synthetic demo data** for a fictional university; pseudonyms use the published demo key."))

@@ -10,7 +10,7 @@ from app.words import labels, safe_text
 from app.model.data import Warehouse
 from app.model.disclosure import Rule
 from app.model.filters import Filters
-from app.words.i18n import t
+from app.words.i18n import fmt_int, t
 from app.present.views import Chart, _span
 
 DIRECTION_COLOURS = {"incoming": theme.BLUE, "outgoing": theme.ORANGE}
@@ -86,13 +86,16 @@ def flows(by_country: pd.DataFrame, f: Filters, rule: Rule, top: int = 10) -> Ch
         if not rest.empty:
             other = mobility._both_ways(pd.DataFrame({"partner_country": ["other"], "incoming": [0], "outgoing": [0]}),
                                         ["partner_country"], rule)
-            # The rest is summed from protected figures, so it reveals nothing new.
-            other[direction] = rest[direction].fillna(rest[f"{direction}_high"]).sum()
-            other[f"{direction}_high"] = rest[f"{direction}_high"].sum()
-            other[f"{direction}_label"] = t("about {n}", n=int(other[direction].iloc[0]))
+            # The rest is summed from protected figures, so it reveals nothing new; with a part known only as a
+            # range, the sum is a range too (drawn at its top).
+            low, high = int(rest[f"{direction}_low"].sum()), int(rest[f"{direction}_high"].sum())
+            exact = rest[direction].notna().all()
+            other[direction] = int(rest[direction].sum()) if exact else high
+            other[f"{direction}_high"] = high
+            other[f"{direction}_label"] = fmt_int(high) if exact else f"{fmt_int(low)}–{fmt_int(high)}"
             head = pd.concat([head, other], ignore_index=True)
         sides.append(head[head[f"{direction}_high"] > 0])
-    chart.figure = charts.flow_sankey(sides[0], sides[1], t("The university"), title, subtitle)
+    chart.figure = charts.flow_sankey(sides[0], sides[1], labels.university(), title, subtitle)
     chart.summary = summaries.flows(frame)
     return chart
 
@@ -134,18 +137,34 @@ def partner_map(table: pd.DataFrame, f: Filters) -> Chart:
     return chart
 
 
+def _network_years(f: Filters, network: str) -> tuple[Filters | None, str]:
+    """The filters for a network's charts (its years start when it began) and the words for their years."""
+    kept = mobility.network_filters(f, network)
+    if kept is None:
+        return None, t("{years} (before {network} began in {since})", years=_span(f.years), network=network,
+                       since=mobility.network_since(network))
+    if kept.years != f.years:
+        return kept, t("{years} ({network} began in {since})", years=_span(kept.years), network=network,
+                       since=kept.first_year)
+    return kept, _span(f.years)
+
+
 def network_exchanges(wh: Warehouse, f: Filters, rule: Rule, network: str) -> Chart:
+    kept, years = _network_years(f, network)
     title = t("Exchanges with {network} members", network=network)
-    subtitle = t("Exchange periods each way per year, {years}", years=_span(f.years))
-    return _per_year_chart(f"exchanges-with-{safe_text.slug(network)}-members", title, subtitle,
-                           mobility.per_year(wh, f, rule, network), f.years, t("{network} members", network=network))
+    subtitle = t("Exchange periods each way per year, {years}", years=years)
+    frame = mobility.per_year(wh, kept, rule, network) if kept else pd.DataFrame(columns=["year", *mobility.DIRECTIONS])
+    return _per_year_chart(f"exchanges-with-{safe_text.slug(network)}-members", title, subtitle, frame,
+                           (kept or f).years, t("{network} members", network=network))
 
 
 def network_share(wh: Warehouse, f: Filters, rule: Rule, network: str) -> Chart:
+    kept, years = _network_years(f, network)
     title = t("{network} members' part of all exchanges", network=network)
-    subtitle = t("Exchange periods with members, as a share of all exchange periods, {years}", years=_span(f.years))
-    frame = mobility.network_trend(wh, f, rule, network)
-    chart = Chart(f"{safe_text.slug(network)}-share-of-exchanges", title, subtitle, frame, f.years)
+    subtitle = t("Exchange periods with members, as a share of all exchange periods, {years}", years=years)
+    frame = (mobility.network_trend(wh, kept, rule, network) if kept
+             else pd.DataFrame(columns=["year", "partners", "headcount"]))
+    chart = Chart(f"{safe_text.slug(network)}-share-of-exchanges", title, subtitle, frame, (kept or f).years)
     members = frame[frame["partners"] == "members"] if not frame.empty else frame
     if not members.empty and members["headcount_high"].sum() > 0:
         chart.data = members

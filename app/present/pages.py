@@ -7,7 +7,7 @@ and its report pack exports the same charts; the full report is every page's.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -15,7 +15,7 @@ import pandas as pd
 from app.model import metrics, mobility
 from app.model.data import Warehouse
 from app.model.disclosure import Rule
-from app.model.filters import Filters
+from app.model.filters import EXCHANGES, PEOPLE, Filters, country_codes, describe
 from app.present import mobility_views, views
 from app.present.views import Chart
 from app.words import labels
@@ -25,11 +25,14 @@ from app.words.i18n import t
 @dataclass
 class Inputs:
     """What a page is made from: the data, the filters and rule in force, and the page's own choices.
-    Each chart and shared query is made once per Inputs (a page and its report pack share them)."""
+    `about` says what the page's figures are about (filters.PEOPLE or EXCHANGES; None: both), and so which
+    filters apply. Each chart and shared query is made once per Inputs (a page and its pack share them)."""
     warehouse: Warehouse
     filters: Filters
     rule: Rule
     choices: dict[str, Any] = field(default_factory=dict)
+    about: str | None = None
+    asked: Filters | None = None     # the filters as chosen, when `filters` keeps to the years of the data
     _made: dict = field(default_factory=dict, repr=False)
 
     def once(self, key: object, make: Callable[[], Any]) -> Any:
@@ -38,7 +41,19 @@ class Inputs:
         return self._made[key]
 
     def chart(self, make: Callable[[Inputs], Chart]) -> Chart:
-        return self.once(make, lambda: make(self))
+        return self.once(make, lambda: views.with_filters(make(self), self.filter_words()))
+
+    def filter_words(self) -> str:
+        """The filters in force that apply to this page's figures, in words."""
+        return describe(self.asked or self.filters, self.warehouse.options, self.about)
+
+    def data_years(self) -> tuple[int, ...]:
+        """The years this page's figures have data for."""
+        return data_years(self.warehouse, self.about)
+
+    def years_shown(self) -> list[int]:
+        """The years of the filter that the page's figures have data for, latest first."""
+        return [y for y in self.data_years() if self.filters.first_year <= y <= self.filters.last_year][::-1]
 
 
 Make = Callable[[Inputs], Chart]
@@ -109,6 +124,7 @@ class Page:
     body: tuple[Block, ...] | tuple[Tab, ...] = ()   # empty: the page script lays itself out
     requires: Callable[[Inputs], bool] | None = None   # otherwise the page shows only its empty state
     own_params: frozenset[str] = frozenset()     # link settings of a page laid out by its script
+    about: str | None = None                     # PEOPLE or EXCHANGES: which filters apply (None: every one)
 
     @property
     def params(self) -> frozenset[str]:
@@ -129,6 +145,23 @@ class Page:
     def charts(self, inputs: Inputs) -> list[Chart]:
         """Every chart of the page, in the page's order (the report pack's content)."""
         return [inputs.chart(make) for block in self.blocks() if isinstance(block, Row) for make in block.charts]
+
+
+def data_years(wh: Warehouse, about: str | None) -> tuple[int, ...]:
+    """The years the figures about people or exchanges have data for (None: any)."""
+    options = wh.options
+    if about == PEOPLE:
+        return options.people_years
+    return options.exchange_years if about == EXCHANGES else options.years
+
+
+def inputs_for(page: Page, wh: Warehouse, f: Filters, rule: Rule, choices: dict[str, Any] | None = None) -> Inputs:
+    """The page's inputs, its years kept to those its data has (staff and student exports may end a year
+    before the exchange records: the last year of a staff chart is then the last year of staff data)."""
+    covered = data_years(wh, page.about)
+    first, last = (max(f.first_year, covered[0]), min(f.last_year, covered[-1])) if covered else f.years
+    kept = replace(f, years=(first, last)) if first <= last and (first, last) != f.years else f
+    return Inputs(wh, kept, rule, dict(choices or {}), page.about, asked=f if kept is not f else None)
 
 
 def with_defaults(page: Page, inputs: Inputs) -> Inputs:
@@ -192,13 +225,11 @@ COUNTRY_POPULATIONS = ["professors", "teaching_research", "all_staff", "degree_s
                        "doctoral", "new_students"]
 
 
-def default_country(wh: Warehouse) -> str:
+def default_country(wh: Warehouse, f: Filters | None = None) -> str:
+    """The country filter's first country the data holds; else Germany, else the first foreign country."""
     foreign = [c for c in wh.options.countries if c != wh.home]
-    return "DEU" if "DEU" in foreign else (foreign[0] if foreign else wh.home)
-
-
-def _years_shown(i: Inputs) -> list[int]:
-    return [y for y in i.warehouse.options.years if i.filters.first_year <= y <= i.filters.last_year][::-1]
+    chosen = [c for c in foreign if c in country_codes(f.countries)] if f is not None and f.countries else []
+    return chosen[0] if chosen else ("DEU" if "DEU" in foreign else (foreign[0] if foreign else wh.home))
 
 
 def _country_counts(i: Inputs) -> pd.DataFrame:
@@ -263,7 +294,8 @@ def _network_share(i: Inputs) -> Chart:
 
 
 def _network_members(i: Inputs) -> pd.DataFrame:
-    return mobility.partners(i.warehouse, i.filters, i.rule, network=i.choices["network"])
+    kept = mobility.network_filters(i.filters, i.choices["network"]) or i.filters
+    return mobility.partners(i.warehouse, kept, i.rule, network=i.choices["network"])
 
 
 def _default_network(i: Inputs) -> str:
@@ -277,43 +309,46 @@ PAGES: dict[str, Page] = {p.key: p for p in (
     Page("overview", "dashboard.py", ":material/dashboard:", lambda: t("Overview"),
          heading=lambda: t("Internationalisation at a glance"),
          intro=lambda i: t("Share of people with a known citizenship who are international, {year}, and how it has "
-                           "changed.", year=i.filters.last_year),
+                           "changed.", year=i.years_shown()[0]),
+         requires=lambda i: bool(i.years_shown()), about=PEOPLE,
          body=(Cards(_headline_cards), Row((_headline,)))),
     Page("staff", "pages/1_staff.py", ":material/badge:", lambda: t("Staff"),
          intro=lambda i: t("Headcount on 31 December; a person with several employments counts once, in the largest "
                            "one."),
+         requires=lambda i: bool(i.years_shown()), about=PEOPLE,
          body=(Row((_staff_trend,)), Row((_staff_composition,)), Row((_staff_by_unit, _staff_by_stage)))),
     Page("students", "pages/2_students.py", ":material/school:", lambda: t("Students"),
          intro=lambda i: t("Degree students present in the academic year (2022 = 2022–2023); a student at two levels "
                            "counts at each."),
+         requires=lambda i: bool(i.years_shown()), about=PEOPLE,
          body=(Row((_student_trend,)), Row((_new_student_trend,)),
                Row((_student_composition, _student_by_unit)))),
     Page("countries", "pages/3_countries.py", ":material/public:", lambda: t("Countries of origin"),
+         requires=lambda i: bool(i.years_shown()), about=PEOPLE,
          choices=(
              Choice("population", lambda: t("Population"), lambda i: COUNTRY_POPULATIONS, lambda i: "professors",
                     labels.population),
-             Choice("year", lambda: t("Year"), _years_shown, lambda i: _years_shown(i)[0]),
+             Choice("year", lambda: t("Year"), lambda i: i.years_shown(), lambda i: i.years_shown()[0]),
              Choice("top", lambda: t("Countries in the top list"), lambda i: [5, 10, 15, 20], lambda i: 5),
              Choice("country", lambda: t("Country"),
                     lambda i: [c for c in i.warehouse.options.countries if c != i.warehouse.home] + [i.warehouse.home],
-                    lambda i: default_country(i.warehouse), labels.country),
+                    lambda i: default_country(i.warehouse, i.filters), labels.country),
          ),
          body=(Controls(("population", "year", "top"), (2, 1, 1)), Row((_top_countries, _countries_map), (2, 3)),
                Row((_regions,)), Heading(lambda: t("One country across populations")), Controls(("country",)),
                Row((_country_drilldown,)))),
     Page("mobility", "pages/4_mobility.py", ":material/flight_takeoff:", lambda: t("Mobility"),
-         intro=lambda i: t("Exchange periods of students and staff, by the calendar year they start. The year, unit "
-                           "and country filters apply (countries as partner countries)."),
-         requires=lambda i: mobility.any_exchanges(i.warehouse, i.filters),
+         intro=lambda i: t("Exchange periods of students and staff, by the calendar year they start."),
+         requires=lambda i: mobility.any_exchanges(i.warehouse, i.filters), about=EXCHANGES,
          body=(Tab(lambda: t("Over time"), (Row((_exchanges_per_year,)), Row((_average_stay,)))),
                Tab(lambda: t("Partner countries"), (Row((_flows,)), Row((_balance,)))),
                Tab(lambda: t("Level, programme and unit"), (Row((_BY_LEVEL,)), Row((_BY_PROGRAMME, _BY_UNIT)))))),
     Page("partners", "pages/5_partners.py", ":material/handshake:", lambda: t("Partners"),
-         own_params=frozenset({"q", "partner_country", "programme", "network", "show", "partner"})),
+         own_params=frozenset({"q", "programme", "network", "show", "partner"}), about=EXCHANGES),
     Page("networks", "pages/6_networks.py", ":material/hub:", lambda: t("Networks and alliances"),
          choices=(Choice("network", lambda: t("Network"), lambda i: mobility.network_names(i.warehouse),
                          _default_network, segmented=True, each_in_full_report=True),),
-         requires=lambda i: bool(mobility.network_names(i.warehouse)),
+         requires=lambda i: bool(mobility.network_names(i.warehouse)), about=EXCHANGES,
          body=(Controls(("network",)), Row((_network_exchanges, _network_share)),
                Heading(lambda: t("Members")), Table(_network_members))),
     Page("methodology", "pages/7_methodology.py", ":material/menu_book:", lambda: t("Methodology and data")),
@@ -323,7 +358,7 @@ PAGES: dict[str, Page] = {p.key: p for p in (
 def page_charts(key: str, wh: Warehouse, f: Filters, rule: Rule, **choices: Any) -> list[Chart]:
     """Every chart of one page, with the given choices and the others at their defaults."""
     page = PAGES[key]
-    return page.charts(with_defaults(page, Inputs(wh, f, rule, dict(choices))))
+    return page.charts(with_defaults(page, inputs_for(page, wh, f, rule, choices)))
 
 
 def everything(wh: Warehouse, f: Filters, rule: Rule) -> list[Chart]:
@@ -335,6 +370,6 @@ def everything(wh: Warehouse, f: Filters, rule: Rule) -> list[Chart]:
         if not each:
             charts += page_charts(page.key, wh, f, rule)
             continue
-        for value in each[0].options(Inputs(wh, f, rule)):
+        for value in each[0].options(inputs_for(page, wh, f, rule)):
             charts += page_charts(page.key, wh, f, rule, **{each[0].name: value})
     return charts

@@ -12,7 +12,7 @@ import pandas as pd
 
 from app.words import labels
 from app.words.labels import SMALL_COUNTRIES
-from app.words.i18n import fmt_int, fmt_pct, sentence
+from app.words.i18n import fmt_int, fmt_share, sentence, share_shown, tn
 from app.words.i18n import t as translate
 
 
@@ -22,7 +22,7 @@ def t(message: str, /, **values: object) -> str:
 
 
 def _pct(x: float) -> str:
-    return fmt_pct(x)
+    return fmt_share(x)
 
 
 def share_change(key: str, years_and_shares: list[tuple[int, float]]) -> str:
@@ -35,9 +35,9 @@ def share_change(key: str, years_and_shares: list[tuple[int, float]]) -> str:
     if y0 == y1:
         return t("The share of {subject} was {share} in {year}.", subject=subject, share=_pct(s1), year=y1)
     values = dict(subject=subject, start=_pct(s0), first=y0, end=_pct(s1), last=y1)
-    if round(s1 * 100) > round(s0 * 100):
+    if share_shown(s1) > share_shown(s0):
         return t("The share of {subject} rose from {start} in {first} to {end} in {last}.", **values)
-    if round(s1 * 100) < round(s0 * 100):
+    if share_shown(s1) < share_shown(s0):
         return t("The share of {subject} fell from {start} in {first} to {end} in {last}.", **values)
     return t("The share of {subject} was {start} in {first} and {end} in {last}.", **values)
 
@@ -52,14 +52,23 @@ def trend(frame: pd.DataFrame, keys: tuple[str, ...]) -> str:
 
 
 def composition(frame: pd.DataFrame, key: str) -> str:
+    """The latest year's parts and their total. The total is the sum of the parts as shown (a range when a
+    part is one), so the parts add up to it and it obeys the rule as they do."""
     last_year = int(frame["year"].max())
     rows = frame[frame["year"] == last_year].set_index("category")
-    total_high = int(rows["headcount_high"].sum())
     parts = {c: rows.loc[c, "headcount_label"] for c in rows.index}
+    if rows["headcount"].notna().all():
+        total = fmt_int(int(rows["headcount"].sum()))
+    else:
+        total = f"{fmt_int(int(rows['headcount_low'].sum()))}–{fmt_int(int(rows['headcount_high'].sum()))}"
+    values = dict(population=labels.population(key), year=last_year, international=parts.get("international", "0"),
+                  home=parts.get("home", "0"), unknown=parts.get("unknown", "0"), total=total)
+    if "other_international" in parts:   # a country filter: international people from elsewhere are a part too
+        return t("{population} in {year}: {international} from the chosen countries, {other} international from "
+                 "other countries, {home} citizens of the home country, {unknown} of unknown citizenship; {total} in "
+                 "all.", other=parts["other_international"], **values)
     return t("{population} in {year}: {international} international, {home} citizens of the home country, {unknown} "
-             "of unknown citizenship; about {total} in all.",
-             population=labels.population(key), year=last_year, international=parts.get("international", "0"),
-             home=parts.get("home", "0"), unknown=parts.get("unknown", "0"), total=fmt_int(total_high))
+             "of unknown citizenship; {total} in all.", **values)
 
 
 def ranking(frame: pd.DataFrame, key: str, column: str, name) -> str:
@@ -104,10 +113,13 @@ def _unnamed(frame: pd.DataFrame) -> str:
 def countries_map(frame: pd.DataFrame, key: str, year: int) -> str:
     named = _named(frame)
     if len(named) < len(frame):
-        return t("In {year}, {subject} came from {count} countries with enough people to be named.", year=year,
-                 subject=labels.international_people(key), count=fmt_int(len(named))) + _unnamed(frame)
-    return t("In {year}, {subject} came from {count} countries.", year=year,
-             subject=labels.international_people(key), count=fmt_int(len(frame)))
+        return sentence(tn("In {year}, {subject} came from {count} country with enough people to be named.",
+                           "In {year}, {subject} came from {count} countries with enough people to be named.",
+                           len(named), year=year, subject=labels.international_people(key),
+                           count=fmt_int(len(named)))) + _unnamed(frame)
+    return sentence(tn("In {year}, {subject} came from {count} country.", "In {year}, {subject} came from {count} "
+                       "countries.", len(frame), year=year, subject=labels.international_people(key),
+                       count=fmt_int(len(frame))))
 
 
 def regions(frame: pd.DataFrame, key: str) -> str:
@@ -193,6 +205,6 @@ def network(frame: pd.DataFrame, name: str) -> str:
     last_year = int(frame["year"].max())
     members = frame[(frame["partners"] == "members") & (frame["year"] == last_year)].iloc[0]
     share = members["share"]
-    share_text = fmt_pct(share, 1) if not math.isnan(share) else t("a small part")
+    share_text = fmt_share(share) if not math.isnan(share) else t("a small part")
     return t("In {year}, {count} exchange periods were with {network} members: {share} of all.", year=last_year,
              count=members["headcount_label"], network=name, share=share_text)

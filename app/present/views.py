@@ -13,11 +13,12 @@ import plotly.graph_objects as go
 
 from app.model import metrics
 from app.present import charts, summaries, theme
-from app.words import labels
+from app.words import labels, safe_text
+from app.words.labels import SMALL_COUNTRIES
 from app.model.data import Warehouse
 from app.model.disclosure import Rule
 from app.model.filters import Filters
-from app.words.i18n import sentence, t
+from app.words.i18n import fmt_pp, pp_shown, sentence, t, tn
 
 
 @dataclass
@@ -30,10 +31,45 @@ class Chart:
     figure: go.Figure | None = None
     summary: str = ""
     scope: str = ""                 # who the chart is about, when the title does not say (for file names)
+    filters: str = ""               # the filters its figures obey, in words (see with_filters)
 
     @property
     def empty(self) -> bool:
         return self.figure is None
+
+
+@dataclass(frozen=True)
+class Change:
+    """A headline card's change on the year before: its text, what it compares with, and its arrow and colour,
+    which follow the change as written (a change written as ±0.0 pp is grey, without an arrow)."""
+    text: str
+    description: str
+    arrow: str     # "up", "down" or "off"
+    colour: str    # "green", "red" or "gray"
+
+
+def card_change(card: metrics.Headline) -> Change | None:
+    if card.share is None or card.previous_share is None:
+        return None
+    shown = pp_shown(card.share - card.previous_share)
+    arrow, colour = ("up", "green") if shown > 0 else (("down", "red") if shown < 0 else ("off", "gray"))
+    return Change(fmt_pp(card.share - card.previous_share), t("on {year}", year=card.previous_year), arrow, colour)
+
+
+def with_filters(chart: Chart, words: str) -> Chart:
+    """The chart naming the filters its figures obey ("Filters: School of Science; international means
+    citizens of Germany"): on a line of its own under the subtitle, and after its summary. Files take
+    them from `chart.filters`."""
+    if chart.filters or not words:
+        return chart
+    chart.filters = words
+    if not chart.empty:
+        layout = chart.figure.layout
+        top = layout.margin.t if layout.margin.t is not None else theme.TEMPLATE.layout.margin.t
+        chart.figure.update_layout(
+            title_subtitle_text=f"{safe_text.plotly(chart.subtitle)}<br>{safe_text.plotly(words)}", margin_t=top + 20)
+        chart.summary = f"{chart.summary} ({words}.)"
+    return chart
 
 
 def _span(years: tuple[int, int]) -> str:
@@ -52,7 +88,8 @@ def _trend(wh: Warehouse, filters: Filters, rule: Rule, slug: str, keys: tuple[s
     subtitle = t("{population}, share of people with known citizenship, {years}", population=population,
                  years=_span(filters.years))
     chart = Chart(slug, title, subtitle, frame, filters.years)
-    if not frame.empty and frame["total"].sum() > 0:
+    # A total known only as a range (threshold rule, hidden unknowns) still counts: its lowest value.
+    if not frame.empty and frame["total"].fillna(frame["total_low"]).sum() > 0:
         chart.figure = charts.share_lines(frame, keys, title, subtitle)
         chart.summary = summaries.trend(frame, keys)
     return chart
@@ -117,8 +154,10 @@ def by_career_stage(wh: Warehouse, filters: Filters, rule: Rule) -> Chart:
 
 
 def top_countries(frame: pd.DataFrame, key: str, year: int, n: int) -> Chart:
-    """From `metrics.country_counts`, which the map uses too."""
-    title = t("Top {n} citizenships", n=n)
+    """From `metrics.country_counts`, which the map uses too. The title counts the countries it names
+    (a country filter may leave fewer than the list's length)."""
+    named = min(n, int((frame["citizenship"] != SMALL_COUNTRIES).sum())) if not frame.empty else 0
+    title = tn("Top citizenship", "Top {n} citizenships", named) if named else t("Top citizenships")
     subtitle = t("{subject}, {year}", subject=sentence(labels.international_people(key)), year=year)
     chart = Chart(f"top-{n}-citizenships-{_slug(key)}", title, subtitle, frame.head(n), (year, year),
                   scope=labels.population(key))

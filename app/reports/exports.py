@@ -31,9 +31,8 @@ from app.model.data import Warehouse
 from app.model.disclosure import Rule
 from app.model.filters import Filters, describe
 from app.words import labels, safe_text
-from app.words.i18n import fmt_pct, t
+from app.words.i18n import fmt_share, t
 from app.present.views import Chart
-from etl.config import load_config
 from etl.formulas import neutralise
 
 log = logging.getLogger("dashboard.exports")
@@ -67,10 +66,11 @@ class Meta:
         return [self.source(chart), self.definition(), self.rule_note]
 
     @classmethod
-    def of(cls, warehouse: Warehouse, filters: Filters, rule: Rule) -> Meta:
-        """What files made from this warehouse, filters and rule say, in the current language."""
-        return cls(university=load_config().get("university", {}).get("name", t("the university")),
-                   built_at=warehouse.built_at, filters=describe(filters, warehouse.options),
+    def of(cls, warehouse: Warehouse, filters: Filters, rule: Rule, about: str | None = None) -> Meta:
+        """What files made from this warehouse, filters and rule say, in the current language (`filters`:
+        those that apply to figures `about` people or exchanges; None: every filter in force)."""
+        return cls(university=labels.university(),
+                   built_at=warehouse.built_at, filters=describe(filters, warehouse.options, about),
                    rule_note=rule.note(), home_country=labels.country(warehouse.home), synthetic=warehouse.synthetic)
 
 
@@ -111,7 +111,7 @@ def _ensure_server() -> None:
 def figure_for_export(chart: Chart, meta: Meta) -> go.Figure:
     """The chart as it should stand alone: subtitle with the filters, footnote with source and rules."""
     figure = go.Figure(copy.deepcopy(chart.figure.to_dict()))
-    subtitle = safe_text.plotly(f"{chart.subtitle} · {meta.filters}" if meta.filters else chart.subtitle)
+    subtitle = safe_text.plotly(f"{chart.subtitle} · {chart.filters}" if chart.filters else chart.subtitle)
     footnote = "<br>".join(safe_text.plotly(line) for line in meta.lines(chart))
     figure.update_layout(
         title=dict(text=f"<b>{safe_text.plotly(chart.title)}</b>", subtitle=dict(text=subtitle), font=dict(size=26), x=0.02, y=0.97),
@@ -172,11 +172,11 @@ def table(chart: Chart) -> pd.DataFrame:
                            for v, label in zip(frame[column], frame[f"{column}_label"])]
         elif column == "share":
             out[column] = [float(v) if not math.isnan(v) else
-                           (f"{fmt_pct(lo)}–{fmt_pct(hi)}" if not math.isnan(lo) else "")
+                           (f"{fmt_share(lo)}–{fmt_share(hi)}" if not math.isnan(lo) else "")
                            for v, lo, hi in zip(frame["share"], frame["share_low"], frame["share_high"])]
         elif column in _NAMERS and frame[column].map(lambda v: isinstance(v, str)).all():
             out[column] = [_NAMERS[column](v) for v in frame[column]]
-        elif frame[column].map(lambda v: isinstance(v, (list, tuple, np.ndarray))).any():
+        elif len(frame) and frame[column].map(lambda v: isinstance(v, (list, tuple, np.ndarray))).astype(bool).any():
             out[column] = ["; ".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v
                            for v in frame[column]]
         else:
@@ -226,7 +226,7 @@ def xlsx_bytes(chart: Chart, meta: Meta) -> bytes:
         data.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
 
     about = book.create_sheet(t("About")[:31])
-    rows = [(t("Title"), chart.title), (t("Subtitle"), chart.subtitle), (t("Filters"), meta.filters or t("none")),
+    rows = [(t("Title"), chart.title), (t("Subtitle"), chart.subtitle), (t("Filters"), chart.filters or t("none")),
             (t("Summary"), chart.summary), (t("Source"), meta.source(chart)), (t("Definition"), meta.definition()),
             (t("Disclosure control"), meta.rule_note),
             (t("Exported"), dt.datetime.now().astimezone().isoformat(timespec="minutes"))]

@@ -24,6 +24,7 @@ from etl.config import ROOT, settings
 log = logging.getLogger("dashboard")
 DEMO_RAW = ROOT / "data" / "demo-raw"
 _build_lock = threading.Lock()
+MAX_PAGE_PARAM = 100   # characters of a page's own link setting (a search text, a partner's name)
 
 
 @dataclass(frozen=True)
@@ -89,15 +90,25 @@ def start(key: str) -> Context:
     page = PAGES[key]
     lang = _choose_language()
     st.set_page_config(page_title=f"{page.title()} · {t('International university dashboard')}",
-                       page_icon=":material/public:", layout="wide", initial_sidebar_state="expanded")
+                       page_icon=":material/public:", layout="wide", initial_sidebar_state="auto")
+    # On a phone a page title in Streamlit's size broke mid-word ("Internationalisati-on").
+    st.html("<style>@media (max-width: 640px) { [data-testid='stMain'] h1 { font-size: 1.75rem; "
+            "overflow-wrap: normal; word-break: normal; } }</style>")
     signin.gate()
     if st.session_state.get("_page") != key:
         st.session_state["_page"] = key
         forget_page_choices()
     navigation = st.sidebar.container()
     try:
-        warehouse = open_warehouse()
         rule = current_rule()
+    except ValueError:
+        log.exception("disclosure rule not valid")
+        st.error(t("The disclosure rule in the settings is not valid, so no figures are shown. Please ask the "
+                   "dashboard's administrator to set DISCLOSURE_RULE or config.toml [privacy] rule to one of: "
+                   "vipunen, hesa, threshold:K (K from 2), none."), icon=":material/error:")
+        st.stop()
+    try:
+        warehouse = open_warehouse()
     except Exception:
         log.exception("warehouse could not be opened")
         st.error(t("The data could not be opened. Please ask the dashboard's administrator to rebuild the warehouse "
@@ -112,11 +123,14 @@ def start(key: str) -> Context:
     options = warehouse.options
     if st.session_state.get("_options") != options:
         _read_link(options)
-    sidebar.filters(options)
+    sidebar.filters(options, page.about)
     current = st.session_state[sidebar.FILTERS_STATE]
     query = flt.to_query(current, options)
     # Page-level choices stay in the URL; the page checks them when it reads them.
-    kept = {k: v for k, v in st.query_params.to_dict().items() if k in page.params and len(v) <= 100}
+    own = {k: v for k, v in st.query_params.to_dict().items() if k in page.params}
+    kept = {k: v for k, v in own.items() if len(v) <= MAX_PAGE_PARAM}
+    if len(kept) < len(own):
+        st.session_state.setdefault("_ignored", []).extend(sorted(set(own) - set(kept)))
     if lang != browser_default_language():
         query["lang"] = lang
     st.query_params.from_dict({**kept, **query})
@@ -133,7 +147,8 @@ def _read_link(options) -> None:
     parsed = flt.from_query({name: values[-1] for name, values in link.items()}, options)
     st.session_state[sidebar.FILTERS_STATE] = parsed.filters
     st.session_state["_options"] = options
-    st.session_state["_ignored"] = parsed.ignored
+    st.session_state["_ignored"] = parsed.ignored + (["lang"] if st.query_params.get("lang", "en") not in LANGUAGES
+                                                     else [])
     known = {*flt.URL_KEYS, "lang", *(name for p in PAGES.values() for name in p.params)}
     st.session_state["_repeated"] = sorted(name for name, values in link.items() if len(values) > 1 and name in known)
 

@@ -11,13 +11,15 @@ from collections.abc import Callable
 import streamlit as st
 
 from app.model.metrics import Headline
-from app.present.pages import Cards, Controls, Heading, Inputs, Row, Table
+from app.present.pages import Cards, Controls, Heading, Inputs, Row, Table, inputs_for
+from app.model.filters import describe
+from app.present import views
 from app.present.views import Chart
 from app.reports import exports
 from app.web import widgets
 from app.web.frame import Context
 from app.words import labels, safe_text
-from app.words.i18n import fmt_pct, fmt_pp, t
+from app.words.i18n import fmt_pp, fmt_share, t
 
 log = logging.getLogger("dashboard")
 
@@ -29,13 +31,15 @@ PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": "./app/static/topojson/",
 def draw(ctx: Context) -> None:
     """The page `ctx.page` as its specification lays it out."""
     page = ctx.page
-    inputs = Inputs(ctx.warehouse, ctx.filters, ctx.rule)
+    inputs = inputs_for(page, ctx.warehouse, ctx.filters, ctx.rule)
     st.title((page.heading or page.title)())
-    if page.intro is not None:
-        st.caption(page.intro(inputs))
     if page.requires is not None and not page.requires(inputs):
+        scope(inputs)
         empty_state(page.title())
         return
+    if page.intro is not None:
+        st.caption(page.intro(inputs))
+    scope(inputs)
     controls = widgets.resolve(page.choices, inputs)
     if page.tabs:
         tabs = lazy_tabs([part.label() for part in page.body])
@@ -47,6 +51,17 @@ def draw(ctx: Context) -> None:
     else:
         _blocks(page.body, inputs, controls, ctx)
         report_pack(page.charts(inputs), page.title(), ctx)
+
+
+def scope(inputs: Inputs) -> None:
+    """What the page's figures cover: the filters in force that apply to them, in words, and the years of
+    data when the filter reaches beyond them."""
+    words = inputs.filter_words()
+    if words:
+        st.markdown(f":material/filter_alt: **{safe_text.markdown(words)}**")
+    covered, f = inputs.data_years(), inputs.asked or inputs.filters
+    if covered and (f.first_year < covered[0] or f.last_year > covered[-1]):
+        st.caption(t("The figures on this page cover {first}–{last}.", first=covered[0], last=covered[-1]))
 
 
 def _blocks(blocks, inputs: Inputs, controls: dict[str, widgets.Control], ctx: Context) -> None:
@@ -82,17 +97,22 @@ def lazy_tabs(names: list[str]) -> list:
 
 def caption(chart: Chart, ctx: Context) -> str:
     """Source, build date and disclosure rule: the same words as in exported files."""
-    meta = exports.Meta.of(ctx.warehouse, ctx.filters, ctx.rule)
+    meta = exports.Meta.of(ctx.warehouse, ctx.filters, ctx.rule, ctx.page.about)
     return f"{meta.source(chart)} {meta.rule_note}"
 
 
 def show(chart: Chart, ctx: Context) -> None:
     """A chart, its one-sentence summary (its text alternative) and its caption."""
+    chart = views.with_filters(chart, describe(ctx.filters, ctx.warehouse.options, ctx.page.about))
     if chart.empty:
         empty_state(chart.title)
         return
-    st.plotly_chart(chart.figure, theme=None, width="stretch", key=f"chart-{chart.key}", config=PLOTLY_CONFIG | {
-        "toImageButtonOptions": {"format": "png", "filename": exports.file_name(chart, "png")[:-4], "scale": 2}})
+    # With Chromium on the server the buttons below the chart download its images, so the chart's own toolbar
+    # (eight more stops for every chart in the keyboard order) is left out; without, its camera saves a PNG.
+    toolbar = {"displayModeBar": False} if exports.chromium() is not None else {
+        "toImageButtonOptions": {"format": "png", "filename": exports.file_name(chart, "png")[:-4], "scale": 2}}
+    st.plotly_chart(chart.figure, theme=None, width="stretch", key=f"chart-{chart.key}",
+                    config=PLOTLY_CONFIG | toolbar)
     st.text(chart.summary, width="stretch")   # plain text: names from the data never become Markdown
     st.caption(caption(chart, ctx))
     widgets.downloads(chart, ctx)
@@ -101,7 +121,7 @@ def show(chart: Chart, ctx: Context) -> None:
 def report_pack(charts: list[Chart] | Callable[[], list[Chart]], title: str, ctx: Context) -> None:
     """Every chart of the page in one ZIP, with a PowerPoint deck. `charts` may be a function
     that makes them, for pages that draw only some (tabs): they are then made on the click."""
-    meta = exports.Meta.of(ctx.warehouse, ctx.filters, ctx.rule)
+    meta = exports.Meta.of(ctx.warehouse, ctx.filters, ctx.rule, ctx.page.about)
     if callable(charts):
         make = charts
     else:
@@ -130,17 +150,15 @@ def headline_cards(cards: list[Headline]) -> None:
     columns = st.columns(len(cards))
     for column, card in zip(columns, cards):
         with column:
-            value = fmt_pct(card.share) if card.share is not None else "–"
-            # The arrow shows the change on the year before; the caption says so, and the change since the start.
-            delta = None
+            value = fmt_share(card.share) if card.share is not None else "–"
+            delta = views.card_change(card)
             notes = []
-            if card.share is not None and card.previous_share is not None:
-                delta = fmt_pp(card.share - card.previous_share)
-                notes.append(t("{change} on {year}", change=delta, year=card.previous_year))
             if card.share is not None and card.first_share is not None:
                 notes.append(t("{change} since {year} (then {share})", change=fmt_pp(card.share - card.first_share),
-                               year=card.first_year, share=fmt_pct(card.first_share)))
-            st.metric(labels.population_short(card.population), value, delta, border=True,
+                               year=card.first_year, share=fmt_share(card.first_share)))
+            st.metric(labels.population_short(card.population), value, delta.text if delta else None,
+                      delta_color=delta.colour if delta else "normal", delta_arrow=delta.arrow if delta else "auto",
+                      delta_description=delta.description if delta else None, border=True,
                       help=t("{year}: {international} international of {known} with known citizenship",
                              year=card.year, international=card.international_label, known=card.known_label))
             st.caption("  \n".join(notes) if notes else str(card.year))

@@ -16,6 +16,7 @@ from app.model.data import Options, Warehouse
 from app.model.disclosure import Rule
 from app.present import pages
 from app.reports import exports
+from app.words import safe_text
 from app.words.i18n import LANGUAGES, t
 
 FILTERS_STATE = "_filters"
@@ -50,8 +51,11 @@ def _language_changed() -> None:
     st.session_state["_lang"] = st.session_state["f_lang"]
 
 
-def filters(options: Options) -> None:
-    _put_in_widgets(st.session_state[FILTERS_STATE])
+def filters(options: Options, about: str | None) -> None:
+    """The language and the filters that apply to this page's figures (`about`: people or exchanges; None:
+    every filter); filters in force that do not apply are named, kept for the other pages."""
+    current = st.session_state[FILTERS_STATE]
+    _put_in_widgets(current)
     with st.sidebar:
         st.session_state["f_lang"] = st.session_state["_lang"]
         st.selectbox("Language · Kieli · Språk", list(LANGUAGES), key="f_lang", format_func=LANGUAGES.get,
@@ -61,9 +65,14 @@ def filters(options: Options) -> None:
             st.slider(t("Years"), min_value=options.years[0], max_value=options.years[-1], key=YEARS_KEY,
                       on_change=_years_changed)
         for one in flt.FILTERS:
-            st.multiselect(one.label(), one.choices(options), key=_key(one), format_func=one.option or one.name,
-                           placeholder=one.everyone(), on_change=_changed, args=(one,),
-                           help=one.help() if one.help else None)
+            if about is None or one.applies_to(about):
+                st.multiselect(one.label(), one.choices(options), key=_key(one), format_func=one.option or one.name,
+                               placeholder=one.everyone(), on_change=_changed, args=(one,),
+                               help=one.help() if one.help else None)
+        elsewhere = [one for one in flt.in_force(current) if about is not None and not one.applies_to(about)]
+        if elsewhere:
+            st.caption(t("Not used on this page, kept for the others: {filters}.",
+                         filters=safe_text.markdown("; ".join(one.words(current) for one in elsewhere))))
         st.button(t("Reset filters"), on_click=_reset, args=(options,), icon=":material/restart_alt:",
                   width="stretch")
 

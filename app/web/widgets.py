@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from app.model.filters import describe
 from app.present.pages import Choice, Inputs
 from app.present.views import Chart
 from app.reports import exports
@@ -31,11 +32,14 @@ class Control:
 
 
 def _settle(name: str, options: list, default: Any) -> Any:
-    """The choice's value: this session's, else the link's, else the default; kept in the link when not the default."""
+    """The choice's value: this session's, else the link's, else the default; kept in the link when not the
+    default. A value in the link that is not one of the options is dropped, and the page says so."""
     key = f"p_{name}"
     if key not in st.session_state:
         raw = st.query_params.get(name)
         st.session_state[key] = next((o for o in options if str(o) == raw), default)
+        if raw is not None and str(st.session_state[key]) != raw:
+            ignored_in_link(name)
     if st.session_state[key] not in options:
         st.session_state[key] = default
     value = st.session_state[key]
@@ -44,6 +48,12 @@ def _settle(name: str, options: list, default: Any) -> Any:
     elif name in st.query_params:
         del st.query_params[name]
     return value
+
+
+def ignored_in_link(name: str) -> None:
+    """Say that a setting of the link was not usable (by its name: the value is untrusted text)."""
+    st.warning(t("Some settings in the link were not recognised and were ignored: {names}.", names=name),
+               icon=":material/link_off:")
 
 
 def resolve(choices: tuple[Choice, ...], inputs: Inputs) -> dict[str, Control]:
@@ -77,13 +87,18 @@ def page_text(name: str, label: str, placeholder: str = "") -> str:
     """A search box whose text is kept in the URL as `name`."""
     key = f"p_{name}"
     if key not in st.session_state:
-        st.session_state[key] = (st.query_params.get(name) or "")[:100]
+        st.session_state[key] = st.query_params.get(name) or ""   # at most 100 characters (frame.start)
     value = st.text_input(label, key=key, placeholder=placeholder, max_chars=100)
     if value:
         st.query_params[name] = value
     elif name in st.query_params:
         del st.query_params[name]
     return value
+
+
+def clear_text(name: str) -> None:
+    """A callback: empty the search box `name` (and so its setting in the link)."""
+    st.session_state[f"p_{name}"] = ""
 
 
 def partner_table(rows: pd.DataFrame, ctx: Context) -> None:
@@ -110,12 +125,13 @@ def partner_table(rows: pd.DataFrame, ctx: Context) -> None:
     st.caption(t("Exchange periods in the selected years; 1–4 stands for a number from 1 to 4, shown only as a range "
                  "to protect individuals. The list is ordered by the number of periods."))
     downloads(Chart("partner-institutions", t("Partner institutions"), "", rows.drop(
-        columns=[c for c in ("volume", "exchanged") if c in rows]), ctx.filters.years), ctx, images=False)
+        columns=[c for c in ("volume", "exchanged") if c in rows]), ctx.filters.years,
+        filters=describe(ctx.filters, ctx.warehouse.options, ctx.page.about)), ctx, images=False)
 
 
 def downloads(chart: Chart, ctx: Context, images: bool = True) -> None:
     """PNG, SVG, CSV and Excel of one chart (CSV and Excel only for a table), made only when clicked."""
-    meta = exports.Meta.of(ctx.warehouse, ctx.filters, ctx.rule)
+    meta = exports.Meta.of(ctx.warehouse, ctx.filters, ctx.rule, ctx.page.about)
     row = st.container(horizontal=True, gap="small")
     table_only = not images
     images = images and exports.chromium() is not None

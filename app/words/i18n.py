@@ -114,7 +114,29 @@ def _percent_format(lang: str, decimals: int) -> tuple[Locale, NumberPattern]:
     return locale, parse_pattern(pattern)
 
 
+def share_decimals(share: float) -> int:
+    """Shares under 5% get one decimal (a rise from 0.2% to 0.4% must not read "0% and 0%"; below 5% a whole
+    percent can be a tenth off); larger ones none. The same everywhere a share is written: cards, charts,
+    summaries, files."""
+    return 1 if 0 < abs(share) < 0.05 else 0
+
+
+def share_shown(share: float) -> float:
+    """A share in percent as written."""
+    return round(share * 100, share_decimals(share)) + 0.0
+
+
+def fmt_share(share: float) -> str:
+    return fmt_pct(share, share_decimals(share))
+
+
+def pp_shown(change: float) -> float:
+    """A change of a share in percentage points as written (one decimal): its sign is the sign people read."""
+    return round(change * 100, 1) + 0.0   # + 0.0: no "-0.0"
+
+
 def fmt_pp(change: float) -> str:
-    """A change of a share in percentage points, signed."""
-    sign = "+" if change > 0 else ("−" if change < 0 else "±")
-    return t("{sign}{value} pp", sign=sign, value=format_decimal(abs(change) * 100, format="#,##0.0", locale=language()))
+    """A change of a share in percentage points, signed by the figure as written ("±0.0 pp", never "−0.0 pp")."""
+    shown = pp_shown(change)
+    sign = "+" if shown > 0 else ("−" if shown < 0 else "±")
+    return t("{sign}{value} pp", sign=sign, value=format_decimal(abs(shown), format="#,##0.0", locale=language()))

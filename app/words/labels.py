@@ -16,6 +16,11 @@ from etl.countries import country_name
 SMALL_COUNTRIES = "small"
 
 
+def university() -> str:
+    """The university's name as configured (config.toml [university] name)."""
+    return load_config().get("university", {}).get("name") or t("the university")
+
+
 def population(key: str) -> str:
     """As a chart legend or card title."""
     return {

@@ -1,0 +1,230 @@
+"""Filtered views say exactly what they show (issue 14): the filters named in words on the page, in each
+chart's subtitle and summary and in its files; parts adding up to the totals beside them; ranges drawn as
+ranges; shares with the decimals they need; page settings from a link checked like the sidebar's."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from app.model.filters import PEOPLE
+from app.present import pages
+from app.words import i18n
+from tests.truth import Truth, figures, values
+
+
+@pytest.fixture(scope="module")
+def truth(demo_warehouse):
+    return Truth(demo_warehouse)
+
+
+def page_text(at) -> str:
+    parts = []
+    for kind in ("title", "markdown", "caption", "text", "info", "warning"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", ["overview", "staff", "students", "countries"])
+def test_a_country_filter_is_named_on_the_page_in_every_chart_title_and_summary(open_page, page):
+    at = open_page(page, countries="DEU", units="SCI")
+    words = "Filters: School of Science; international means citizens of Germany"
+    assert words in page_text(at)
+    for figure in figures(at):
+        assert words in figure["layout"]["title"]["subtitle"]["text"]
+    summaries = [t.value for t in at.text]
+    assert summaries and all(f"({words}.)" in s for s in summaries)
+
+
+def test_a_filter_that_does_not_apply_is_not_named_but_listed_in_the_sidebar(open_page):
+    at = open_page("mobility", gender="female", partner_countries="DEU")
+    assert "Filters: partners in Germany" in page_text(at)
+    assert "Women" not in " ".join(f["layout"]["title"]["subtitle"]["text"] for f in figures(at))
+
+
+def test_composition_parts_add_up_to_the_total_beside_them_and_obey_the_rule(open_page):
+    at = open_page("staff", countries="DEU")
+    [summary] = [t.value for t in at.text if "in all" in t.value]
+    numbers = [int(n.replace(",", "")) for n in re.findall(r"(?<![–\d])(\d[\d,]*)(?![–\d])", summary.split(":", 1)[1])]
+    *parts, total = numbers
+    assert len(parts) == 4                      # from Germany, from elsewhere, home country, unknown
+    assert sum(parts) == total and total % 3 == 0
+    assert "international from other countries" in summary
+
+
+def test_ranges_on_line_charts_are_drawn_as_ranges_never_as_a_point(open_page):
+    """/countries?countries=EGY: a handful of people each year, shown as 1–4, never as 2.5."""
+    at = open_page("countries", countries="EGY", population="degree_students")
+    regions = next(f for f in figures(at) if f["layout"]["title"]["text"] == "<b>By world region</b>")
+    for trace in regions["data"]:
+        ys = [v for v in values(trace["y"]) if v is not None]
+        assert 2.5 not in ys
+        if trace.get("mode") == "lines" and ys:   # a range bar: from its lowest to its highest value
+            assert set(ys) <= {1.0, 4.0} and "1–4" in trace["customdata"]
+
+
+def test_one_country_gives_a_list_title_that_counts_it_and_the_drilldown_follows_the_filter(open_page):
+    at = open_page("countries", countries="DEU")
+    titles = [f["layout"]["title"]["text"] for f in figures(at)]
+    assert "<b>Top citizenship</b>" in titles and "<b>Citizens of Germany</b>" in titles
+    at = open_page("countries", countries="EGY")
+    assert "<b>Citizens of Egypt</b>" in [f["layout"]["title"]["text"] for f in figures(at)]
+    assert not any("came from 1 countries" in t.value for t in at.text)
+
+
+def test_small_shares_have_one_decimal_everywhere():
+    assert [i18n.fmt_share(s) for s in (0.002, 0.004, 0.0449, 0.05, 0.092, 0.27)] == \
+        ["0.2%", "0.4%", "4.5%", "5%", "9%", "27%"]
+    i18n.set_language("fi")
+    try:
+        assert i18n.fmt_share(0.004) == "0,4\xa0%"
+    finally:
+        i18n.set_language("en")
+
+
+@pytest.mark.parametrize("change, shown", [(0.0004, "±0.0 pp"), (-0.0004, "±0.0 pp"), (-0.012, "−1.2 pp"),
+                                           (0.012, "+1.2 pp")])
+def test_a_change_is_signed_as_written(change, shown):
+    assert i18n.fmt_pp(change) == shown
+
+
+@pytest.mark.parametrize("share, previous, arrow, colour", [(0.2704, 0.2700, "off", "gray"),
+                                                         (0.2696, 0.2700, "off", "gray"),
+                                                         (0.280, 0.270, "up", "green"), (0.26, 0.27, "down", "red")])
+def test_a_cards_change_has_the_arrow_and_colour_of_the_change_as_written(share, previous, arrow, colour):
+    from app.model.metrics import Headline
+    from app.present.views import card_change
+
+    change = card_change(Headline("professors", 2022, share, "105", "387", 2021, previous, 2010, 0.09))
+    assert (change.arrow, change.colour, change.description) == (arrow, colour, "on 2021")
+    assert change.text != "−0.0 pp"
+
+
+def test_no_change_is_shown_without_a_year_before():
+    from app.model.metrics import Headline
+    from app.present.views import card_change
+
+    assert card_change(Headline("professors", 2010, 0.09, "21", "228", None, None, None, None)) is None
+
+
+def test_exchanges_filter_by_partner_country_and_the_flow_names_the_university_and_counts(open_page):
+    at = open_page("mobility", partner_countries="DEU")
+    at.session_state["p_tab"] = "Partner countries"
+    at.run()
+    sankey = next(f for f in figures(at) if f["data"][0]["type"] == "sankey")
+    nodes = sankey["data"][0]["node"]["label"]
+    assert "Demo University of Technology" in nodes
+    assert all(re.search(r"\((\d[\d,]*|\d+–\d+)\)$", n) for n in nodes if n != "Demo University of Technology")
+
+
+def test_a_network_counts_from_the_year_it_began(open_page):
+    at = open_page("networks", network="Unite!")
+    exchanges, share = figures(at)[:2]
+    for figure in (exchanges, share):
+        assert "Unite! began in 2019" in figure["layout"]["title"]["subtitle"]["text"]
+        assert min(v for t in figure["data"] for v in values(t["x"]) if v is not None) == 2019
+
+
+def test_an_unusable_page_setting_in_a_link_is_named(open_page):
+    at = open_page("countries", population="everyone", top="1000")
+    warnings = " ".join(w.value for w in at.warning)
+    assert "population" in warnings and "top" in warnings
+    assert "everyone" not in warnings   # named by the setting, never by echoing the value
+
+
+def test_years_that_only_exchanges_have_can_be_chosen(demo_warehouse):
+    """The year domain is every year any table holds; a page says which years its own data covers."""
+    from app.model.data import Warehouse
+
+    wh = Warehouse(demo_warehouse)
+    assert set(wh.options.people_years) | set(wh.options.exchange_years) <= set(wh.options.years)
+    inputs = pages.inputs_for(pages.PAGES["staff"], wh, pages.Filters(years=(2010, 2030)), None)
+    assert inputs.filters.years == (2010, max(wh.options.people_years)) and inputs.about == PEOPLE
+
+
+def test_exports_carry_the_charts_own_filters(demo_warehouse):
+    from app.model.data import Warehouse
+    from app.model.disclosure import parse_rule
+    from app.model.filters import Filters
+    from app.reports import exports
+
+    wh = Warehouse(demo_warehouse)
+    f = Filters(years=(2015, 2022), countries=("DEU",), partner_countries=("SWE",))
+    [trend] = [c for c in pages.page_charts("overview", wh, f, parse_rule("vipunen"))]
+    assert trend.filters == "Filters: years 2015–2022; international means citizens of Germany"
+    figure = exports.figure_for_export(trend, exports.Meta.of(wh, f, parse_rule("vipunen"))).to_json()
+    assert "international means citizens of Germany" in json.loads(figure)["layout"]["title"]["subtitle"]["text"]
+    assert "Sweden" not in figure
+
+
+def test_under_a_threshold_rule_the_share_trends_stay_when_unknowns_are_hidden(demo_warehouse, render_page):
+    at = render_page(demo_warehouse, "overview", rule="threshold:5", units="SCI")
+    assert figures(at), "the headline trend vanished"
+    at = render_page(demo_warehouse, "staff", rule="threshold:10")
+    assert any(f["layout"]["title"]["text"] == "<b>International share by staff group</b>" for f in figures(at))
+
+
+def test_the_methodology_page_writes_record_counts_as_the_rule_does(open_page, demo_warehouse):
+    import json as _json
+    manifest = _json.loads((demo_warehouse / "manifest.json").read_text())
+    staff = manifest["tables"]["staff"]["rows"]
+    text = page_text(open_page("methodology"))
+    assert f"Staff records: {3 * round(staff / 3):,}" in text
+    if staff % 3:
+        assert f"Staff records: {staff:,}" not in text
+
+
+def test_a_rule_that_is_not_valid_says_so_not_that_the_data_is_broken(demo_warehouse, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+    monkeypatch.setenv("WAREHOUSE_DIR", str(demo_warehouse))
+    monkeypatch.setenv("DISCLOSURE_RULE", "threshold:1")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception
+    assert "disclosure rule in the settings is not valid" in at.error[0].value
+    assert "threshold:1" not in at.error[0].value
+
+
+def test_a_language_the_dashboard_does_not_speak_is_named_in_the_notice(open_page):
+    at = open_page("overview", lang="de")
+    assert "lang" in " ".join(w.value for w in at.warning)
+
+
+def test_an_empty_partner_table_downloads(demo_warehouse):
+    from app.model import mobility
+    from app.model.data import Warehouse
+    from app.model.disclosure import parse_rule
+    from app.model.filters import Filters
+    from app.present.views import Chart
+    from app.reports import exports
+
+    wh = Warehouse(demo_warehouse)
+    f = Filters(years=(2010, 2025), partner_countries=("XKX",))
+    rows = mobility.partners(wh, f, parse_rule("vipunen"))
+    assert rows.empty
+    chart = Chart("partner-institutions", "Partner institutions", "", rows, f.years)
+    meta = exports.Meta.of(wh, f, parse_rule("vipunen"))
+    assert exports.csv_bytes(chart, meta).startswith("\ufeff".encode())
+    assert exports.xlsx_bytes(chart, meta)[:2] == b"PK"
+
+
+def test_the_country_drilldown_does_not_tell_a_small_count_from_nobody(demo_warehouse):
+    """Prober's attack: with the list saying "0 countries named, 1–4 more", the drill-down showed 1–4 for
+    exactly the countries that had someone; now each reads 0–4, or the country is not drawn at all."""
+    from app.model import metrics
+    from app.model.data import Warehouse
+    from app.model.disclosure import parse_rule
+    from app.model.filters import Filters
+
+    wh = Warehouse(demo_warehouse)
+    f = Filters(years=(2025, 2025), units=("ENG",), genders=("female",))
+    for rule in ("vipunen", "hesa", "threshold:5"):
+        labels = set()
+        for country in ("DEU", "IND", "NZL", "ROU", "BRA", "FRA"):
+            trend = metrics.country_trend(wh, f, country, parse_rule(rule))
+            if not trend.empty:
+                labels |= set(trend.loc[trend["population"] == "professors", "headcount_label"])
+        assert not labels & {"1–4", "1–2", "3–4", "0", "1"}, (rule, labels)

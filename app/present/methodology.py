@@ -58,11 +58,14 @@ def disclosure(rule: Rule) -> str:
                "of the figures of their groups as shown, so subtracting one group from another reveals nothing new. "
                "Countries of origin with fewer people than the rule shows are not named, only counted together as "
                "other countries: naming them would show that each has someone.")
-    residual = t("**What remains** — rounding cannot stop every combination of many filtered views: comparing "
-                 "dozens of country combinations can narrow a count shown as 1–4 (for example to 1 or 2), as on "
-                 "the national portals that use the same rule. No view shows a name, an identifier, a single "
-                 "person's dates or an exact count below 5 unless the rule is none; the warehouse's person-level "
-                 "tables are pseudonymised, not anonymous, and stay with the administrators.")
+    residual = t("**What remains** — rounding cannot stop every combination of filtered views. A few views can "
+                 "pin a count shown as 1–4 exactly: a rounded total beside its parts shown as 1–4 (for example one "
+                 "unit's professors in one year, then by gender), or a country's exchanges beside its partners "
+                 "listed as 1–4 each. Comparing many combinations narrows others, as on the national portals that "
+                 "use the same rule. No single view shows a name, an identifier, a single person's dates or an "
+                 "exact count below 5 unless the rule is none; the warehouse's person-level tables are "
+                 "pseudonymised, not anonymous, and stay with the administrators. Give the dashboard to people who "
+                 "may see the staff and student registers' counts, or publish only unfiltered views.")
     return "\n\n".join([why, rule.description(), derived, filters, groups, residual])
 
 

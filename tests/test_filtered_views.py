@@ -228,3 +228,22 @@ def test_the_country_drilldown_does_not_tell_a_small_count_from_nobody(demo_ware
             if not trend.empty:
                 labels |= set(trend.loc[trend["population"] == "professors", "headcount_label"])
         assert not labels & {"1–4", "1–2", "3–4", "0", "1"}, (rule, labels)
+
+
+def test_exchanges_per_year_keep_a_count_of_1_to_4_as_a_range_not_zero(demo_warehouse, truth):
+    """New-user finding: with unit and partner-country filters, cells of 1–4 were drawn and exported as 0."""
+    from app.model import mobility
+    from app.model.data import Warehouse
+    from app.model.disclosure import parse_rule
+    from app.model.filters import Filters
+
+    wh = Warehouse(demo_warehouse)
+    f = Filters(years=(2015, 2022), units=("SCI",), partner_countries=("CHE",))
+    frame = mobility.per_year(wh, f, parse_rule("vipunen"))
+    assert list(frame["year"]) == list(range(2015, 2023))
+    for row in frame.itertuples():
+        for direction in ("incoming", "outgoing"):
+            n = truth.con.execute(f"""SELECT count(*) FROM mobility WHERE year = {row.year} AND unit = 'SCI'
+                                      AND partner_country = 'CHE' AND direction = '{direction}'""").fetchone()[0]
+            label = getattr(row, f"{direction}_label")
+            assert label == ("1–4" if 1 <= n <= 4 else f"{3 * round(n / 3):,}"), (row.year, direction, n, label)

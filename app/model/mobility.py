@@ -70,10 +70,12 @@ def per_year(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: st
     frame = wh.query(f"SELECT year, {each_way} FROM {source} WHERE {where} GROUP BY ALL", params)
     if frame.empty:
         return pd.DataFrame(columns=["year", *DIRECTIONS])
+    # Every year of the filter: a year without exchanges is a protected zero. Only those rows are filled;
+    # a count shown as 1–4 has no value of its own and must keep it empty (filling it drew 1–4 as 0).
     years = pd.DataFrame({"year": range(filters.first_year, filters.last_year + 1)})
-    both = _both_ways(frame, ["year"], rule)
-    return years.merge(both, on="year", how="left").fillna(
-        {c: 0 for c in both.columns if c != "year" and not c.endswith("_label")}).fillna("0")
+    missing = years[~years["year"].isin(frame["year"])].assign(incoming=0, outgoing=0)
+    return _both_ways(pd.concat([frame, missing], ignore_index=True).sort_values("year", ignore_index=True),
+                      ["year"], rule)
 
 
 def breakdown(wh: Warehouse, filters: Filters, dimension: str, rule: disclosure.Rule) -> pd.DataFrame:

@@ -81,7 +81,10 @@ def render(warehouse: Path, page: str = "overview", rule: str | None = None, **q
 def render_page(monkeypatch):
     """`render`, with the environment it sets undone after the test."""
     monkeypatch.setenv("WAREHOUSE_DIR", "")
-    monkeypatch.delenv("DISCLOSURE_RULE", raising=False)
+    # Set, then removed: monkeypatch then restores the variable as it was before the test (absent), also when
+    # `render` set it; a bare delenv of an absent variable records nothing, and a rule leaked into later tests.
+    monkeypatch.setenv("DISCLOSURE_RULE", "vipunen")
+    monkeypatch.delenv("DISCLOSURE_RULE")
     return render
 
 

@@ -226,11 +226,6 @@ def country_codes(values: tuple[str, ...]) -> set[str]:
     return codes | {code for code, region in all_regions().items() if region in regions}
 
 
-def selected_countries(filters: Filters) -> set[str] | None:
-    """The citizenships the country filter stands for; None when it is off."""
-    return country_codes(filters.countries) if filters.countries else None
-
-
 def selected_partner_countries(filters: Filters) -> set[str] | None:
     """The partner countries the partner-country filter stands for; None when it is off."""
     return country_codes(filters.partner_countries) if filters.partner_countries else None

@@ -77,6 +77,11 @@ def render(warehouse: Path, page: str = "overview", rule: str | None = None, **q
     return at
 
 
+def years_chosen(at) -> tuple[int, int]:
+    """The sidebar's first and last year."""
+    return at.selectbox(key="f_first_year").value, at.selectbox(key="f_last_year").value
+
+
 @pytest.fixture
 def render_page(monkeypatch):
     """`render`, with the environment it sets undone after the test."""

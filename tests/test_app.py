@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.model.data import AGGREGATE_TABLES, DERIVED_TABLES, Warehouse
-from tests.conftest import PAGES, ROOT
+from tests.conftest import PAGES, ROOT, years_chosen
 from tests.truth import Truth, figures, vipunen, region_codes, trace, values
 
 
@@ -236,16 +236,26 @@ def test_unknown_or_malicious_link_values_are_ignored_with_a_notice(open_page):
 
 def test_filters_hold_across_pages_and_reset_restores_defaults(open_page):
     at = open_page()
-    at.sidebar.slider[0].set_range(2013, 2018).run()
+    at.selectbox(key="f_first_year").set_value(2013).run()
+    at.selectbox(key="f_last_year").set_value(2018).run()
     at.sidebar.multiselect[0].set_value(["BIZ"]).run()
     assert at.query_params["years"] == "2013-2018" and at.query_params["units"] == "BIZ"
     for page in ("staff", "countries", "overview"):
         at.switch_page(PAGES[page]).run()
-        assert at.sidebar.slider[0].value == (2013, 2018) and at.sidebar.multiselect[0].value == ["BIZ"]
+        assert years_chosen(at) == (2013, 2018) and at.sidebar.multiselect[0].value == ["BIZ"]
         assert at.query_params["years"] == "2013-2018"
     at.sidebar.button[0].click().run()
-    assert at.sidebar.slider[0].value == (2010, 2025) and at.sidebar.multiselect[0].value == []
+    assert years_chosen(at) == (2010, 2025) and at.sidebar.multiselect[0].value == []
     assert "years" not in at.query_params
+
+
+def test_a_first_year_after_the_last_moves_the_last_with_it_and_back(open_page):
+    at = open_page(years="2013-2018")
+    at.selectbox(key="f_first_year").set_value(2020).run()
+    assert years_chosen(at) == (2020, 2020) and at.query_params["years"] == "2020-2020"
+    at.selectbox(key="f_last_year").set_value(2015).run()
+    assert years_chosen(at) == (2015, 2015)
+    assert "who are international, 2015, and how it has changed." in " ".join(c.value for c in at.caption)
 
 
 def test_exact_figures_when_the_rule_is_none(open_page, truth, monkeypatch, demo_warehouse):
@@ -275,7 +285,7 @@ def test_a_rebuilt_warehouse_is_picked_up_without_a_restart(demo_raw, tmp_path, 
     build(raw, out, say=lambda _: None)
     monkeypatch.setenv("WAREHOUSE_DIR", str(out))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
-    assert at.sidebar.slider[0].max == 2025
+    assert at.selectbox(key="f_last_year").options[-1] == "2025"
     assert at.metric[0].value == pct(Truth(out).share("professors", 2025))
     for name in ("staff_2025.csv", "students_2025.csv"):
         (raw / name).unlink()
@@ -283,7 +293,7 @@ def test_a_rebuilt_warehouse_is_picked_up_without_a_restart(demo_raw, tmp_path, 
     at.run()
     assert not at.exception
     # Exchanges still reach 2025, so the years do too; the overview's figures end with the staff data.
-    assert at.sidebar.slider[0].max == 2025
+    assert at.selectbox(key="f_last_year").options[-1] == "2025"
     captions = [c.value for c in at.caption]
     assert "Share of people with a known citizenship who are international, 2024, and how it has changed." in captions
     assert "The figures on this page cover 2010–2024." in captions

@@ -60,8 +60,8 @@ def test_a_deep_link_on_a_freshly_started_server_shows_the_filtered_view(browser
             assert query(page).get(name) == value, name
         if "years" in expected:
             first, last = expected["years"].split("-")
-            slider = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]')
-            assert first in slider.inner_text() and last in slider.inner_text()
+            years = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]')
+            assert years.nth(1).inner_text().endswith(first) and years.nth(2).inner_text().endswith(last)
 
 
 def choose(page, select, name: re.Pattern, tries: int = 3) -> None:
@@ -194,17 +194,17 @@ def test_a_tab_draws_its_charts_when_opened_and_keeps_the_filters(browser, share
     page.goto(shared_server + "/mobility?years=2016-2020")
     wait_until_idle(page)
 
-    def titles() -> list[str]:   # chart titles are SVG text
-        return page.eval_on_selector_all('[data-testid="stPlotlyChart"] .gtitle', "els => els.map(e => e.textContent)")
+    def titles() -> list[str]:   # each chart's title is a heading above it
+        return page.eval_on_selector_all('[data-testid="stMain"] h4', "els => els.map(e => e.textContent)")
 
     # The charts draw after the page settles (later still on a busy machine): wait for them by name.
-    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .gtitle')]
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stMain"] h4')]
                                     .some(e => e.textContent.includes('Exchange periods per year'))""", timeout=30_000)
     wait_for_charts(page)
     assert "Exchange periods per year" in titles()
     assert not any("partner country" in t for t in titles())   # hidden tabs are not computed
     page.get_by_role("tab", name="Partner countries").click()
-    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .gtitle')]
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stMain"] h4')]
                                     .some(e => e.textContent.includes('Balance of exchanges'))""", timeout=30_000)
     wait_until_idle(page)
     wait_for_charts(page)
@@ -244,10 +244,12 @@ def test_a_country_filter_is_named_in_titles_and_summaries(browser, shared_serve
     wait_for_charts(page)
     main = page.locator('[data-testid="stMain"]')
     assert "Filters: international means citizens of Germany" in main.inner_text()
-    subtitles = page.locator('[data-testid="stPlotlyChart"] .gtitle-subtitle')
-    assert subtitles.count() >= 3
-    for i in range(subtitles.count()):
-        assert "citizens of Germany" in subtitles.nth(i).text_content()
+    # Under each chart's heading, its subtitle and filters (the caption in the next element).
+    subtitles = page.eval_on_selector_all('[data-testid="stMain"] h4', """hs => hs.map(h =>
+        h.closest('[data-testid="stElementContainer"]').nextElementSibling.innerText)""")
+    assert len(subtitles) == page.locator('[data-testid="stPlotlyChart"]').count() >= 3
+    for subtitle in subtitles:
+        assert "citizens of Germany" in subtitle
     shoot(page, "staff-country-filter")
 
 
@@ -270,4 +272,41 @@ def test_on_a_phone_the_page_comes_first(browser, shared_server):
         r.setStart(node, 0); r.setEnd(node, 'Internationalisation'.length); return r.getClientRects().length; }""")
     assert words == 1, "the first word of the title breaks across lines"
     shoot(page, "phone-overview")
+    page.goto(shared_server + "/staff?countries=DEU&lang=fi")
+    wait_until_idle(page)
+    wait_for_charts(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # Chart titles wrap inside the screen (a figure's own title was cut off at the right edge).
+    edges = page.eval_on_selector_all('[data-testid="stMain"] h4, [data-testid="stMain"] [data-testid="stCaptionContainer"]',
+                                      "els => els.map(e => e.getBoundingClientRect().right)")
+    assert edges and max(edges) <= 390, edges
+    shoot(page, "phone-staff-finnish")
     context.close()
+
+
+def test_the_page_speaks_its_language_and_the_keyboard_is_visible_and_quiet(browser, shared_server):
+    """Screen readers read the page in its language (Streamlit writes lang="en" and an English skip link);
+    the keyboard's focus is clearly drawn; choosing a year with the keyboard reruns the page once, when
+    chosen (a slider reran it at every arrow-key step)."""
+    page = new_page(browser)
+    page.goto(shared_server + "/?lang=sv")
+    wait_until_idle(page)
+    page.wait_for_function("document.documentElement.lang === 'sv'", timeout=10_000)
+    assert page.locator('[data-testid="stSkipToContent"]').text_content() == "Hoppa till huvudinnehållet"
+    page.get_by_role("combobox", name="Language · Kieli · Språk").focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused == "Från år"
+    ring = page.evaluate("""(() => { const box = getComputedStyle(document.activeElement.parentElement);
+                                     return [box.outlineStyle, box.outlineWidth, box.outlineColor]; })()""")
+    assert ring == ["solid", "3px", "rgb(31, 41, 55)"], ring   # 14:1 against white
+    for _ in range(4):
+        page.keyboard.press("ArrowDown")
+        page.wait_for_timeout(300)
+    assert "years" not in query(page)          # moving through the list does not rerun the page
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('years') !== null", timeout=20_000)
+    wait_until_idle(page)
+    first, last = query(page)["years"].split("-")
+    assert int(first) > 2010 and last == "2025"
+    shoot(page, "keyboard-first-year")

@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from app.model.filters import PEOPLE
+from app.model.filters import PEOPLE, STAFF
 from app.present import pages
 from app.words import i18n
-from tests.truth import Truth, figures, values
+from tests.truth import Truth, figures, subtitle_of, title_of, values
 
 
 @pytest.fixture(scope="module")
@@ -33,15 +33,54 @@ def test_a_country_filter_is_named_on_the_page_in_every_chart_title_and_summary(
     words = "Filters: School of Science; international means citizens of Germany"
     assert words in page_text(at)
     for figure in figures(at):
-        assert words in figure["layout"]["title"]["subtitle"]["text"]
+        assert words in subtitle_of(figure)
     summaries = [t.value for t in at.text]
     assert summaries and all(f"({words}.)" in s for s in summaries)
+
+
+def test_each_chart_has_its_title_and_subtitle_written_above_it_as_text_that_wraps(open_page):
+    """On a phone a figure's own title was cut off: the page writes it as a heading and caption instead."""
+    at = open_page("staff", countries="DEU")
+    def drawn(markdown: str) -> str:   # the text as Markdown draws it: escapes gone, line breaks as spaces
+        return re.sub(r"\\(.)", r"\1", markdown.replace("  \n", " "))
+    headings = [drawn(m.value[5:]) for m in at.markdown if m.value.startswith("#### ")]
+    captions = [drawn(c.value) for c in at.caption]
+    for figure in figures(at):
+        assert not figure["layout"]["title"].get("text") and not figure["layout"]["title"]["subtitle"].get("text")
+        assert title_of(figure) in headings
+        assert subtitle_of(figure) in captions
+    assert len(headings) == len(figures(at)) == 4
 
 
 def test_a_filter_that_does_not_apply_is_not_named_but_listed_in_the_sidebar(open_page):
     at = open_page("mobility", gender="female", partner_countries="DEU")
     assert "Filters: partners in Germany" in page_text(at)
-    assert "Women" not in " ".join(f["layout"]["title"]["subtitle"]["text"] for f in figures(at))
+    assert "Women" not in " ".join(subtitle_of(f) for f in figures(at))
+
+
+@pytest.mark.parametrize("page, applies, other", [("staff", ("groups", "professor", "Professors"),
+                                                    ("levels", "master", "Master's")),
+                                                   ("students", ("levels", "master", "Master's"),
+                                                    ("groups", "professor", "Professors"))])
+def test_a_population_filter_is_used_and_named_only_on_its_populations_page(open_page, page, applies, other):
+    """The staff page does not offer or name a study-level filter, nor the students page a staff-group one:
+    its figures ignore it. The sidebar lists it as kept for the other pages."""
+    at = open_page(page, **{applies[0]: applies[1], other[0]: other[1]})
+    labels = [m.label for m in at.sidebar.multiselect]
+    assert ("Study levels" in labels) == (page == "students") and ("Staff groups" in labels) == (page == "staff")
+    subtitles = " ".join(subtitle_of(f) for f in figures(at))
+    assert f"Filters: {applies[2]}" in subtitles and other[2] not in subtitles
+    shown = [c.value.replace("\\", "") for c in at.sidebar.caption]   # as Markdown draws the escaped text
+    assert f"Not used on this page, kept for the others: {other[2]}." in shown
+
+
+def test_a_chart_about_one_population_names_only_the_filters_that_narrow_it(open_page):
+    """On the countries page the professors' top list ignores a study-level filter, the drilldown does not."""
+    at = open_page("countries", levels="master", population="professors")
+    by_title = {title_of(f): subtitle_of(f) for f in figures(at)}
+    top = next(text for title, text in by_title.items() if "citizenship" in title.lower())
+    assert "Master's" not in top
+    assert "Filters: Master's" in next(text for title, text in by_title.items() if "Citizens of" in title)
 
 
 def test_composition_parts_add_up_to_the_total_beside_them_and_obey_the_rule(open_page):
@@ -57,7 +96,7 @@ def test_composition_parts_add_up_to_the_total_beside_them_and_obey_the_rule(ope
 def test_ranges_on_line_charts_are_drawn_as_ranges_never_as_a_point(open_page):
     """/countries?countries=EGY: a handful of people each year, shown as 1–4, never as 2.5."""
     at = open_page("countries", countries="EGY", population="degree_students")
-    regions = next(f for f in figures(at) if f["layout"]["title"]["text"] == "<b>By world region</b>")
+    regions = next(f for f in figures(at) if title_of(f) == "By world region")
     for trace in regions["data"]:
         ys = [v for v in values(trace["y"]) if v is not None]
         assert 2.5 not in ys
@@ -67,10 +106,10 @@ def test_ranges_on_line_charts_are_drawn_as_ranges_never_as_a_point(open_page):
 
 def test_one_country_gives_a_list_title_that_counts_it_and_the_drilldown_follows_the_filter(open_page):
     at = open_page("countries", countries="DEU")
-    titles = [f["layout"]["title"]["text"] for f in figures(at)]
-    assert "<b>Top citizenship</b>" in titles and "<b>Citizens of Germany</b>" in titles
+    titles = [title_of(f) for f in figures(at)]
+    assert "Top citizenship" in titles and "Citizens of Germany" in titles
     at = open_page("countries", countries="EGY")
-    assert "<b>Citizens of Egypt</b>" in [f["layout"]["title"]["text"] for f in figures(at)]
+    assert "Citizens of Egypt" in [title_of(f) for f in figures(at)]
     assert not any("came from 1 countries" in t.value for t in at.text)
 
 
@@ -123,7 +162,7 @@ def test_a_network_counts_from_the_year_it_began(open_page):
     at = open_page("networks", network="Unite!")
     exchanges, share = figures(at)[:2]
     for figure in (exchanges, share):
-        assert "Unite! began in 2019" in figure["layout"]["title"]["subtitle"]["text"]
+        assert "Unite! began in 2019" in subtitle_of(figure)
         assert min(v for t in figure["data"] for v in values(t["x"]) if v is not None) == 2019
 
 
@@ -141,7 +180,7 @@ def test_years_that_only_exchanges_have_can_be_chosen(demo_warehouse):
     wh = Warehouse(demo_warehouse)
     assert set(wh.options.people_years) | set(wh.options.exchange_years) <= set(wh.options.years)
     inputs = pages.inputs_for(pages.PAGES["staff"], wh, pages.Filters(years=(2010, 2030)), None)
-    assert inputs.filters.years == (2010, max(wh.options.people_years)) and inputs.about == PEOPLE
+    assert inputs.filters.years == (2010, max(wh.options.people_years)) and inputs.about == STAFF
 
 
 def test_exports_carry_the_charts_own_filters(demo_warehouse):
@@ -163,7 +202,7 @@ def test_under_a_threshold_rule_the_share_trends_stay_when_unknowns_are_hidden(d
     at = render_page(demo_warehouse, "overview", rule="threshold:5", units="SCI")
     assert figures(at), "the headline trend vanished"
     at = render_page(demo_warehouse, "staff", rule="threshold:10")
-    assert any(f["layout"]["title"]["text"] == "<b>International share by staff group</b>" for f in figures(at))
+    assert any(title_of(f) == "International share by staff group" for f in figures(at))
 
 
 def test_the_methodology_page_writes_record_counts_as_the_rule_does(open_page, demo_warehouse):
@@ -174,6 +213,8 @@ def test_the_methodology_page_writes_record_counts_as_the_rule_does(open_page, d
     assert f"Staff records: {3 * round(staff / 3):,}" in text
     if staff % 3:
         assert f"Staff records: {staff:,}" not in text
+    assert ("Record and row counts on this page are written as the rule in force writes every count: Counts "
+            "rounded to the nearest multiple of 3") in text.replace("\\", "")
 
 
 def test_a_rule_that_is_not_valid_says_so_not_that_the_data_is_broken(demo_warehouse, monkeypatch):
@@ -247,3 +288,35 @@ def test_exchanges_per_year_keep_a_count_of_1_to_4_as_a_range_not_zero(demo_ware
                                       AND partner_country = 'CHE' AND direction = '{direction}'""").fetchone()[0]
             label = getattr(row, f"{direction}_label")
             assert label == ("1–4" if 1 <= n <= 4 else f"{3 * round(n / 3):,}"), (row.year, direction, n, label)
+
+
+@pytest.mark.parametrize("shares, ranges, expected", [
+    ([(2024, float("nan")), (2025, float("nan"))], [(2024, 0.002, 0.008), (2025, 0.003, 0.010)],
+     "The share of international professors is known only as a range, 0.3%–1.0% in 2025: the count of "
+     "international people is too small to show exactly."),
+    ([(2010, 0.0), (2025, float("nan"))], [(2025, 0.001, 0.002)],
+     "The share of international professors was 0% in 2010; in 2025 it is known only as a range, 0.1%–0.2%."),
+    ([(2024, float("nan"))], [(2024, float("nan"), float("nan"))],
+     "The share of international professors cannot be shown exactly for these filters: the counts are too small."),
+    ([(2010, 0.09), (2022, 0.27)], [], "The share of international professors rose from 9% in 2010 to 27% in 2022."),
+])
+def test_a_share_known_only_as_a_range_is_said_as_one_not_as_too_small(shares, ranges, expected):
+    """A handful of Egyptian professors among hundreds: the share is a range, not "the groups are too small"."""
+    from app.present import summaries
+    assert summaries.share_change("professors", shares, ranges) == expected
+
+
+def test_the_drilldown_names_the_groups_it_leaves_out_as_too_small(demo_warehouse):
+    from app.model.data import Warehouse
+    from app.model.disclosure import parse_rule
+    from app.model.filters import Filters
+
+    wh = Warehouse(demo_warehouse)
+    chart = pages.page_charts("countries", wh, Filters(years=(2010, 2025)), parse_rule("vipunen"), country="EGY")[-1]
+    left_out = chart.data.attrs["too_small"]["groups"]
+    drawn = set(chart.data["population"])
+    assert left_out and not drawn & set(left_out)
+    assert drawn | set(left_out) == set(pages.metrics.STAFF_BREAKDOWN + pages.metrics.STUDENT_BREAKDOWN)
+    from app.words import labels
+    assert chart.summary.endswith("Not drawn, with 0–4 in every year: "
+                                  + ", ".join(labels.population(p) for p in left_out) + ".")

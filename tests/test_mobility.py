@@ -166,3 +166,37 @@ def test_search_and_filters_are_pure_functions():
     assert list(mobility.filter_partners(table, network="Unite!")["partner_code"]) == ["B"]
     assert list(mobility.filter_partners(table, programme="Erasmus+", show="without_exchanges")["partner_code"]) == ["A"]
     assert list(mobility.filter_partners(table, show="not_listed")["partner_name"]) == ["Kyoto Tech"]
+
+
+@pytest.mark.parametrize("countries, expected", [
+    (["DEU"], "Demo University of Technology has partner agreements in 1 country: Germany (17)."),
+    (["DEU", "FRA"], "Demo University of Technology has partner agreements in 2 countries, most in Germany (17).")])
+def test_the_partner_map_summary_names_the_university_and_counts_countries_in_words(countries, expected, monkeypatch):
+    from app.present import summaries
+    from app.words import labels
+    monkeypatch.setattr(labels, "university", lambda: "Demo University of Technology")
+    frame = pd.DataFrame({"country": countries, "partners": [17, 9][:len(countries)]})
+    assert summaries.partner_countries(frame) == expected
+
+
+def test_a_balance_known_only_as_a_range_is_drawn_from_its_lowest_to_its_highest_value():
+    from app.present import charts
+    frame = pd.DataFrame({"partner_country": ["DEU", "SWE"], "balance": [6.0, float("nan")],
+                          "balance_low": [6, -3], "balance_high": [6, 3],
+                          "incoming_label": ["9", "1–4"], "outgoing_label": ["3", "1–4"]})
+    bars = charts.diverging_bars(frame, "partner_country", str, "t", "s").to_dict()["data"][0]
+    by_name = {name: (base, x) for name, base, x in zip(bars["y"], values(bars["base"]), values(bars["x"]))}
+    assert by_name == {"DEU": (0, 6), "SWE": (-3, 6)}
+    assert list(bars["marker"]["pattern"]["shape"]) == ["/", ""]   # bottom-up: SWE hatched
+
+
+@pytest.mark.parametrize("balances, expected", [
+    ([5.0, -3.0], "Among the partner countries shown, the largest surplus of incoming exchanges was with Germany "
+                  "(+5); the largest surplus of outgoing exchanges was with Sweden (-3)."),
+    ([-2.0, -3.0], "Among the partner countries shown, the largest surplus of outgoing exchanges was with Sweden (-3)."),
+    ([0.0, 0.0], "Among the partner countries shown, as many exchange periods came in as went out."),
+])
+def test_the_balance_summary_says_only_the_surpluses_there_are(balances, expected):
+    from app.present import summaries
+    frame = pd.DataFrame({"partner_country": ["DEU", "SWE"], "balance": balances})
+    assert summaries.balance(frame) == expected

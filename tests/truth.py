@@ -5,6 +5,7 @@ disclosure rule written out again from its definition."""
 from __future__ import annotations
 
 import base64
+import html
 import json
 
 import duckdb
@@ -94,6 +95,17 @@ def values(array) -> list:
 
 def figures(at) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def title_of(figure: dict) -> str:
+    """A chart's title as the page writes it above the figure (views.on_screen keeps it in layout.meta)."""
+    return html.unescape(figure["layout"]["meta"]["title"])
+
+
+def subtitle_of(figure: dict) -> str:
+    """A chart's subtitle and the filters it names, as the page writes them above the figure."""
+    meta = figure["layout"]["meta"]
+    return html.unescape(" ".join(part for part in (meta["subtitle"], meta["filters"]) if part))
 
 
 def trace(figure: dict, name: str) -> dict:

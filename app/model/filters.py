@@ -45,7 +45,9 @@ class Filters:
         return self.years[1]
 
 
-PEOPLE, EXCHANGES = "people", "exchanges"   # what a page's figures are about (present.pages.Page.about)
+# What a page's or chart's figures are about (present.pages.Page.about, views.Chart.about): staff and students
+# together, one of them, or exchanges. A filter applies to the figures it narrows.
+PEOPLE, STAFF, STUDENTS, EXCHANGES = "people", "staff", "students", "exchanges"
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,9 @@ class Filter:
     def applies_to(self, about: str) -> bool:
         if about == EXCHANGES:
             return self.exchanges is not None
-        return self.column is not None or self.groups_of is not None or self.citizenship
+        if self.groups_of is not None:
+            return about in (PEOPLE, self.groups_of)
+        return self.column is not None or self.citizenship
 
     def words(self, filters: Filters) -> str:
         names = ", ".join(self.name(v) for v in self.values(filters))
@@ -104,9 +108,9 @@ FILTERS: tuple[Filter, ...] = (
     Filter("units", "units", lambda: t("Units"), lambda: t("All units"), lambda o: o.units, labels.unit,
            column="unit", exchanges="unit", option=_unit_option),
     Filter("staff_groups", "groups", lambda: t("Staff groups"), lambda: t("All staff groups"),
-           lambda o: STAFF_GROUPS, labels.staff_group, groups_of="staff"),
+           lambda o: STAFF_GROUPS, labels.staff_group, groups_of=STAFF),
     Filter("levels", "levels", lambda: t("Study levels"), lambda: t("All levels"), lambda o: LEVELS, labels.level,
-           groups_of="students"),
+           groups_of=STUDENTS),
     Filter("countries", "countries", lambda: t("Countries or regions of citizenship"), lambda: t("All international"),
            country_choices, labels.country_or_region, citizenship=True, regions=True,
            help=lambda: t("With countries chosen, only people from them count as international; "
@@ -203,7 +207,7 @@ def to_query(filters: Filters, options: Options) -> dict[str, str]:
 
 def describe(filters: Filters, options: Options, about: str | None = None) -> str:
     """The filters in force, in words ("Filters: School of Science; international means citizens of
-    Germany"); with `about`, only those that apply to figures about people or exchanges."""
+    Germany"); with `about`, only those that apply to figures about it (PEOPLE, STAFF, STUDENTS, EXCHANGES)."""
     parts = []
     if filters.years != defaults(options).years:
         parts.append(t("years {first}–{last}", first=filters.first_year, last=filters.last_year))

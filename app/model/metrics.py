@@ -374,7 +374,8 @@ def country_trend(wh: Warehouse, filters: Filters, country: str, rule: disclosur
         return protected
     # Nobody and a count too small to show both read "0–4": told apart, "1–4" named the country as present,
     # and beside the country list's "1–4 more from countries too small to name" that gave each its one
-    # person. A group with no year above that is left out; with none left, there is nothing to show.
+    # person. A group with no year above that is left out (named in `attrs["too_small"]`, so the summary can say
+    # so); with none left, there is nothing to show.
     most = disclosure.smallest_shown(rule) - 1
     small = protected["headcount_high"] <= most
     protected.loc[small, "headcount"] = float("nan")
@@ -384,4 +385,7 @@ def country_trend(wh: Warehouse, filters: Filters, country: str, rule: disclosur
     shown = ~small.groupby(protected["population"]).transform("all")
     if not shown.any():
         return pd.DataFrame(columns=["population", "year", "headcount"])
-    return protected[shown].reset_index(drop=True)
+    result = protected[shown].reset_index(drop=True)
+    left_out = [p for p in dict.fromkeys(protected["population"]) if p not in set(result["population"])]
+    result.attrs["too_small"] = {"groups": left_out, "most": most}
+    return result

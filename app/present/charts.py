@@ -58,6 +58,11 @@ def _figure(data: list[dict], title: str, subtitle: str, x_title: str, y_title: 
         "yaxis": dict(title=dict(text=y_title), **(yaxis or {})), **layout})
 
 
+# Counts on an axis with the language's thousands separator (1 224, not 1224); never years, whose axes
+# name their ticks (tickvals), nor shares (percent_ticks).
+COUNT_TICKS = dict(tickformat=",~f")
+
+
 def percent_ticks(top: float) -> dict:
     """Percentage ticks written as the language writes them (27% / 27 %), for one axis."""
     step = next(s for s in (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.25) if top / s <= 8)
@@ -151,7 +156,7 @@ def composition_bars(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figur
                 pattern=dict(shape=["/" if r else "" for r in ranged], fgcolor="#6B7280")),
             customdata=hover, hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
     return _figure(data, title, subtitle, t("Year"), t("Headcount (people)"),
-                   xaxis=dict(tickvals=_year_ticks(frame["year"])), barmode="stack", bargap=0.25)
+                   xaxis=dict(tickvals=_year_ticks(frame["year"])), yaxis=COUNT_TICKS, barmode="stack", bargap=0.25)
 
 
 def share_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle: str, x_title: str) -> go.Figure:
@@ -183,12 +188,14 @@ def count_bars(frame: pd.DataFrame, title: str, subtitle: str, x_title: str) -> 
              for c, s, total in zip(rows["headcount_label"], shares, rows["all_international_label"])]
     bars = dict(
         type="bar", y=[labels.country(c) for c in rows["citizenship"]], x=heights, orientation="h",
-        marker=dict(color=[theme.REGION_COLOURS[r] for r in rows["region"]],
-                    pattern=dict(shape=["/" if r else "" for r in ranged], fgcolor="white")),
+        # One colour: the bars differ in length only (a colour per region had no legend; the regions have their
+        # own chart).
+        marker=dict(color=theme.BLUE, pattern=dict(shape=["/" if r else "" for r in ranged], fgcolor="white")),
         text=list(rows["headcount_label"]), textposition="outside", cliponaxis=False,
         customdata=hover, hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>")
     return _figure([bars], title, subtitle, x_title, "",
-                   xaxis=dict(range=[0, float(heights.max()) * 1.15 + 1], gridcolor=theme.GRID, showgrid=True),
+                   xaxis=dict(range=[0, float(heights.max()) * 1.15 + 1], gridcolor=theme.GRID, showgrid=True,
+                              **COUNT_TICKS),
                    height=max(280, 90 + 42 * len(rows)))
 
 
@@ -204,6 +211,19 @@ def _map(data: list[dict], title: str, subtitle: str, geo: dict) -> go.Figure:
         geo=geo))
 
 
+def _nice_step(top: float, ticks: int = 5) -> int:
+    """A whole step of 1, 2 or 5 × 10ⁿ that splits 0…top into at most `ticks` parts."""
+    magnitude = 10 ** math.floor(math.log10(max(top / ticks, 1)))
+    return next(int(m * magnitude) for m in (1, 2, 5, 10) if top / (m * magnitude) <= ticks)
+
+
+def _count_scale(counts: pd.Series, title: str) -> dict:
+    """A colour scale for counts: from 0 (a country with 6 people is not "none"), whole numbers on its bar."""
+    top = max(float(counts.max()) if len(counts) else 1.0, 1.0)
+    return dict(zmin=0, zmax=top, colorbar=dict(title=dict(text=title), thickness=12, len=0.7, tickformat=",~f",
+                                                tick0=0, dtick=_nice_step(top)))
+
+
 def world_map(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     """Countries of origin shaded by headcount; ranges in a hatched grey of their own. The countries
     too small to name (one row, SMALL_COUNTRIES) have no place on a map."""
@@ -211,9 +231,9 @@ def world_map(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     exact = frame[frame["headcount"].notna() & (frame["headcount"] > 0)]
     ranged = frame[frame["headcount"].isna()]
     data = [dict(
-        type="choropleth", locations=exact["citizenship"], z=exact["headcount"], zmin=0, locationmode="ISO-3",
+        type="choropleth", locations=exact["citizenship"], z=exact["headcount"], locationmode="ISO-3",
         colorscale=[[i / (len(theme.SEQUENTIAL) - 1), c] for i, c in enumerate(theme.SEQUENTIAL)],
-        marker=dict(line=dict(color="white", width=0.5)), colorbar=dict(title=dict(text=t("People")), thickness=12, len=0.7),
+        **_count_scale(exact["headcount"], t("People")), marker=dict(line=dict(color="white", width=0.5)),
         text=[labels.country(c) for c in exact["citizenship"]], customdata=exact["headcount_label"],
         hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>", name="")]
     if not ranged.empty:
@@ -246,7 +266,7 @@ def headcount_lines(frame: pd.DataFrame, column: str, names, colours: dict[str, 
             data.append(_range_bars(rows["year"][ranged], rows["headcount_low"][ranged], rows["headcount_high"][ranged],
                                     list(rows["headcount_label"][ranged]), colours[series], name))
     return _figure(data, title, subtitle, t("Year"), y_title or t("Headcount (people)"),
-                   xaxis=dict(tickvals=_year_ticks(frame["year"])), yaxis=dict(rangemode="tozero"))
+                   xaxis=dict(tickvals=_year_ticks(frame["year"])), yaxis=dict(rangemode="tozero", **COUNT_TICKS))
 
 
 def paired_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle: str) -> go.Figure:
@@ -262,29 +282,32 @@ def paired_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle: s
                                                                                 fgcolor="white")),
             text=list(rows[f"{direction}_label"]), textposition="outside", cliponaxis=False,
             customdata=list(rows[f"{direction}_label"]), hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{customdata}}<extra></extra>"))
-    return _figure(data, title, subtitle, t("Exchange periods"), "", xaxis=dict(gridcolor=theme.GRID, showgrid=True),
+    return _figure(data, title, subtitle, t("Exchange periods"), "", xaxis=dict(gridcolor=theme.GRID, showgrid=True, **COUNT_TICKS),
                    barmode="group", bargap=0.25, legend=dict(traceorder="reversed"),
                    height=max(300, 110 + 52 * len(rows)))
 
 
 def diverging_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle: str) -> go.Figure:
-    """Incoming minus outgoing per category: right of zero, more came than went."""
+    """Incoming minus outgoing per category: right of zero, more came than went. A balance known only as a
+    range is a hatched bar from its lowest to its highest value, never a bar to a point in between."""
     rows = frame.iloc[::-1]
-    middle = (rows["balance_low"] + rows["balance_high"]) / 2
-    value = rows["balance"].where(rows["balance"].notna(), middle)
     exact = rows["balance"].notna()
+    low, high = rows["balance_low"], rows["balance_high"]
+    base = low.where(~exact, 0)
+    value = rows["balance"].where(exact, high - low)
+    middle = rows["balance"].where(exact, (low + high) / 2)   # which side of zero it leans to, for its colour
     hover = [t("In {incoming} · out {outgoing} · balance {balance}", incoming=i, outgoing=o,
                balance=(f"{int(b):+d}" if ok else f"{int(lo):+d}…{int(hi):+d}"))
              for i, o, b, ok, lo, hi in zip(rows["incoming_label"], rows["outgoing_label"], rows["balance"], exact,
                                             rows["balance_low"], rows["balance_high"])]
     bars = dict(
-        type="bar", y=[names(v) for v in rows[column]], x=value, orientation="h",
-        marker=dict(color=[theme.BLUE if v >= 0 else theme.ORANGE for v in value],
+        type="bar", y=[names(v) for v in rows[column]], x=value, base=base, orientation="h",
+        marker=dict(color=[theme.BLUE if v >= 0 else theme.ORANGE for v in middle],
                     pattern=dict(shape=["" if ok else "/" for ok in exact], fgcolor="white")),
         customdata=hover, hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>")
     zero = dict(type="line", x0=0, x1=0, xref="x", y0=0, y1=1, yref="y domain", line=dict(color="#6B7280", width=1))
     return _figure([bars], title, subtitle, t("Incoming minus outgoing exchange periods"), "",
-                   xaxis=dict(gridcolor=theme.GRID, showgrid=True, zeroline=False), shapes=[zero],
+                   xaxis=dict(gridcolor=theme.GRID, showgrid=True, zeroline=False, **COUNT_TICKS), shapes=[zero],
                    height=max(300, 100 + 30 * len(rows)))
 
 
@@ -325,16 +348,15 @@ def value_lines(frame: pd.DataFrame, column: str, value: str, names, colours: di
             line=dict(color=colours[series], width=2.5),
             hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{y:.0f}} {hover_unit}<extra></extra>"))
     return _figure(data, title, subtitle, t("Year"), y_title,
-                   xaxis=dict(tickvals=_year_ticks(frame["year"])), yaxis=dict(rangemode="tozero"))
+                   xaxis=dict(tickvals=_year_ticks(frame["year"])), yaxis=dict(rangemode="tozero", **COUNT_TICKS))
 
 
 def partner_map(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     """Partner agreements per country (institutions, not people: exact)."""
     data = [dict(
-        type="choropleth", locations=frame["country"], z=frame["partners"], zmin=0, locationmode="ISO-3",
+        type="choropleth", locations=frame["country"], z=frame["partners"], locationmode="ISO-3",
         colorscale=[[i / (len(theme.SEQUENTIAL) - 1), c] for i, c in enumerate(theme.SEQUENTIAL)],
-        marker=dict(line=dict(color="white", width=0.5)),
-        colorbar=dict(title=dict(text=t("Partners")), thickness=12, len=0.7),
+        marker=dict(line=dict(color="white", width=0.5)), **_count_scale(frame["partners"], t("Partners")),
         text=[labels.country(c) for c in frame["country"]], customdata=frame["hover"],
         hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>", name="")]
     return _map(data, title, subtitle, MAP_GEO)

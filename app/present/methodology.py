@@ -83,6 +83,9 @@ def build_facts(manifest: dict, home_name: str, rule: Rule) -> str:
         t("- Staff records: {staff}; student records: {students}; exchange periods: {mobility}; partners: {partners}",
           staff=shown["staff"], students=shown["students"], mobility=shown["mobility"], partners=shown["partners"]),
     ]
+    if not rule.exact:
+        lines.append(t("- Record and row counts on this page are written as the rule in force writes every count: "
+                       "{note}", note=rule.note()))
     if manifest.get("synthetic_demo_data"):
         lines.append(t("- **Synthetic demo data** for a fictional university; pseudonyms use the published demo key."))
     return "\n".join(lines)

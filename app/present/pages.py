@@ -15,7 +15,7 @@ import pandas as pd
 from app.model import metrics, mobility
 from app.model.data import Warehouse
 from app.model.disclosure import Rule
-from app.model.filters import EXCHANGES, PEOPLE, Filters, country_codes, describe
+from app.model.filters import EXCHANGES, PEOPLE, STAFF, STUDENTS, Filters, country_codes, describe
 from app.present import mobility_views, views
 from app.present.views import Chart
 from app.words import labels
@@ -25,8 +25,8 @@ from app.words.i18n import t
 @dataclass
 class Inputs:
     """What a page is made from: the data, the filters and rule in force, and the page's own choices.
-    `about` says what the page's figures are about (filters.PEOPLE or EXCHANGES; None: both), and so which
-    filters apply. Each chart and shared query is made once per Inputs (a page and its pack share them)."""
+    `about` says what the page's figures are about (filters.PEOPLE, STAFF, STUDENTS or EXCHANGES; None: all),
+    and so which filters apply. Each chart and shared query is made once per Inputs (a page and its pack share them)."""
     warehouse: Warehouse
     filters: Filters
     rule: Rule
@@ -41,11 +41,15 @@ class Inputs:
         return self._made[key]
 
     def chart(self, make: Callable[[Inputs], Chart]) -> Chart:
-        return self.once(make, lambda: views.with_filters(make(self), self.filter_words()))
+        def made() -> Chart:
+            chart = make(self)
+            return views.with_filters(chart, self.filter_words(chart.about))
+        return self.once(make, made)
 
-    def filter_words(self) -> str:
-        """The filters in force that apply to this page's figures, in words."""
-        return describe(self.asked or self.filters, self.warehouse.options, self.about)
+    def filter_words(self, about: str | None = None) -> str:
+        """The filters in force that apply to this page's figures (or to a chart's, about staff or students
+        only), in words."""
+        return describe(self.asked or self.filters, self.warehouse.options, about or self.about)
 
     def data_years(self) -> tuple[int, ...]:
         """The years this page's figures have data for."""
@@ -124,7 +128,8 @@ class Page:
     body: tuple[Block, ...] | tuple[Tab, ...] = ()   # empty: the page script lays itself out
     requires: Callable[[Inputs], bool] | None = None   # otherwise the page shows only its empty state
     own_params: frozenset[str] = frozenset()     # link settings of a page laid out by its script
-    about: str | None = None                     # PEOPLE or EXCHANGES: which filters apply (None: every one)
+    about: str | None = None                     # PEOPLE, STAFF, STUDENTS or EXCHANGES: which filters apply
+                                                 # (None: every one)
 
     @property
     def params(self) -> frozenset[str]:
@@ -150,7 +155,7 @@ class Page:
 def data_years(wh: Warehouse, about: str | None) -> tuple[int, ...]:
     """The years the figures about people or exchanges have data for (None: any)."""
     options = wh.options
-    if about == PEOPLE:
+    if about in (PEOPLE, STAFF, STUDENTS):
         return options.people_years
     return options.exchange_years if about == EXCHANGES else options.years
 
@@ -315,12 +320,12 @@ PAGES: dict[str, Page] = {p.key: p for p in (
     Page("staff", "pages/1_staff.py", ":material/badge:", lambda: t("Staff"),
          intro=lambda i: t("Headcount on 31 December; a person with several employments counts once, in the largest "
                            "one."),
-         requires=lambda i: bool(i.years_shown()), about=PEOPLE,
+         requires=lambda i: bool(i.years_shown()), about=STAFF,
          body=(Row((_staff_trend,)), Row((_staff_composition,)), Row((_staff_by_unit, _staff_by_stage)))),
     Page("students", "pages/2_students.py", ":material/school:", lambda: t("Students"),
          intro=lambda i: t("Degree students present in the academic year (2022 = 2022–2023); a student at two levels "
                            "counts at each."),
-         requires=lambda i: bool(i.years_shown()), about=PEOPLE,
+         requires=lambda i: bool(i.years_shown()), about=STUDENTS,
          body=(Row((_student_trend,)), Row((_new_student_trend,)),
                Row((_student_composition, _student_by_unit)))),
     Page("countries", "pages/3_countries.py", ":material/public:", lambda: t("Countries of origin"),

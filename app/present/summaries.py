@@ -25,12 +25,25 @@ def _pct(x: float) -> str:
     return fmt_share(x)
 
 
-def share_change(key: str, years_and_shares: list[tuple[int, float]]) -> str:
-    """'The share of international professors rose from 9% in 2010 to 27% in 2022.'"""
+def share_change(key: str, years_and_shares: list[tuple[int, float]],
+                 ranges: list[tuple[int, float, float]] = ()) -> str:
+    """'The share of international professors rose from 9% in 2010 to 27% in 2022.' `ranges`: (year, lowest,
+    highest) of the shares known only as a range, said when no year has an exact share."""
     points = [(y, s) for y, s in years_and_shares if s is not None and not math.isnan(s)]
     subject = labels.international_people(key, of=True)
+    known = [(y, lo, hi) for y, lo, hi in ranges if not (math.isnan(lo) or math.isnan(hi))]
+    if known and (not points or known[-1][0] > points[-1][0]):
+        # The latest year's share is known only as a range: said as one, never left out.
+        year, low, high = known[-1]
+        values = dict(subject=subject, low=_pct(low), high=_pct(high), year=year)
+        if points:
+            return t("The share of {subject} was {share} in {first}; in {year} it is known only as a range, "
+                     "{low}–{high}.", share=_pct(points[0][1]), first=points[0][0], **values)
+        return t("The share of {subject} is known only as a range, {low}–{high} in {year}: the count of "
+                 "international people is too small to show exactly.", **values)
     if not points:
-        return t("The share of {subject} cannot be shown for these filters: the groups are too small.", subject=subject)
+        return t("The share of {subject} cannot be shown exactly for these filters: the counts are too small.",
+                 subject=subject)
     (y0, s0), (y1, s1) = points[0], points[-1]
     if y0 == y1:
         return t("The share of {subject} was {share} in {year}.", subject=subject, share=_pct(s1), year=y1)
@@ -47,7 +60,8 @@ def trend(frame: pd.DataFrame, keys: tuple[str, ...]) -> str:
     for key in keys:
         rows = frame[frame["population"] == key].sort_values("year")
         if not rows.empty:
-            sentences.append(share_change(key, list(zip(rows["year"], rows["share"]))))
+            ranges = list(zip(rows["year"], rows["share_low"], rows["share_high"])) if "share_low" in rows else []
+            sentences.append(share_change(key, list(zip(rows["year"], rows["share"])), ranges))
     return " ".join(sentences)
 
 
@@ -75,7 +89,8 @@ def ranking(frame: pd.DataFrame, key: str, column: str, name) -> str:
     shown = frame.dropna(subset=["share"]).sort_values("share")
     subject = labels.international_people(key, of=True)
     if shown.empty:
-        return t("The share of {subject} cannot be shown for these filters: the groups are too small.", subject=subject)
+        return t("The share of {subject} cannot be shown exactly for these filters: the counts are too small.",
+                 subject=subject)
     low, high = shown.iloc[0], shown.iloc[-1]
     if len(shown) == 1:
         return t("The share of {subject} was {share} in {name}.", subject=subject, share=_pct(high["share"]),
@@ -144,8 +159,13 @@ def country_trend(frame: pd.DataFrame, country: str) -> str:
         return t("In {year}, no one with the citizenship of {country} was counted.", year=last_year,
                  country=labels.country(country))
     groups = ", ".join(f"{labels.population(p)} {label}" for p, label in zip(rows["population"], rows["headcount_label"]))
-    return t("Citizens of {country} in {year}: {groups}.", country=labels.country(country), year=last_year,
+    said = t("Citizens of {country} in {year}: {groups}.", country=labels.country(country), year=last_year,
              groups=groups)
+    too_small = frame.attrs.get("too_small") or {}
+    if too_small.get("groups"):
+        said += " " + t("Not drawn, with 0–{most} in every year: {groups}.", most=too_small["most"],
+                        groups=", ".join(labels.population(p) for p in too_small["groups"]))
+    return said
 
 
 def exchanges(frame: pd.DataFrame, partner: str | None = None) -> str:
@@ -171,11 +191,19 @@ def balance(frame: pd.DataFrame) -> str:
     exact = frame.dropna(subset=["balance"])
     if exact.empty:
         return t("The balance of exchanges cannot be shown for these filters: the numbers are too small.")
+    # Of the countries drawn (the busiest), and each side only when there is one: a "surplus of incoming
+    # exchanges" of −3 was said when every country sent fewer than it received.
     most_in, most_out = exact.loc[exact["balance"].idxmax()], exact.loc[exact["balance"].idxmin()]
-    return t("The largest surplus of incoming exchanges was with {country_in} ({balance_in:+d}); the largest surplus "
-             "of outgoing ones with {country_out} ({balance_out:+d}).",
-             country_in=labels.country(most_in["partner_country"]), balance_in=int(most_in["balance"]),
-             country_out=labels.country(most_out["partner_country"]), balance_out=int(most_out["balance"]))
+    parts = []
+    if most_in["balance"] > 0:
+        parts.append(translate("the largest surplus of incoming exchanges was with {country} ({balance:+d})",
+                               country=labels.country(most_in["partner_country"]), balance=int(most_in["balance"])))
+    if most_out["balance"] < 0:
+        parts.append(translate("the largest surplus of outgoing exchanges was with {country} ({balance:+d})",
+                               country=labels.country(most_out["partner_country"]), balance=int(most_out["balance"])))
+    if not parts:
+        return t("Among the partner countries shown, as many exchange periods came in as went out.")
+    return t("Among the partner countries shown, {parts}.", parts="; ".join(parts))
 
 
 def flows(frame: pd.DataFrame) -> str:
@@ -197,8 +225,10 @@ def stay(frame: pd.DataFrame) -> str:
 
 def partner_countries(frame: pd.DataFrame) -> str:
     top = frame.sort_values("partners", ascending=False).iloc[0]
-    return t("The university has partner agreements in {count} countries, most in {country} ({n}).",
-             count=fmt_int(len(frame)), country=labels.country(top["country"]), n=fmt_int(top["partners"]))
+    return sentence(tn("{university} has partner agreements in {n} country: {country} ({partners}).",
+                       "{university} has partner agreements in {n} countries, most in {country} ({partners}).",
+                       len(frame), university=labels.university(), country=labels.country(top["country"]),
+                       partners=fmt_int(top["partners"])))
 
 
 def network(frame: pd.DataFrame, name: str) -> str:

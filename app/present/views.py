@@ -32,6 +32,7 @@ class Chart:
     summary: str = ""
     scope: str = ""                 # who the chart is about, when the title does not say (for file names)
     filters: str = ""               # the filters its figures obey, in words (see with_filters)
+    about: str | None = None        # filters.STAFF or STUDENTS when its figures are about one of them only
 
     @property
     def empty(self) -> bool:
@@ -72,6 +73,25 @@ def with_filters(chart: Chart, words: str) -> Chart:
     return chart
 
 
+def on_screen(chart: Chart) -> go.Figure:
+    """The chart's figure as a page draws it. The page writes the title and subtitle above it as text,
+    which wraps on a phone (a figure's title does not, and was cut off) and gives screen readers a heading
+    for each chart; the figure leaves them out and keeps them in `layout.meta` for whoever reads it alone
+    (escaped as in a title: a name from the data is never markup, even where nothing draws it).
+    Exported figures keep their titles (`exports.figure_for_export`)."""
+    figure = go.Figure(chart.figure)
+    figure.update_layout(title=dict(text="", subtitle=dict(text="")), margin_t=8,
+                         meta={k: safe_text.plotly(v) for k, v in
+                               dict(title=chart.title, subtitle=chart.subtitle, filters=chart.filters).items()})
+    return figure
+
+
+def _about(*keys: str) -> str | None:
+    """STAFF or STUDENTS when the populations are all of one (a study-level filter says nothing about staff)."""
+    kinds = {metrics.POPULATIONS[key].population for key in keys}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
 def _span(years: tuple[int, int]) -> str:
     first, last = years
     return str(first) if first == last else f"{first}–{last}"
@@ -87,7 +107,7 @@ def _trend(wh: Warehouse, filters: Filters, rule: Rule, slug: str, keys: tuple[s
     frame = metrics.share_trend(wh, filters, keys, rule) if trends is None else metrics.populations(trends, keys)
     subtitle = t("{population}, share of people with known citizenship, {years}", population=population,
                  years=_span(filters.years))
-    chart = Chart(slug, title, subtitle, frame, filters.years)
+    chart = Chart(slug, title, subtitle, frame, filters.years, about=_about(*keys))
     # A total known only as a range (threshold rule, hidden unknowns) still counts: its lowest value.
     if not frame.empty and frame["total"].fillna(frame["total_low"]).sum() > 0:
         chart.figure = charts.share_lines(frame, keys, title, subtitle)
@@ -119,7 +139,7 @@ def composition(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Chart:
     title = t("{population} by citizenship", population=labels.population(key))
     subtitle = t("Headcount, {years}", years=_span(filters.years))
     frame = metrics.composition(wh, filters, key, rule)
-    chart = Chart(f"{_slug(key)}-by-citizenship", title, subtitle, frame, filters.years)
+    chart = Chart(f"{_slug(key)}-by-citizenship", title, subtitle, frame, filters.years, about=_about(key))
     if not frame.empty:
         chart.figure = charts.composition_bars(frame, title, subtitle)
         chart.summary = summaries.composition(frame, key)
@@ -132,7 +152,7 @@ def by_unit(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Chart:
     subtitle = t("{population}, {year}", population=labels.population(key), year=year)
     frame = metrics.shares_by(wh, filters, key, "unit", year, rule)
     chart = Chart(f"{_slug(key)}-international-share-by-unit", title, subtitle, frame, (year, year),
-                  scope=labels.population(key))
+                  scope=labels.population(key), about=_about(key))
     if not frame.empty:
         chart.figure = charts.share_bars(frame, "unit", labels.unit, title, subtitle,
                                          t("Share of people with known citizenship"))
@@ -145,7 +165,7 @@ def by_career_stage(wh: Warehouse, filters: Filters, rule: Rule) -> Chart:
     title = t("International share by career stage")
     subtitle = t("{population}, {year}", population=labels.population(key), year=year)
     frame = metrics.shares_by(wh, filters, key, "career_stage", year, rule)
-    chart = Chart("international-share-by-career-stage", title, subtitle, frame, (year, year))
+    chart = Chart("international-share-by-career-stage", title, subtitle, frame, (year, year), about=_about(key))
     if not frame.empty:
         chart.figure = charts.share_bars(frame, "career_stage", labels.career_stage, title, subtitle,
                                          t("Share of people with known citizenship"))
@@ -160,7 +180,7 @@ def top_countries(frame: pd.DataFrame, key: str, year: int, n: int) -> Chart:
     title = tn("Top citizenship", "Top {n} citizenships", named) if named else t("Top citizenships")
     subtitle = t("{subject}, {year}", subject=sentence(labels.international_people(key)), year=year)
     chart = Chart(f"top-{n}-citizenships-{_slug(key)}", title, subtitle, frame.head(n), (year, year),
-                  scope=labels.population(key))
+                  scope=labels.population(key), about=_about(key))
     if not frame.empty:
         chart.figure = charts.count_bars(frame.head(n), title, subtitle, t("Headcount (people)"))
         chart.summary = summaries.top_countries(frame, key, year, n)
@@ -171,7 +191,8 @@ def countries_map(frame: pd.DataFrame, key: str, year: int) -> Chart:
     """From `metrics.country_counts`, which the top list uses too."""
     title = t("Where they come from")
     subtitle = t("{subject} by citizenship, {year}", subject=sentence(labels.international_people(key)), year=year)
-    chart = Chart(f"citizenships-map-{_slug(key)}", title, subtitle, frame, (year, year), scope=labels.population(key))
+    chart = Chart(f"citizenships-map-{_slug(key)}", title, subtitle, frame, (year, year), scope=labels.population(key),
+                  about=_about(key))
     if not frame.empty:
         chart.figure = charts.world_map(frame, title, subtitle)
         chart.summary = summaries.countries_map(frame, key, year)
@@ -183,7 +204,8 @@ def regions(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Chart:
     subtitle = t("{subject}, headcount, {years}", subject=sentence(labels.international_people(key)),
                  years=_span(filters.years))
     frame = metrics.region_trend(wh, filters, key, rule)
-    chart = Chart(f"{_slug(key)}-by-region", title, subtitle, frame, filters.years, scope=labels.population(key))
+    chart = Chart(f"{_slug(key)}-by-region", title, subtitle, frame, filters.years, scope=labels.population(key),
+                  about=_about(key))
     if not frame.empty:
         chart.figure = charts.headcount_lines(frame, "region", labels.region, theme.REGION_COLOURS, title, subtitle)
         chart.summary = summaries.regions(frame, key)

@@ -6,6 +6,7 @@ It returns the page's `Context`; pages hand it on, there is no other state.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from dataclasses import dataclass
@@ -85,15 +86,37 @@ def forget_page_choices() -> None:
         del st.session_state[key]
 
 
+# On a phone a page title in Streamlit's size broke mid-word ("Internationalisati-on"). Streamlit's own focus
+# ring is faint on widgets; keyboard users need to see where they are (WCAG 2.4.7, 3:1 against white).
+_STYLE = """<style>
+@media (max-width: 640px) { [data-testid='stMain'] h1 { font-size: 1.75rem; overflow-wrap: normal;
+  word-break: normal; } }
+a:focus-visible, button:focus-visible, textarea:focus-visible, [role='tab']:focus-visible,
+[tabindex]:not(input):focus-visible, div:has(> input:focus-visible) { outline: 3px solid #1F2937 !important;
+  outline-offset: 2px !important; }
+input:focus-visible { outline: none !important; }
+</style>"""
+
+
+def _page_look(lang: str) -> None:
+    """The focus ring and the phone title, and the page's language for screen readers and the browser:
+    Streamlit writes <html lang="en"> and an English "Skip to main content" link whatever the language."""
+    st.html(_STYLE)
+    skip = json.dumps(t("Skip to main content"))
+    st.html(f"""<script>(() => {{
+  document.documentElement.lang = {json.dumps(lang)};
+  const link = document.querySelector("[data-testid='stSkipToContent']");
+  if (link) {{ link.textContent = {skip}; }}
+}})();</script>""", unsafe_allow_javascript=True)
+
+
 def start(key: str) -> Context:
     """Everything every page shares; the first call of every page."""
     page = PAGES[key]
     lang = _choose_language()
     st.set_page_config(page_title=f"{page.title()} · {t('International university dashboard')}",
                        page_icon=":material/public:", layout="wide", initial_sidebar_state="auto")
-    # On a phone a page title in Streamlit's size broke mid-word ("Internationalisati-on").
-    st.html("<style>@media (max-width: 640px) { [data-testid='stMain'] h1 { font-size: 1.75rem; "
-            "overflow-wrap: normal; word-break: normal; } }</style>")
+    _page_look(lang)
     signin.gate()
     if st.session_state.get("_page") != key:
         st.session_state["_page"] = key

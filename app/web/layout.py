@@ -103,7 +103,7 @@ def caption(chart: Chart, ctx: Context) -> str:
 
 def show(chart: Chart, ctx: Context) -> None:
     """A chart, its one-sentence summary (its text alternative) and its caption."""
-    chart = views.with_filters(chart, describe(ctx.filters, ctx.warehouse.options, ctx.page.about))
+    chart = views.with_filters(chart, describe(ctx.filters, ctx.warehouse.options, chart.about or ctx.page.about))
     if chart.empty:
         empty_state(chart.title)
         return
@@ -111,7 +111,9 @@ def show(chart: Chart, ctx: Context) -> None:
     # (eight more stops for every chart in the keyboard order) is left out; without, its camera saves a PNG.
     toolbar = {"displayModeBar": False} if exports.chromium() is not None else {
         "toImageButtonOptions": {"format": "png", "filename": exports.file_name(chart, "png")[:-4], "scale": 2}}
-    st.plotly_chart(chart.figure, theme=None, width="stretch", key=f"chart-{chart.key}",
+    st.markdown(f"#### {safe_text.markdown(chart.title)}")
+    st.caption("  \n".join(safe_text.markdown(words) for words in (chart.subtitle, chart.filters) if words))
+    st.plotly_chart(views.on_screen(chart), theme=None, width="stretch", key=f"chart-{chart.key}",
                     config=PLOTLY_CONFIG | toolbar)
     st.text(chart.summary, width="stretch")   # plain text: names from the data never become Markdown
     st.caption(caption(chart, ctx))

@@ -20,7 +20,8 @@ from app.words import safe_text
 from app.words.i18n import LANGUAGES, t
 
 FILTERS_STATE = "_filters"
-YEARS_KEY = "f_years"
+# Two lists, not a range slider: a slider moved with the arrow keys reran every page at each step.
+FIRST_YEAR_KEY, LAST_YEAR_KEY = "f_first_year", "f_last_year"
 
 
 def _key(one: flt.Filter) -> str:
@@ -28,14 +29,16 @@ def _key(one: flt.Filter) -> str:
 
 
 def _put_in_widgets(values: flt.Filters) -> None:
-    st.session_state[YEARS_KEY] = tuple(values.years)
+    st.session_state[FIRST_YEAR_KEY], st.session_state[LAST_YEAR_KEY] = values.years
     for one in flt.FILTERS:
         st.session_state[_key(one)] = list(one.values(values))
 
 
-def _years_changed() -> None:
-    first, last = st.session_state[YEARS_KEY]
-    st.session_state[FILTERS_STATE] = replace(st.session_state[FILTERS_STATE], years=(int(first), int(last)))
+def _years_changed(moved: str) -> None:
+    first, last = int(st.session_state[FIRST_YEAR_KEY]), int(st.session_state[LAST_YEAR_KEY])
+    if first > last:   # the other end follows the one just moved, so the range stays a range
+        first, last = (first, first) if moved == FIRST_YEAR_KEY else (last, last)
+    st.session_state[FILTERS_STATE] = replace(st.session_state[FILTERS_STATE], years=(first, last))
 
 
 def _changed(one: flt.Filter) -> None:
@@ -62,8 +65,11 @@ def filters(options: Options, about: str | None) -> None:
                      on_change=_language_changed)
         st.subheader(t("Filters"))
         if len(options.years) > 1:
-            st.slider(t("Years"), min_value=options.years[0], max_value=options.years[-1], key=YEARS_KEY,
-                      on_change=_years_changed)
+            first, last = st.columns(2)
+            first.selectbox(t("First year"), options.years, key=FIRST_YEAR_KEY, on_change=_years_changed,
+                            args=(FIRST_YEAR_KEY,))
+            last.selectbox(t("Last year"), options.years, key=LAST_YEAR_KEY, on_change=_years_changed,
+                           args=(LAST_YEAR_KEY,))
         for one in flt.FILTERS:
             if about is None or one.applies_to(about):
                 st.multiselect(one.label(), one.choices(options), key=_key(one), format_func=one.option or one.name,

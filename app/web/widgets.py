@@ -110,10 +110,11 @@ def partner_table(rows: pd.DataFrame, ctx: Context) -> None:
         networks_text=rows["networks"].map(lambda n: ", ".join(n)),
         status=[t("Partner") if listed else t("Not a listed partner") for listed in rows["listed"]])
     columns = {
-        "partner_name": st.column_config.TextColumn(t("Institution"), width="large"),
+        # Every column as wide as its content: a fixed "large" name column filled a phone's screen alone.
+        "partner_name": st.column_config.TextColumn(t("Institution")),
         "country_name": st.column_config.TextColumn(t("Country")),
-        "incoming": st.column_config.TextColumn(t("Incoming")),
-        "outgoing": st.column_config.TextColumn(t("Outgoing")),
+        "incoming": st.column_config.TextColumn(t("Incoming"), alignment="right"),
+        "outgoing": st.column_config.TextColumn(t("Outgoing"), alignment="right"),
         "city": st.column_config.TextColumn(t("City")),
         "programmes_text": st.column_config.TextColumn(t("Programmes")),
         "networks_text": st.column_config.TextColumn(t("Networks")),

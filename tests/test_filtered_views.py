@@ -320,3 +320,21 @@ def test_the_drilldown_names_the_groups_it_leaves_out_as_too_small(demo_warehous
     from app.words import labels
     assert chart.summary.endswith("Not drawn, with 0–4 in every year: "
                                   + ", ".join(labels.population(p) for p in left_out) + ".")
+
+
+@pytest.mark.parametrize("page, source", [
+    ("overview", "HR and student registry exports"), ("staff", "HR exports"), ("students", "student registry exports"),
+    ("mobility", "mobility office exports of exchange periods and partner agreements"),
+    ("networks", "mobility office exports of exchange periods and partner agreements")])
+def test_each_chart_cites_the_export_its_figures_come_from(demo_warehouse, page, source):
+    """Exchange figures came with 'HR and student registry exports' as their source, on screen and in files."""
+    from app.model.data import Warehouse
+    from app.model.disclosure import parse_rule
+    from app.model.filters import Filters
+    from app.reports import exports
+
+    wh = Warehouse(demo_warehouse)
+    f, rule = Filters(years=(2015, 2022)), parse_rule("vipunen")
+    meta = exports.Meta.of(wh, f, rule)      # as the full report makes it: no page to say what it is about
+    sources = {meta.source(chart).split(" (")[0] for chart in pages.page_charts(page, wh, f, rule)}
+    assert sources == {f"Source: {exports.labels.university()}, {source}"}

@@ -9,7 +9,7 @@ from app.present import charts, summaries, theme
 from app.words import labels, safe_text
 from app.model.data import Warehouse
 from app.model.disclosure import Rule
-from app.model.filters import Filters
+from app.model.filters import EXCHANGES, Filters
 from app.words.i18n import fmt_int, t
 from app.present.views import Chart, _span
 
@@ -30,7 +30,7 @@ def _long(frame: pd.DataFrame) -> pd.DataFrame:
 def _per_year_chart(key: str, title: str, subtitle: str, frame: pd.DataFrame, years: tuple[int, int],
                     partner: str | None = None) -> Chart:
     """Exchange periods each way per year, as lines (per_year and partner_history frames)."""
-    chart = Chart(key, title, subtitle, frame, years)
+    chart = Chart(key, title, subtitle, frame, years, about=EXCHANGES)
     if not frame.empty and frame["volume"].sum() > 0:
         chart.data = _long(frame)
         chart.figure = charts.headcount_lines(chart.data, "direction", labels.direction, DIRECTION_COLOURS, title,
@@ -51,7 +51,7 @@ def exchanges_by(wh: Warehouse, f: Filters, rule: Rule, dimension: str) -> Chart
              "unit": t("Exchanges by unit")}[dimension]
     subtitle = t("Exchange periods each way, {years} together", years=_span(f.years))
     frame = mobility.breakdown(wh, f, dimension, rule)
-    chart = Chart(f"exchanges-by-{dimension}", title, subtitle, frame, f.years)
+    chart = Chart(f"exchanges-by-{dimension}", title, subtitle, frame, f.years, about=EXCHANGES)
     if not frame.empty:
         chart.figure = charts.paired_bars(frame, dimension, names, title, subtitle)
         chart.summary = summaries.largest_flow(frame, dimension, names)
@@ -63,7 +63,7 @@ def balance_by_country(by_country: pd.DataFrame, f: Filters, top: int = 15) -> C
     title = t("Balance of exchanges by partner country")
     subtitle = t("Incoming minus outgoing, the {n} busiest countries, {years} together", n=top, years=_span(f.years))
     frame = by_country.head(top)
-    chart = Chart("exchange-balance-by-country", title, subtitle, frame, f.years)
+    chart = Chart("exchange-balance-by-country", title, subtitle, frame, f.years, about=EXCHANGES)
     if not frame.empty:
         chart.figure = charts.diverging_bars(frame, "partner_country", labels.country, title, subtitle)
         chart.summary = summaries.balance(frame)
@@ -76,7 +76,7 @@ def flows(by_country: pd.DataFrame, f: Filters, rule: Rule, top: int = 10) -> Ch
     subtitle = t("Exchange periods by partner country, the {n} largest each way, {years} together", n=top,
                  years=_span(f.years))
     frame = by_country
-    chart = Chart("exchange-flows", title, subtitle, frame, f.years)
+    chart = Chart("exchange-flows", title, subtitle, frame, f.years, about=EXCHANGES)
     if frame.empty:
         return chart
     sides = []
@@ -105,7 +105,7 @@ def average_stay(wh: Warehouse, f: Filters, rule: Rule) -> Chart:
     subtitle = t("Days, periods with an end date, {years}", years=_span(f.years))
     frame = mobility.average_stay(wh, f, rule)
     shown = frame.dropna(subset=["days"]) if not frame.empty else frame
-    chart = Chart("average-exchange-length", title, subtitle, frame, f.years)
+    chart = Chart("average-exchange-length", title, subtitle, frame, f.years, about=EXCHANGES)
     if not shown.empty:
         chart.data = shown[["year", "direction", "days", "periods", "periods_low", "periods_high", "periods_label"]]
         chart.figure = charts.value_lines(shown, "direction", "days", labels.direction, DIRECTION_COLOURS, title,
@@ -125,7 +125,7 @@ def partner_map(table: pd.DataFrame, f: Filters) -> Chart:
     title = t("Partner institutions by country")
     subtitle = t("Agreements, with exchanges each way in {years}", years=_span(f.years))
     listed = table[table["listed"]]
-    chart = Chart("partners-by-country", title, subtitle, listed, f.years)
+    chart = Chart("partners-by-country", title, subtitle, listed, f.years, about=EXCHANGES)
     if listed.empty:
         return chart
     by_country = listed.groupby("country").agg(partners=("partner_code", "count"), incoming=("incoming_high", "sum"),
@@ -164,7 +164,8 @@ def network_share(wh: Warehouse, f: Filters, rule: Rule, network: str) -> Chart:
     subtitle = t("Exchange periods with members, as a share of all exchange periods, {years}", years=years)
     frame = (mobility.network_trend(wh, kept, rule, network) if kept
              else pd.DataFrame(columns=["year", "partners", "headcount"]))
-    chart = Chart(f"{safe_text.slug(network)}-share-of-exchanges", title, subtitle, frame, (kept or f).years)
+    chart = Chart(f"{safe_text.slug(network)}-share-of-exchanges", title, subtitle, frame, (kept or f).years,
+                  about=EXCHANGES)
     members = frame[frame["partners"] == "members"] if not frame.empty else frame
     if not members.empty and members["headcount_high"].sum() > 0:
         chart.data = members

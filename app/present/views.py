@@ -32,7 +32,8 @@ class Chart:
     summary: str = ""
     scope: str = ""                 # who the chart is about, when the title does not say (for file names)
     filters: str = ""               # the filters its figures obey, in words (see with_filters)
-    about: str | None = None        # filters.STAFF or STUDENTS when its figures are about one of them only
+    about: str | None = None        # filters.STAFF, STUDENTS or EXCHANGES when its figures are about that only
+                                    # (which filters it names, which source it cites)
 
     @property
     def empty(self) -> bool:

@@ -29,7 +29,7 @@ import plotly.graph_objects as go
 
 from app.model.data import Warehouse
 from app.model.disclosure import Rule
-from app.model.filters import Filters, describe
+from app.model.filters import EXCHANGES, STAFF, STUDENTS, Filters, describe
 from app.words import labels, safe_text
 from app.words.i18n import fmt_share, t
 from app.present.views import Chart
@@ -52,10 +52,20 @@ class Meta:
     synthetic: bool
 
     def source(self, chart: Chart) -> str:
+        """Where the chart's figures come from: the HR export (staff), the student registry (students), both,
+        or the mobility office's exchange and partner records."""
         first, last = chart.years
-        years = str(first) if first == last else f"{first}–{last}"
-        text = t("Source: {university}, HR and student registry exports ({years}); data built {date}.",
-                 university=self.university, years=years, date=self.built_at[:10])
+        values = dict(university=self.university, years=str(first) if first == last else f"{first}–{last}",
+                      date=self.built_at[:10])
+        if chart.about == EXCHANGES:
+            text = t("Source: {university}, mobility office exports of exchange periods and partner agreements "
+                     "({years}); data built {date}.", **values)
+        elif chart.about == STAFF:
+            text = t("Source: {university}, HR exports ({years}); data built {date}.", **values)
+        elif chart.about == STUDENTS:
+            text = t("Source: {university}, student registry exports ({years}); data built {date}.", **values)
+        else:
+            text = t("Source: {university}, HR and student registry exports ({years}); data built {date}.", **values)
         return text + (" " + t("Synthetic demo data.") if self.synthetic else "")
 
     def definition(self) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app.model.filters import describe
+from app.model.filters import EXCHANGES, describe
 from app.present.pages import Choice, Inputs
 from app.present.views import Chart
 from app.reports import exports
@@ -127,7 +127,7 @@ def partner_table(rows: pd.DataFrame, ctx: Context) -> None:
                  "to protect individuals. The list is ordered by the number of periods."))
     downloads(Chart("partner-institutions", t("Partner institutions"), "", rows.drop(
         columns=[c for c in ("volume", "exchanged") if c in rows]), ctx.filters.years,
-        filters=describe(ctx.filters, ctx.warehouse.options, ctx.page.about)), ctx, images=False)
+        filters=describe(ctx.filters, ctx.warehouse.options, ctx.page.about), about=EXCHANGES), ctx, images=False)
 
 
 def downloads(chart: Chart, ctx: Context, images: bool = True) -> None:

@@ -10,7 +10,7 @@ from app.words import labels, safe_text
 from app.model.data import Warehouse
 from app.model.disclosure import Rule
 from app.model.filters import EXCHANGES, Filters
-from app.words.i18n import fmt_int, t
+from app.words.i18n import fmt_int, t, tn
 from app.present.views import Chart, _span
 
 DIRECTION_COLOURS = {"incoming": theme.BLUE, "outgoing": theme.ORANGE}
@@ -116,7 +116,9 @@ def average_stay(wh: Warehouse, f: Filters, rule: Rule) -> Chart:
 
 def partner_history(wh: Warehouse, f: Filters, rule: Rule, code: str, name: str) -> Chart:
     title = t("Exchanges with {partner}", partner=name)
-    subtitle = t("Exchange periods each way, {years}", years=_span(f.years))
+    # Each year is rounded on its own, as every count is: the years need not add up to the table's total.
+    subtitle = (t("Exchange periods each way, {years}", years=_span(f.years)) if rule.exact else
+                t("Exchange periods each way, {years}; each year rounded on its own", years=_span(f.years)))
     frame = mobility.partner_history(wh, f, rule, code, name)
     return _per_year_chart(f"exchanges-with-{safe_text.slug(code or name)}", title, subtitle, frame, f.years, name)
 
@@ -130,7 +132,7 @@ def partner_map(table: pd.DataFrame, f: Filters) -> Chart:
         return chart
     by_country = listed.groupby("country").agg(partners=("partner_code", "count"), incoming=("incoming_high", "sum"),
                                                outgoing=("outgoing_high", "sum")).reset_index()
-    by_country["hover"] = [t("{n} partners", n=n) for n in by_country["partners"]]
+    by_country["hover"] = [tn("{n} partner", "{n} partners", int(n)) for n in by_country["partners"]]
     chart.data = by_country[["country", "partners"]]
     chart.figure = charts.partner_map(by_country, title, subtitle)
     chart.summary = summaries.partner_countries(by_country)

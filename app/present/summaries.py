@@ -182,8 +182,9 @@ def exchanges(frame: pd.DataFrame, partner: str | None = None) -> str:
 
 
 def largest_flow(frame: pd.DataFrame, column: str, name) -> str:
+    # "Most exchange periods were School of Science" read as a majority and as broken English.
     first = frame.iloc[0]
-    return t("Most exchange periods were {name}: {incoming} incoming and {outgoing} outgoing.",
+    return t("The largest group was {name}: {incoming} exchange periods incoming and {outgoing} outgoing.",
              name=name(first[column]), incoming=first["incoming_label"], outgoing=first["outgoing_label"])
 
 

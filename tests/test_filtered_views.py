@@ -102,6 +102,10 @@ def test_ranges_on_line_charts_are_drawn_as_ranges_never_as_a_point(open_page):
         assert 2.5 not in ys
         if trace.get("mode") == "lines" and ys:   # a range bar: from its lowest to its highest value
             assert set(ys) <= {1.0, 4.0} and "1–4" in trace["customdata"]
+    # Whole people on the axis: a tick every person, not 0.5, 1.5 … 3.5 (Egyptian professors: 1–4 at most).
+    at = open_page("countries", countries="EGY", population="professors")
+    regions = next(f for f in figures(at) if title_of(f) == "By world region")
+    assert regions["layout"]["yaxis"]["dtick"] == 1 and regions["layout"]["yaxis"]["tick0"] == 0
 
 
 def test_one_country_gives_a_list_title_that_counts_it_and_the_drilldown_follows_the_filter(open_page):
@@ -213,8 +217,9 @@ def test_the_methodology_page_writes_record_counts_as_the_rule_does(open_page, d
     assert f"Staff records: {3 * round(staff / 3):,}" in text
     if staff % 3:
         assert f"Staff records: {staff:,}" not in text
-    assert ("Record and row counts on this page are written as the rule in force writes every count: Counts "
-            "rounded to the nearest multiple of 3") in text.replace("\\", "")
+    assert ("Counts of people and exchange periods on this page are written as the rule in force writes every "
+            "count: Counts rounded to the nearest multiple of 3") in text.replace("\\", "")
+    assert f"partners: {manifest['tables']['partners']['rows']}" in text   # institutions: exact
 
 
 def test_a_rule_that_is_not_valid_says_so_not_that_the_data_is_broken(demo_warehouse, monkeypatch):
@@ -292,7 +297,10 @@ def test_exchanges_per_year_keep_a_count_of_1_to_4_as_a_range_not_zero(demo_ware
 
 @pytest.mark.parametrize("shares, ranges, expected", [
     ([(2024, float("nan")), (2025, float("nan"))], [(2024, 0.002, 0.008), (2025, 0.003, 0.010)],
-     "The share of international professors is known only as a range, 0.3%–1.0% in 2025: the count of "
+     "The share of international professors is known only roughly, 0.3%–1.0% in 2025: the count of "
+     "international people is too small to show exactly."),
+    ([(2025, float("nan"))], [(2025, 0.0018, 0.0024)],
+     "The share of international professors is known only roughly, 0.2% in 2025: the count of "
      "international people is too small to show exactly."),
     ([(2010, 0.0), (2025, float("nan"))], [(2025, 0.001, 0.002)],
      "The share of international professors was 0% in 2010; in 2025 it is known only as a range, 0.1%–0.2%."),
@@ -338,3 +346,36 @@ def test_each_chart_cites_the_export_its_figures_come_from(demo_warehouse, page,
     meta = exports.Meta.of(wh, f, rule)      # as the full report makes it: no page to say what it is about
     sources = {meta.source(chart).split(" (")[0] for chart in pages.page_charts(page, wh, f, rule)}
     assert sources == {f"Source: {exports.labels.university()}, {source}"}
+
+
+def test_a_share_range_is_written_with_one_precision_and_once_when_its_ends_read_the_same():
+    assert i18n.fmt_share_range(0.049, 0.06) == "4.9%–6.0%"
+    assert i18n.fmt_share_range(0.07, 0.08) == "7%–8%"
+    assert i18n.fmt_share_range(0.0018, 0.0024) == "0.2%"
+    assert i18n.fmt_share_range(float("nan"), 0.1) == "–"
+
+
+def test_shares_known_only_as_ranges_are_drawn_as_ranges_and_not_ranked(open_page):
+    """/staff?countries=DEU,FRA: most units' shares are ranges; they were bars labelled "range"."""
+    at = open_page("staff", countries="DEU,FRA")
+    units = next(f for f in figures(at) if title_of(f) == "International share by unit")
+    bars = units["data"][0]
+    ranged = [i for i, label in enumerate(bars["text"]) if "–" in label]
+    assert ranged, bars["text"]
+    for i in ranged:
+        low, high = (float(v.rstrip("%")) / 100 for v in bars["text"][i].split("–"))
+        assert values(bars["base"])[i] == pytest.approx(low, abs=0.006)
+        assert values(bars["base"])[i] + values(bars["x"])[i] == pytest.approx(high, abs=0.006)
+    summary = next(t.value for t in at.text if "not ranked" in t.value)
+    assert f"{len(ranged)} more are known only as ranges and are not ranked." in summary
+
+
+def test_a_card_whose_share_is_known_only_as_a_range_shows_the_range(open_page, truth):
+    """/?countries=EGY: four of five cards were a bare "–" beside a summary giving the range."""
+    from tests.truth import vipunen
+    at = open_page(countries="EGY")
+    international, known, _ = truth.counts("professors", 2025, countries={"EGY"})
+    assert 1 <= international <= 4
+    base = vipunen(known)
+    assert at.metric[0].value == i18n.fmt_share_range(1 / base, 4 / base)
+    assert any(c.value.startswith("2025: 1–4 international of") for c in at.caption)   # not "2025" alone

@@ -210,7 +210,8 @@ def describe(filters: Filters, options: Options, about: str | None = None) -> st
     Germany"); with `about`, only those that apply to figures about it (PEOPLE, STAFF, STUDENTS, EXCHANGES)."""
     parts = []
     if filters.years != defaults(options).years:
-        parts.append(t("years {first}–{last}", first=filters.first_year, last=filters.last_year))
+        parts.append(t("years {first}–{last}", first=filters.first_year, last=filters.last_year)
+                     if filters.first_year != filters.last_year else t("year {year}", year=filters.first_year))
     for one in in_force(filters):
         if about is None or one.applies_to(about):
             parts.append(one.words(filters))

@@ -225,6 +225,8 @@ class Headline:
     previous_share: float | None
     first_year: int | None
     first_share: float | None
+    share_low: float | None = None     # the range the share lies in, when it is known only as one
+    share_high: float | None = None
 
 
 def headlines_from(trend: pd.DataFrame) -> list[Headline]:
@@ -242,7 +244,8 @@ def headlines_from(trend: pd.DataFrame) -> list[Headline]:
             int(previous.iloc[0]["year"]) if not previous.empty else None,
             _value(previous.iloc[0]["share"]) if not previous.empty else None,
             int(first["year"]) if first["year"] != last["year"] else None,
-            _value(first["share"]) if first["year"] != last["year"] else None))
+            _value(first["share"]) if first["year"] != last["year"] else None,
+            _value(last.get("share_low", float("nan"))), _value(last.get("share_high", float("nan")))))
     return cards
 
 

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 
 from app.present import theme
 from app.words import labels, safe_text
-from app.words.i18n import fmt_pct, fmt_share, plotly_separators, t
+from app.words.i18n import fmt_pct, fmt_share, fmt_share_range, plotly_separators, t
 from app.words.labels import SMALL_COUNTRIES
 
 HEIGHT = 440
@@ -29,7 +29,7 @@ def _share_text(share: float, low: float, high: float, international: str, known
         return t("{share} — {international} of {known}", share=fmt_share(share), international=international, known=known)
     if math.isnan(low):
         return t("not shown: fewer than 5 people in all")
-    return t("{low}–{high} — {international} of {known}", low=fmt_share(low), high=fmt_share(high),
+    return t("{shares} — {international} of {known}", shares=fmt_share_range(low, high),
              international=international, known=known)
 
 
@@ -60,7 +60,9 @@ def _figure(data: list[dict], title: str, subtitle: str, x_title: str, y_title: 
 
 # Counts on an axis with the language's thousands separator (1 224, not 1224); never years, whose axes
 # name their ticks (tickvals), nor shares (percent_ticks).
-COUNT_TICKS = dict(tickformat=",~f")
+def count_ticks(top: float) -> dict:
+    """Ticks of a count axis up to `top`: whole numbers only (no "0.5 people" when the counts are small)."""
+    return dict(tickformat=",~f", **({"tick0": 0, "dtick": 1} if top <= 8 else {}))
 
 
 def percent_ticks(top: float) -> dict:
@@ -156,21 +158,29 @@ def composition_bars(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figur
                 pattern=dict(shape=["/" if r else "" for r in ranged], fgcolor="#6B7280")),
             customdata=hover, hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
     return _figure(data, title, subtitle, t("Year"), t("Headcount (people)"),
-                   xaxis=dict(tickvals=_year_ticks(frame["year"])), yaxis=COUNT_TICKS, barmode="stack", bargap=0.25)
+                   xaxis=dict(tickvals=_year_ticks(frame["year"])), yaxis=count_ticks(float(totals.max())), barmode="stack",
+                   bargap=0.25)
 
 
 def share_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle: str, x_title: str) -> go.Figure:
     """One year's international share by unit, stage or level, as horizontal bars."""
-    rows = frame.sort_values("share", na_position="first")
+    # A share known only as a range is a hatched bar from its lowest to its highest value, labelled with the
+    # range (a bar to the top of the range labelled "range" read as a share of its length).
+    middle = frame["share"].fillna((frame["share_low"] + frame["share_high"]) / 2)
+    rows = frame.assign(_order=middle).sort_values("_order", na_position="first")
     text = [_share_text(s, lo, hi, i, k) for s, lo, hi, i, k in
             zip(rows["share"], rows["share_low"], rows["share_high"], rows["international_label"], rows["known_label"])]
-    shown = rows["share"].fillna(rows["share_high"]).fillna(0)
+    exact = rows["share"].notna()
+    base = rows["share_low"].where(~exact, 0).fillna(0)
+    length = rows["share"].where(exact, rows["share_high"] - rows["share_low"]).fillna(0)
     bars = dict(
-        type="bar", y=[names(v) for v in rows[column]], x=shown, orientation="h",
-        marker=dict(color=theme.BLUE, pattern=dict(shape=["/" if math.isnan(s) else "" for s in rows["share"]],
-                                                   fgcolor="white")),
-        text=[fmt_share(s) if not math.isnan(s) else t("range") for s in rows["share"]], textposition="outside",
+        type="bar", y=[names(v) for v in rows[column]], x=length, base=base, orientation="h",
+        marker=dict(color=theme.BLUE, pattern=dict(shape=["" if e else "/" for e in exact], fgcolor="white"),
+                    line=dict(color=theme.BLUE, width=1)),
+        text=[fmt_share(s) if e else fmt_share_range(lo, hi) for s, e, lo, hi in
+              zip(rows["share"], exact, rows["share_low"], rows["share_high"])], textposition="outside",
         cliponaxis=False, customdata=text, hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>")
+    shown = base + length
     right = max(0.1, float(shown.max()) * 1.18)
     return _figure([bars], title, subtitle, x_title, "",
                    xaxis=dict(range=[0, right], gridcolor=theme.GRID, showgrid=True, **percent_ticks(right)),
@@ -182,7 +192,7 @@ def count_bars(frame: pd.DataFrame, title: str, subtitle: str, x_title: str) -> 
     rows = frame.iloc[::-1]
     ranged = rows["headcount"].isna()
     heights = _count_or_top(rows["headcount"], rows["headcount_high"])
-    shares = [fmt_share(s) if not math.isnan(s) else f"{fmt_share(lo)}–{fmt_share(hi)}"
+    shares = [fmt_share(s) if not math.isnan(s) else fmt_share_range(lo, hi)
               for s, lo, hi in zip(rows["share"], rows["share_low"], rows["share_high"])]
     hover = [t("{count} people — {share} of {total} international people", count=c, share=s, total=total)
              for c, s, total in zip(rows["headcount_label"], shares, rows["all_international_label"])]
@@ -195,7 +205,7 @@ def count_bars(frame: pd.DataFrame, title: str, subtitle: str, x_title: str) -> 
         customdata=hover, hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>")
     return _figure([bars], title, subtitle, x_title, "",
                    xaxis=dict(range=[0, float(heights.max()) * 1.15 + 1], gridcolor=theme.GRID, showgrid=True,
-                              **COUNT_TICKS),
+                              **count_ticks(float(heights.max()))),
                    height=max(280, 90 + 42 * len(rows)))
 
 
@@ -266,7 +276,8 @@ def headcount_lines(frame: pd.DataFrame, column: str, names, colours: dict[str, 
             data.append(_range_bars(rows["year"][ranged], rows["headcount_low"][ranged], rows["headcount_high"][ranged],
                                     list(rows["headcount_label"][ranged]), colours[series], name))
     return _figure(data, title, subtitle, t("Year"), y_title or t("Headcount (people)"),
-                   xaxis=dict(tickvals=_year_ticks(frame["year"])), yaxis=dict(rangemode="tozero", **COUNT_TICKS))
+                   xaxis=dict(tickvals=_year_ticks(frame["year"])),
+                   yaxis=dict(rangemode="tozero", **count_ticks(float(frame["headcount_high"].max()))))
 
 
 def paired_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle: str) -> go.Figure:
@@ -282,7 +293,9 @@ def paired_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle: s
                                                                                 fgcolor="white")),
             text=list(rows[f"{direction}_label"]), textposition="outside", cliponaxis=False,
             customdata=list(rows[f"{direction}_label"]), hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{customdata}}<extra></extra>"))
-    return _figure(data, title, subtitle, t("Exchange periods"), "", xaxis=dict(gridcolor=theme.GRID, showgrid=True, **COUNT_TICKS),
+    top = float(max(rows["incoming_high"].max(), rows["outgoing_high"].max()))
+    return _figure(data, title, subtitle, t("Exchange periods"), "",
+                   xaxis=dict(gridcolor=theme.GRID, showgrid=True, **count_ticks(top)),
                    barmode="group", bargap=0.25, legend=dict(traceorder="reversed"),
                    height=max(300, 110 + 52 * len(rows)))
 
@@ -307,7 +320,8 @@ def diverging_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle
         customdata=hover, hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>")
     zero = dict(type="line", x0=0, x1=0, xref="x", y0=0, y1=1, yref="y domain", line=dict(color="#6B7280", width=1))
     return _figure([bars], title, subtitle, t("Incoming minus outgoing exchange periods"), "",
-                   xaxis=dict(gridcolor=theme.GRID, showgrid=True, zeroline=False, **COUNT_TICKS), shapes=[zero],
+                   xaxis=dict(gridcolor=theme.GRID, showgrid=True, zeroline=False,
+                              **count_ticks(float(max(high.abs().max(), low.abs().max())))), shapes=[zero],
                    height=max(300, 100 + 30 * len(rows)))
 
 
@@ -348,7 +362,8 @@ def value_lines(frame: pd.DataFrame, column: str, value: str, names, colours: di
             line=dict(color=colours[series], width=2.5),
             hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{y:.0f}} {hover_unit}<extra></extra>"))
     return _figure(data, title, subtitle, t("Year"), y_title,
-                   xaxis=dict(tickvals=_year_ticks(frame["year"])), yaxis=dict(rangemode="tozero", **COUNT_TICKS))
+                   xaxis=dict(tickvals=_year_ticks(frame["year"])),
+                   yaxis=dict(rangemode="tozero", **count_ticks(float(frame[value].max()))))
 
 
 def partner_map(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:

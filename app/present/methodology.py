@@ -76,6 +76,8 @@ def build_facts(manifest: dict, home_name: str, rule: Rule) -> str:
     names = ("staff", "students", "mobility", "partners")
     rows = protect(pd.DataFrame({"n": [tables.get(n, {}).get("rows", 0) for n in names]}), ["n"], rule)
     shown = dict(zip(names, rows["n_label"] if not rule.exact else (fmt_int(v) for v in rows["n"])))
+    # Partner institutions are not people: counted exactly, as on the partners page (rounded, 314 read 315).
+    shown["partners"] = fmt_int(tables.get("partners", {}).get("rows", 0))
     lines = [
         t("- Built: {when} (ETL version {version})", when=manifest["built_at"].replace("T", " "),
           version=manifest.get("etl_version", "?")),
@@ -84,8 +86,8 @@ def build_facts(manifest: dict, home_name: str, rule: Rule) -> str:
           staff=shown["staff"], students=shown["students"], mobility=shown["mobility"], partners=shown["partners"]),
     ]
     if not rule.exact:
-        lines.append(t("- Record and row counts on this page are written as the rule in force writes every count: "
-                       "{note}", note=rule.note()))
+        lines.append(t("- Counts of people and exchange periods on this page are written as the rule in force "
+                       "writes every count: {note}", note=rule.note()))
     if manifest.get("synthetic_demo_data"):
         lines.append(t("- **Synthetic demo data** for a fictional university; pseudonyms use the published demo key."))
     return "\n".join(lines)

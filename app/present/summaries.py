@@ -12,7 +12,7 @@ import pandas as pd
 
 from app.words import labels
 from app.words.labels import SMALL_COUNTRIES
-from app.words.i18n import fmt_int, fmt_share, sentence, share_shown, tn
+from app.words.i18n import fmt_int, fmt_share, fmt_share_range, sentence, share_shown, tn
 from app.words.i18n import t as translate
 
 
@@ -35,11 +35,11 @@ def share_change(key: str, years_and_shares: list[tuple[int, float]],
     if known and (not points or known[-1][0] > points[-1][0]):
         # The latest year's share is known only as a range: said as one, never left out.
         year, low, high = known[-1]
-        values = dict(subject=subject, low=_pct(low), high=_pct(high), year=year)
+        values = dict(subject=subject, shares=fmt_share_range(low, high), year=year)
         if points:
             return t("The share of {subject} was {share} in {first}; in {year} it is known only as a range, "
-                     "{low}–{high}.", share=_pct(points[0][1]), first=points[0][0], **values)
-        return t("The share of {subject} is known only as a range, {low}–{high} in {year}: the count of "
+                     "{shares}.", share=_pct(points[0][1]), first=points[0][0], **values)
+        return t("The share of {subject} is known only roughly, {shares} in {year}: the count of "
                  "international people is too small to show exactly.", **values)
     if not points:
         return t("The share of {subject} cannot be shown exactly for these filters: the counts are too small.",
@@ -74,7 +74,11 @@ def composition(frame: pd.DataFrame, key: str) -> str:
     if rows["headcount"].notna().all():
         total = fmt_int(int(rows["headcount"].sum()))
     else:
-        total = f"{fmt_int(int(rows['headcount_low'].sum()))}–{fmt_int(int(rows['headcount_high'].sum()))}"
+        # The parts as written: an exact part counts as its figure, a range as its ends (the ends of a rounded
+        # figure's own uncertainty made "1–4, 401–408, 621, 6; 1,027–1,041 in all").
+        low = rows["headcount"].fillna(rows["headcount_low"]).sum()
+        high = rows["headcount"].fillna(rows["headcount_high"]).sum()
+        total = f"{fmt_int(int(low))}–{fmt_int(int(high))}"
     values = dict(population=labels.population(key), year=last_year, international=parts.get("international", "0"),
                   home=parts.get("home", "0"), unknown=parts.get("unknown", "0"), total=total)
     if "other_international" in parts:   # a country filter: international people from elsewhere are a part too
@@ -86,18 +90,28 @@ def composition(frame: pd.DataFrame, key: str) -> str:
 
 
 def ranking(frame: pd.DataFrame, key: str, column: str, name) -> str:
+    """Highest and lowest share; shares known only as ranges are counted and said, never passed over."""
     shown = frame.dropna(subset=["share"]).sort_values("share")
+    ranged = frame[frame["share"].isna() & frame["share_low"].notna()]
     subject = labels.international_people(key, of=True)
     if shown.empty:
-        return t("The share of {subject} cannot be shown exactly for these filters: the counts are too small.",
-                 subject=subject)
+        if ranged.empty:
+            return t("The share of {subject} cannot be shown exactly for these filters: the counts are too small.",
+                     subject=subject)
+        return t("The share of {subject} is known only roughly for these filters: between {low} and {high}.",
+                 subject=subject, low=_pct(ranged["share_low"].min()), high=_pct(ranged["share_high"].max()))
     low, high = shown.iloc[0], shown.iloc[-1]
     if len(shown) == 1:
-        return t("The share of {subject} was {share} in {name}.", subject=subject, share=_pct(high["share"]),
+        said = t("The share of {subject} was {share} in {name}.", subject=subject, share=_pct(high["share"]),
                  name=name(high[column]))
-    return t("The share of {subject} was highest in {high_name} ({high_share}) and lowest in {low_name} ({low_share}).",
-             subject=subject, high_name=name(high[column]), high_share=_pct(high["share"]),
-             low_name=name(low[column]), low_share=_pct(low["share"]))
+    else:
+        said = t("The share of {subject} was highest in {high_name} ({high_share}) and lowest in {low_name} "
+                 "({low_share}).", subject=subject, high_name=name(high[column]), high_share=_pct(high["share"]),
+                 low_name=name(low[column]), low_share=_pct(low["share"]))
+    if ranged.empty:
+        return said
+    return said + " " + sentence(tn("{n} more is known only as a range and is not ranked.",
+                                    "{n} more are known only as ranges and are not ranked.", len(ranged)))
 
 
 def _named(frame: pd.DataFrame) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from app.words.labels import SMALL_COUNTRIES
 from app.model.data import Warehouse
 from app.model.disclosure import Rule
 from app.model.filters import Filters
-from app.words.i18n import fmt_pp, pp_shown, sentence, t, tn
+from app.words.i18n import fmt_pp, fmt_share, fmt_share_range, pp_shown, sentence, t, tn
 
 
 @dataclass
@@ -56,6 +56,15 @@ def card_change(card: metrics.Headline) -> Change | None:
     shown = pp_shown(card.share - card.previous_share)
     arrow, colour = ("up", "green") if shown > 0 else (("down", "red") if shown < 0 else ("off", "gray"))
     return Change(fmt_pp(card.share - card.previous_share), t("on {year}", year=card.previous_year), arrow, colour)
+
+
+def card_value(card: metrics.Headline) -> str:
+    """A card's share; a share known only as a range is written as one ("0.3%–1.0%"), not as a bare dash."""
+    if card.share is not None:
+        return fmt_share(card.share)
+    if card.share_low is not None and card.share_high is not None:
+        return fmt_share_range(card.share_low, card.share_high)
+    return "–"
 
 
 def with_filters(chart: Chart, words: str) -> Chart:

@@ -31,7 +31,7 @@ from app.model.data import Warehouse
 from app.model.disclosure import Rule
 from app.model.filters import EXCHANGES, STAFF, STUDENTS, Filters, describe
 from app.words import labels, safe_text
-from app.words.i18n import fmt_share, t
+from app.words.i18n import fmt_share, fmt_share_range, t
 from app.present.views import Chart
 from etl.formulas import neutralise
 
@@ -182,7 +182,7 @@ def table(chart: Chart) -> pd.DataFrame:
                            for v, label in zip(frame[column], frame[f"{column}_label"])]
         elif column == "share":
             out[column] = [float(v) if not math.isnan(v) else
-                           (f"{fmt_share(lo)}–{fmt_share(hi)}" if not math.isnan(lo) else "")
+                           (fmt_share_range(lo, hi) if not math.isnan(lo) else "")
                            for v, lo, hi in zip(frame["share"], frame["share_low"], frame["share_high"])]
         elif column in _NAMERS and frame[column].map(lambda v: isinstance(v, str)).all():
             out[column] = [_NAMERS[column](v) for v in frame[column]]

@@ -95,6 +95,8 @@ a:focus-visible, button:focus-visible, textarea:focus-visible, [role='tab']:focu
 [tabindex]:not(input):focus-visible, div:has(> input:focus-visible) { outline: 3px solid #1F2937 !important;
   outline-offset: 2px !important; }
 input:focus-visible { outline: none !important; }
+/* A chart's heading is not a place to link to: its anchor link was one more Tab stop per chart. */
+[data-testid='stMain'] h4 [data-testid='stHeaderActionElements'] { display: none; }
 </style>"""
 
 

@@ -152,18 +152,18 @@ def headline_cards(cards: list[Headline]) -> None:
     columns = st.columns(len(cards))
     for column, card in zip(columns, cards):
         with column:
-            value = fmt_share(card.share) if card.share is not None else "–"
             delta = views.card_change(card)
-            notes = []
+            counts = t("{year}: {international} international of {known} with known citizenship",
+                       year=card.year, international=card.international_label, known=card.known_label)
             if card.share is not None and card.first_share is not None:
-                notes.append(t("{change} since {year} (then {share})", change=fmt_pp(card.share - card.first_share),
-                               year=card.first_year, share=fmt_share(card.first_share)))
-            st.metric(labels.population_short(card.population), value, delta.text if delta else None,
+                note = t("{change} since {year} (then {share})", change=fmt_pp(card.share - card.first_share),
+                         year=card.first_year, share=fmt_share(card.first_share))
+            else:   # no change to tell: what the figure is made of ("2025" alone said nothing)
+                note = counts
+            st.metric(labels.population_short(card.population), views.card_value(card), delta.text if delta else None,
                       delta_color=delta.colour if delta else "normal", delta_arrow=delta.arrow if delta else "auto",
-                      delta_description=delta.description if delta else None, border=True,
-                      help=t("{year}: {international} international of {known} with known citizenship",
-                             year=card.year, international=card.international_label, known=card.known_label))
-            st.caption("  \n".join(notes) if notes else str(card.year))
+                      delta_description=delta.description if delta else None, border=True, help=counts)
+            st.caption(note)
 
 
 def guarded(run: Callable[[], None]) -> None:

@@ -7,6 +7,8 @@ and percentages are formatted with Babel for that language.
 
 from __future__ import annotations
 
+import math
+
 import contextvars
 import io
 import re
@@ -128,6 +130,16 @@ def share_shown(share: float) -> float:
 
 def fmt_share(share: float) -> str:
     return fmt_pct(share, share_decimals(share))
+
+
+def fmt_share_range(low: float, high: float) -> str:
+    """A share known only as a range ("0.3%–1.0%"); one figure when both ends read the same ("0.2%"), and
+    "–" when not even a range is known."""
+    if math.isnan(low) or math.isnan(high):
+        return "–"
+    decimals = max(share_decimals(low), share_decimals(high))   # "4.9%–6.0%", not "4.9%–6%"
+    first, last = fmt_pct(low, decimals), fmt_pct(high, decimals)
+    return first if first == last else f"{first}–{last}"
 
 
 def pp_shown(change: float) -> float:

@@ -379,3 +379,14 @@ def test_a_card_whose_share_is_known_only_as_a_range_shows_the_range(open_page, 
     base = vipunen(known)
     assert at.metric[0].value == i18n.fmt_share_range(1 / base, 4 / base)
     assert any(c.value.startswith("2025: 1–4 international of") for c in at.caption)   # not "2025" alone
+
+
+def test_a_network_before_it_began_says_so_and_its_members_count_from_then(open_page):
+    """/networks?years=2010-2018: the charts advised clearing filters that were not set, and the members
+    table listed exchanges from years before Unite! began; with 2010–2025 it counted them too."""
+    at = open_page("networks", years="2010-2018")
+    infos = [re.sub(r"\\(.)", r"\1", i.value) for i in at.info if "Demo data" not in i.value]
+    assert len(infos) == 3 and all("Unite! began in 2019: its figures start then." in i for i in infos), infos
+    assert not at.dataframe
+    at = open_page("networks")
+    assert "Exchange periods counted from 2019, when Unite! began." in [c.value for c in at.caption]

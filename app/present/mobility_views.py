@@ -151,13 +151,24 @@ def _network_years(f: Filters, network: str) -> tuple[Filters | None, str]:
     return kept, _span(f.years)
 
 
+def network_not_yet(f: Filters, network: str) -> str:
+    """Why a network has nothing to show in years before it began ("" when that is not the reason)."""
+    since = mobility.network_since(network)
+    if since is None or mobility.network_filters(f, network) is not None:
+        return ""
+    return t("{network} began in {since}: its figures start then. Choose years up to {since} or later.",
+             network=network, since=since)
+
+
 def network_exchanges(wh: Warehouse, f: Filters, rule: Rule, network: str) -> Chart:
     kept, years = _network_years(f, network)
     title = t("Exchanges with {network} members", network=network)
     subtitle = t("Exchange periods each way per year, {years}", years=years)
     frame = mobility.per_year(wh, kept, rule, network) if kept else pd.DataFrame(columns=["year", *mobility.DIRECTIONS])
-    return _per_year_chart(f"exchanges-with-{safe_text.slug(network)}-members", title, subtitle, frame,
-                           (kept or f).years, t("{network} members", network=network))
+    chart = _per_year_chart(f"exchanges-with-{safe_text.slug(network)}-members", title, subtitle, frame,
+                            (kept or f).years, t("{network} members", network=network))
+    chart.empty_reason = network_not_yet(f, network)
+    return chart
 
 
 def network_share(wh: Warehouse, f: Filters, rule: Rule, network: str) -> Chart:
@@ -175,4 +186,5 @@ def network_share(wh: Warehouse, f: Filters, rule: Rule, network: str) -> Chart:
                                           names=labels.partners_group, colours={"members": theme.BLUE},
                                           part="headcount", whole="all", y_title=t("Share of all exchange periods"))
         chart.summary = summaries.network(frame, network)
+    chart.empty_reason = network_not_yet(f, network)
     return chart

@@ -102,8 +102,11 @@ class Cards:
 
 @dataclass(frozen=True)
 class Table:
-    """A table of partner institutions, with its own download (not part of report packs)."""
+    """A table of partner institutions, with its own download (not part of report packs); `note` says what
+    its counts cover when that is not the years chosen, `empty` why it may be empty."""
     make: Callable[[Inputs], pd.DataFrame]
+    title: Callable[[], str] = lambda: t("Partners")
+    note: Callable[[Inputs], str] = lambda i: ""
 
 
 Block = Row | Controls | Heading | Cards | Table
@@ -299,8 +302,21 @@ def _network_share(i: Inputs) -> Chart:
 
 
 def _network_members(i: Inputs) -> pd.DataFrame:
-    kept = mobility.network_filters(i.filters, i.choices["network"]) or i.filters
-    return mobility.partners(i.warehouse, kept, i.rule, network=i.choices["network"])
+    """The members with their exchanges since the network began (none in years before it)."""
+    kept = mobility.network_filters(i.filters, i.choices["network"])
+    members = mobility.partners(i.warehouse, kept or i.filters, i.rule, network=i.choices["network"])
+    return members if kept is not None else members.iloc[0:0]
+
+
+def _members_note(i: Inputs) -> str:
+    network = i.choices["network"]
+    kept = mobility.network_filters(i.filters, network)
+    if kept is None:
+        return mobility_views.network_not_yet(i.filters, network)
+    if kept.years != i.filters.years:
+        return t("Exchange periods counted from {since}, when {network} began.", since=kept.first_year,
+                 network=network)
+    return ""
 
 
 def _default_network(i: Inputs) -> str:
@@ -355,7 +371,7 @@ PAGES: dict[str, Page] = {p.key: p for p in (
                          _default_network, segmented=True, each_in_full_report=True),),
          requires=lambda i: bool(mobility.network_names(i.warehouse)), about=EXCHANGES,
          body=(Controls(("network",)), Row((_network_exchanges, _network_share)),
-               Heading(lambda: t("Members")), Table(_network_members))),
+               Heading(lambda: t("Members")), Table(_network_members, lambda: t("Members"), _members_note))),
     Page("methodology", "pages/7_methodology.py", ":material/menu_book:", lambda: t("Methodology and data")),
 )}
 

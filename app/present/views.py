@@ -32,6 +32,7 @@ class Chart:
     summary: str = ""
     scope: str = ""                 # who the chart is about, when the title does not say (for file names)
     filters: str = ""               # the filters its figures obey, in words (see with_filters)
+    empty_reason: str = ""          # why there is nothing to show, when it is not the filters' narrowness
     about: str | None = None        # filters.STAFF, STUDENTS or EXCHANGES when its figures are about that only
                                     # (which filters it names, which source it cites)
 

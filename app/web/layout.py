@@ -75,7 +75,13 @@ def _blocks(blocks, inputs: Inputs, controls: dict[str, widgets.Control], ctx: C
         elif isinstance(block, Cards):
             headline_cards(block.make(inputs))
         elif isinstance(block, Table):
-            widgets.partner_table(block.make(inputs), ctx)
+            rows, note = block.make(inputs), block.note(inputs)
+            if rows.empty:
+                empty_state(block.title(), note)
+                continue
+            if note:
+                st.caption(note)
+            widgets.partner_table(rows, ctx)
         else:
             raise TypeError(f"not a block: {block!r}")
 
@@ -105,7 +111,7 @@ def show(chart: Chart, ctx: Context) -> None:
     """A chart, its one-sentence summary (its text alternative) and its caption."""
     chart = views.with_filters(chart, describe(ctx.filters, ctx.warehouse.options, chart.about or ctx.page.about))
     if chart.empty:
-        empty_state(chart.title)
+        empty_state(chart.title, chart.empty_reason)
         return
     # With Chromium on the server the buttons below the chart download its images, so the chart's own toolbar
     # (eight more stops for every chart in the keyboard order) is left out; without, its camera saves a PNG.
@@ -140,9 +146,15 @@ def report_pack(charts: list[Chart] | Callable[[], list[Chart]], title: str, ctx
                        on_click="ignore", icon=":material/folder_zip:", type="primary", key="dl-page-pack")
 
 
-def empty_state(title: str) -> None:
-    st.info(t("**{title}**: nothing to show for these filters. Try a wider year range, or clear the unit, group, "
-              "country or gender filters.", title=safe_text.markdown(title)), icon=":material/filter_alt_off:")
+def empty_state(title: str, reason: str = "") -> None:
+    """Nothing to show: why, when known; else that the filters leave nothing (the filters in force are named
+    above the page's figures)."""
+    if reason:
+        st.info(f"**{safe_text.markdown(title)}**: {safe_text.markdown(reason)}", icon=":material/event_busy:")
+        return
+    st.info(t("**{title}**: nothing to show for these filters. Try a wider year range or fewer filters (the sidebar "
+              "lists them; “Reset filters” clears them).", title=safe_text.markdown(title)),
+            icon=":material/filter_alt_off:")
 
 
 def headline_cards(cards: list[Headline]) -> None:

@@ -390,3 +390,18 @@ def test_a_network_before_it_began_says_so_and_its_members_count_from_then(open_
     assert not at.dataframe
     at = open_page("networks")
     assert "Exchange periods counted from 2019, when Unite! began." in [c.value for c in at.caption]
+
+
+def test_a_top_list_says_how_many_countries_tie_with_its_last(demo_warehouse, truth):
+    from app.model.data import Warehouse
+    from app.model.disclosure import parse_rule
+    from app.model.filters import Filters
+    from tests.truth import vipunen
+
+    chart = pages.page_charts("countries", Warehouse(demo_warehouse), Filters(years=(2010, 2025)),
+                              parse_rule("vipunen"), population="professors", year=2025, top=5)[0]
+    shown = sorted((vipunen(n) for n in truth.citizenship_counts("professors", 2025).values()
+                    if vipunen(n) is not None), reverse=True)
+    fifth = shown[4]
+    tied = shown[5:].count(fifth)
+    assert tied and f"{tied} more countries also had {int(fifth)} each." in chart.summary

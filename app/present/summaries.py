@@ -127,6 +127,13 @@ def top_countries(frame: pd.DataFrame, key: str, year: int, n: int) -> str:
     listed = ", ".join(f"{labels.country(c)} ({label})" for c, label in zip(top["citizenship"], top["headcount_label"]))
     text = t("In {year}, the most common citizenships of {subject} were {countries}.",
              year=year, subject=labels.international_people(key, of=True), countries=listed)
+    # A list cut at n drops countries tied with its last one without a word: say how many there are.
+    named = _named(frame)
+    tied = named.iloc[n:][named.iloc[n:]["headcount_label"] == top.iloc[-1]["headcount_label"]] if len(top) == n \
+        else named.iloc[0:0]
+    if not tied.empty:
+        text += " " + sentence(tn("{n} more country also had {count}.", "{n} more countries also had {count} each.",
+                                  len(tied), count=top.iloc[-1]["headcount_label"]))
     return text + _unnamed(frame)
 
 

@@ -25,3 +25,9 @@ def test_the_contrast_formula():
     assert theme.contrast("#000000") == pytest.approx(21.0)
     assert theme.contrast("#FFFFFF") == pytest.approx(1.0)
     assert theme.contrast("#767676") == pytest.approx(4.54, abs=0.01)
+
+
+def test_no_two_regions_share_a_hue_but_the_catch_all_groups():
+    """Asia and Oceania were both dark gold."""
+    named = {region: colour for region, colour in theme.REGION_COLOURS.items() if region not in ("other", "several")}
+    assert len(set(named.values())) == len(named)

@@ -12,6 +12,8 @@ import plotly.graph_objects as go
 BLUE, ORANGE, GREEN, PINK, SKY, VERMILLION, YELLOW, GREY = (
     "#0072B2", "#C27C00", "#009E73", "#CC79A7", "#3A9AD9", "#D55E00", "#9A8400", "#8C8C8C")
 PALETTE = [BLUE, ORANGE, GREEN, PINK, SKY, VERMILLION, GREY, YELLOW]
+# Regions need a ninth hue: darkened yellow beside darkened orange read as one gold (Oceania and Asia).
+PURPLE = "#6F4E9E"
 TEXT = "#1F2937"
 MUTED = "#6B7280"
 GRID = "#E5E7EB"
@@ -23,7 +25,7 @@ POPULATION_COLOURS = {
 }
 CATEGORY_COLOURS = {"international": BLUE, "other_international": SKY, "home": "#C9D3DD", "unknown": "#F2F2F2"}
 REGION_COLOURS = {"nordic": SKY, "eu_eea": BLUE, "europe_other": GREEN, "asia": ORANGE, "africa": VERMILLION,
-                  "americas": PINK, "oceania": YELLOW, "other": GREY,
+                  "americas": PINK, "oceania": PURPLE, "other": GREY,
                   "several": GREY}
 SEQUENTIAL = ["#E8F1F8", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#08519C", "#08306B"]
 FONT = "Inter, 'Source Sans Pro', 'Helvetica Neue', Arial, sans-serif"

@@ -200,3 +200,11 @@ def test_the_balance_summary_says_only_the_surpluses_there_are(balances, expecte
     from app.present import summaries
     frame = pd.DataFrame({"partner_country": ["DEU", "SWE"], "balance": balances})
     assert summaries.balance(frame) == expected
+
+
+def test_an_institution_without_an_agreement_has_blank_cells_not_none(open_page):
+    at = open_page("partners", show="not_listed")
+    frame = at.dataframe[0].value
+    # The grid writes a missing text as "None"; a missing date in a date column it leaves blank.
+    assert len(frame) and not frame["city"].isna().any()
+    assert str(frame["valid_to"].dtype).startswith("datetime64")

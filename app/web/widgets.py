@@ -106,6 +106,8 @@ def partner_table(rows: pd.DataFrame, ctx: Context) -> None:
     shown = rows.assign(
         incoming=rows["incoming_label"], outgoing=rows["outgoing_label"],
         country_name=rows["country"].map({c: labels.country(c) for c in rows["country"].unique()}),
+        # An institution not in the partner list has no city or agreement: blank cells, not "None".
+        city=rows["city"].fillna(""), valid_to=pd.to_datetime(rows["valid_to"], errors="coerce"),
         programmes_text=rows["programmes"].map(lambda p: ", ".join(p)),
         networks_text=rows["networks"].map(lambda n: ", ".join(n)),
         status=[t("Partner") if listed else t("Not a listed partner") for listed in rows["listed"]])

@@ -208,3 +208,13 @@ def test_an_institution_without_an_agreement_has_blank_cells_not_none(open_page)
     # The grid writes a missing text as "None"; a missing date in a date column it leaves blank.
     assert len(frame) and not frame["city"].isna().any()
     assert str(frame["valid_to"].dtype).startswith("datetime64")
+
+
+def test_incoming_comes_first_in_every_exchange_history(demo_warehouse):
+    """The legend's order followed the larger direction, so it flipped from one partner to the next."""
+    from app.present import mobility_views
+    wh, f, rule = Warehouse(demo_warehouse), Filters(years=(2010, 2025)), Rule("vipunen")
+    for code, name in mobility.partners(wh, f, rule)[["partner_code", "partner_name"]].head(8).itertuples(index=False):
+        figure = mobility_views.partner_history(wh, f, rule, code, name).figure
+        named = [trace.name for trace in figure.data if trace.showlegend is not False]
+        assert named[:2] == ["Incoming", "Outgoing"], (name, named)

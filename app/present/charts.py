@@ -257,12 +257,14 @@ def world_map(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
 
 
 def headcount_lines(frame: pd.DataFrame, column: str, names, colours: dict[str, str], title: str,
-                    subtitle: str, y_title: str | None = None) -> go.Figure:
-    """Headcount per year, one line per value of `column`, largest last year first.
+                    subtitle: str, y_title: str | None = None, order: tuple[str, ...] = ()) -> go.Figure:
+    """Headcount per year, one line per value of `column`: in `order`, else largest last year first.
     A count known only as a range is drawn as that range (see _range_bars), the line broken there."""
     data = []
     last = frame[frame["year"] == frame["year"].max()].sort_values("headcount_high", ascending=False)[column]
-    for series in list(dict.fromkeys(list(last) + list(frame[column].unique()))):
+    for series in list(dict.fromkeys([*order, *last, *frame[column].unique()])):
+        if series not in set(frame[column]):
+            continue
         rows = frame[frame[column] == series].sort_values("year")
         if rows["headcount_high"].sum() == 0:
             continue

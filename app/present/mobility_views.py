@@ -34,7 +34,7 @@ def _per_year_chart(key: str, title: str, subtitle: str, frame: pd.DataFrame, ye
     if not frame.empty and frame["volume"].sum() > 0:
         chart.data = _long(frame)
         chart.figure = charts.headcount_lines(chart.data, "direction", labels.direction, DIRECTION_COLOURS, title,
-                                              subtitle, y_title=t("Exchange periods"))
+                                              subtitle, y_title=t("Exchange periods"), order=mobility.DIRECTIONS)
         chart.summary = summaries.exchanges(frame, partner)
     return chart
 

@@ -218,3 +218,10 @@ def test_incoming_comes_first_in_every_exchange_history(demo_warehouse):
         figure = mobility_views.partner_history(wh, f, rule, code, name).figure
         named = [trace.name for trace in figure.data if trace.showlegend is not False]
         assert named[:2] == ["Incoming", "Outgoing"], (name, named)
+
+
+def test_an_average_stay_not_shown_is_named_with_its_reason():
+    from app.present import summaries
+    frame = pd.DataFrame({"year": [2020, 2020], "direction": ["incoming", "outgoing"], "days": [float("nan"), 191.0]})
+    assert summaries.stay(frame, 20) == ("In 2020, a student exchange lasted on average — Incoming: not shown "
+                                          "(fewer than 20 periods); Outgoing: 191 days.")

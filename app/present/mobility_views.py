@@ -110,7 +110,7 @@ def average_stay(wh: Warehouse, f: Filters, rule: Rule) -> Chart:
         chart.data = shown[["year", "direction", "days", "periods", "periods_low", "periods_high", "periods_label"]]
         chart.figure = charts.value_lines(shown, "direction", "days", labels.direction, DIRECTION_COLOURS, title,
                                           subtitle, t("Days"), t("days"))
-        chart.summary = summaries.stay(shown)
+        chart.summary = summaries.stay(frame, mobility.MIN_STAY_PERIODS)
     return chart
 
 

@@ -237,10 +237,14 @@ def flows(frame: pd.DataFrame) -> str:
              outgoing=outgoing["outgoing_label"])
 
 
-def stay(frame: pd.DataFrame) -> str:
-    last_year = int(frame["year"].max())
+def stay(frame: pd.DataFrame, fewest: int) -> str:
+    """The latest year with an average; a direction without one there is named with the reason (it was left
+    out without a word)."""
+    last_year = int(frame.dropna(subset=["days"])["year"].max())
     rows = frame[frame["year"] == last_year].set_index("direction")
     parts = [t("{direction}: {days} days", direction=labels.direction(d), days=fmt_int(rows.loc[d, "days"]))
+             if not pd.isna(rows.loc[d, "days"]) else
+             t("{direction}: not shown (fewer than {n} periods)", direction=labels.direction(d), n=fewest)
              for d in rows.index]
     return t("In {year}, a student exchange lasted on average — {parts}.", year=last_year, parts="; ".join(parts))
 

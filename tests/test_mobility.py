@@ -225,3 +225,37 @@ def test_an_average_stay_not_shown_is_named_with_its_reason():
     frame = pd.DataFrame({"year": [2020, 2020], "direction": ["incoming", "outgoing"], "days": [float("nan"), 191.0]})
     assert summaries.stay(frame, 20) == ("In 2020, a student exchange lasted on average — Incoming: not shown "
                                           "(fewer than 20 periods); Outgoing: 191 days.")
+
+
+@pytest.mark.parametrize("year", [2016, 2020, 2022])
+def test_under_a_threshold_no_country_has_one_hidden_partner_its_total_would_give_away(demo_warehouse, year):
+    """The mobility page shows each partner country's exact total under threshold:5; with one partner shown
+    as "<5" and the others exact, that partner was the total minus the others (a prober found 18 in 2016)."""
+    wh, rule = Warehouse(demo_warehouse), Rule("threshold", 5)
+    table = mobility.partners(wh, Filters(years=(year, year)), rule)
+    for direction in mobility.DIRECTIONS:
+        hidden = table[table[direction].isna()].groupby("country").size()
+        shown = table[table[direction] > 0].groupby("country").size()
+        # A lone hidden partner is safe only where it is the country's only one: the total is then hidden too.
+        lone = [c for c in hidden[hidden == 1].index if shown.get(c, 0) > 0]
+        assert not lone, (direction, lone)
+        assert table.loc[table[direction].isna(), "balance"].isna().all()   # no balance gives one back either
+
+
+@pytest.mark.parametrize("dimension", ["partner_country", "level", "programme", "unit"])
+def test_under_a_threshold_no_breakdown_has_one_hidden_part_of_its_shown_total(demo_warehouse, dimension):
+    wh, rule = Warehouse(demo_warehouse), Rule("threshold", 5)
+    for year in (2016, 2020, 2022):
+        frame = mobility.breakdown(wh, Filters(years=(year, year)), dimension, rule)
+        for direction in mobility.DIRECTIONS:
+            hidden, shown = frame[direction].isna().sum(), (frame[direction] > 0).sum()
+            assert hidden != 1 or shown == 0, (year, direction)
+
+
+def test_under_a_threshold_a_partners_history_has_no_one_hidden_year_beside_its_total(demo_warehouse):
+    wh, rule, f = Warehouse(demo_warehouse), Rule("threshold", 5), Filters(years=(2010, 2025))
+    for code, name in mobility.partners(wh, f, rule)[["partner_code", "partner_name"]].head(40).itertuples(index=False):
+        history = mobility.partner_history(wh, f, rule, code, name)
+        for direction in mobility.DIRECTIONS:
+            hidden, shown = history[direction].isna().sum(), (history[direction] > 0).sum()
+            assert hidden != 1 or shown == 0, (name, direction)

@@ -320,3 +320,21 @@ def test_row_order_does_not_follow_the_input(raw, tmp_path):
     run(raw, out)
     keys = [k for (k,) in duckdb.sql(f"SELECT person_key FROM read_parquet('{out}/staff/data.parquet')").fetchall()]
     assert keys == sorted(keys)
+
+
+def test_a_mistyped_warehouse_folder_says_so_and_builds_no_demo(tmp_path, monkeypatch):
+    """A WAREHOUSE_DIR that names no build served synthetic demo figures as if they were the university's."""
+    from streamlit.testing.v1 import AppTest
+
+    from app.web import frame
+    from tests.conftest import ROOT
+
+    built = []
+    monkeypatch.setattr(frame, "_build_demo", lambda path: built.append(path))
+    monkeypatch.setenv("WAREHOUSE_DIR", str(tmp_path / "warehuose"))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception and not built
+    assert [e.value for e in at.error] == [
+        "There is no warehouse in the folder the settings name (WAREHOUSE_DIR or config.toml warehouse_dir). "
+        "Please ask the dashboard's administrator to build it (python -m etl build) or to correct the setting."]
+    assert not at.get("plotly_chart") and not at.metric

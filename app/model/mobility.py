@@ -47,7 +47,20 @@ def _both_ways(frame: pd.DataFrame, keys: list[str], rule: disclosure.Rule) -> p
     """Protected incoming, outgoing and their balance, from rows with `incoming` and `outgoing`
     counts, one row per key (summed in SQL)."""
     wide = frame[[*keys, *DIRECTIONS]].reset_index(drop=True)
-    protected = disclosure.protect(wide, list(DIRECTIONS), rule)
+    return _with_balance(disclosure.protect(wide, list(DIRECTIONS), rule))
+
+
+def _secondary(frame: pd.DataFrame, groups: list[str], rule: disclosure.Rule) -> pd.DataFrame:
+    """Under threshold:K, no group of parts with one hidden count whose total is shown elsewhere (see
+    disclosure.secondary), each way; balances follow the hidden counts."""
+    if rule.name != "threshold" or frame.empty:
+        return frame
+    for direction in DIRECTIONS:
+        frame = disclosure.secondary(frame, direction, groups, rule)
+    return _with_balance(frame)
+
+
+def _with_balance(protected: pd.DataFrame) -> pd.DataFrame:
     protected["balance"] = protected["incoming"] - protected["outgoing"]
     protected["balance_low"] = protected["incoming_low"] - protected["outgoing_high"]
     protected["balance_high"] = protected["incoming_high"] - protected["outgoing_low"]
@@ -87,7 +100,8 @@ def breakdown(wh: Warehouse, filters: Filters, dimension: str, rule: disclosure.
     frame = wh.query(f"SELECT {column} AS {dimension}, {each_way} FROM {source} WHERE {where} GROUP BY ALL", params)
     if frame.empty:
         return pd.DataFrame(columns=[dimension, *DIRECTIONS])
-    both = _both_ways(frame, [dimension], rule)
+    # The categories are the parts of the years' total, which the exchanges-per-year chart shows.
+    both = _secondary(_both_ways(frame, [dimension], rule), [], rule)
     return both.sort_values(["volume", dimension], ascending=[False, True], ignore_index=True)
 
 
@@ -168,6 +182,10 @@ def partners(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: st
             table[column] = value
         else:
             table[column] = table[column].astype(object).where(~no_exchanges, value).infer_objects()
+    # Under threshold:K a country's partners are the parts of the country's total, which the mobility page
+    # shows: one hidden partner in a country would be that total minus the others, so the next smallest is
+    # hidden too (a prober recovered every lone "<5" partner this way). Balances follow the hidden counts.
+    table = _secondary(table, ["country"], rule)
     # Bounds are whole numbers; the filling above made them floats ("12.0" in a download) when some were missing.
     for column in [c for c in table if c.endswith(("_low", "_high")) or c == "volume"]:
         table[column] = table[column].astype("int64")
@@ -202,7 +220,8 @@ def partner_history(wh: Warehouse, filters: Filters, rule: disclosure.Rule, code
     if frame.empty:
         return pd.DataFrame(columns=["year", *DIRECTIONS])
     years = pd.DataFrame({"year": range(filters.first_year, filters.last_year + 1)})
-    return _both_ways(years.merge(frame, on="year", how="left").fillna(0), ["year"], rule)
+    # Its years are the parts of the partner's total in the partner table.
+    return _secondary(_both_ways(years.merge(frame, on="year", how="left").fillna(0), ["year"], rule), [], rule)
 
 
 def network_since(network: str, config: dict | None = None) -> int | None:

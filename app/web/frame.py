@@ -43,9 +43,20 @@ def _open(folder: str) -> Warehouse:
     return Warehouse(Path(folder))
 
 
+DEFAULT_WAREHOUSE = ROOT / "data" / "warehouse"
+
+
+class WarehouseMissing(Exception):
+    """The settings name a warehouse folder that holds no build."""
+
+
 def open_warehouse() -> Warehouse:
+    """The configured warehouse; the synthetic demo, built on first start, only when none is configured
+    (a mistyped WAREHOUSE_DIR served demo figures as if they were the university's)."""
     path = settings().warehouse_dir
     build = current_build(path)
+    if build is None and path.resolve() != DEFAULT_WAREHOUSE.resolve():
+        raise WarehouseMissing(str(path))
     if build is None:
         with _build_lock:
             build = current_build(path)
@@ -134,6 +145,12 @@ def start(key: str) -> Context:
         st.stop()
     try:
         warehouse = open_warehouse()
+    except WarehouseMissing:
+        log.error("no warehouse build in the configured folder %s", settings().warehouse_dir)
+        st.error(t("There is no warehouse in the folder the settings name (WAREHOUSE_DIR or config.toml "
+                   "warehouse_dir). Please ask the dashboard's administrator to build it (python -m etl build) or "
+                   "to correct the setting."), icon=":material/error:")
+        st.stop()
     except Exception:
         log.exception("warehouse could not be opened")
         st.error(t("The data could not be opened. Please ask the dashboard's administrator to rebuild the warehouse "

@@ -106,6 +106,9 @@ a:focus-visible, button:focus-visible, textarea:focus-visible, [role='tab']:focu
 [tabindex]:not(input):focus-visible, div:has(> input:focus-visible) { outline: 3px solid #1F2937 !important;
   outline-offset: 2px !important; }
 input:focus-visible { outline: none !important; }
+/* A card's share known only as a range ("0.3%–1.0%") is longer than a card: it wraps, never "0.3%–…". */
+[data-testid='stMetricValue'], [data-testid='stMetricValue'] * { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; }
 /* A chart's heading is not a place to link to: its anchor link was one more Tab stop per chart. */
 [data-testid='stMain'] h4 [data-testid='stHeaderActionElements'] { display: none; }
 </style>"""

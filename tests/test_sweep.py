@@ -32,7 +32,8 @@ NOT_COUNTS = [
     r"\b\d{4}-\d{2}-\d{2}\b",                                    # dates
     r"\b(19|20)\d\d\b",                                          # years
     r"\b\d+ (countries|country)\b", r"\bfrom \d+ countries", r"\b\d+ (partner|partners|institution)",
-    r"\b\d+(\.\d+)? (days|months|weeks)\b", r"\b\d+ more (is|are) known only as",
+    r"\b\d+(\.\d+)? (days|months|weeks)\b", r"\b\d+ more (is|are) known only as", r"\b\d+ more countr(y|ies)\b",
+    r"fewer than \d+ periods",
     # Partner institutions are not people: the partner page's cards count them exactly.
     r"(Partner agreements|With exchanges|Without exchanges|Not listed as partners) \d[\d,]*",
     # A balance is the difference of two counts written beside it, so it tells nothing they do not.

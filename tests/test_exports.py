@@ -74,6 +74,8 @@ def test_excel_has_formatted_data_and_an_about_sheet(headline):
     first = data.cell(row=2, column=share)
     assert first.number_format == "0.0%" and abs(first.value - 21 / 228) < 1e-12
     assert data.cell(row=2, column=3).value == 21 and data.cell(row=2, column=3).number_format == "#,##0"
+    years = [row[1] for row in data.iter_rows(min_row=2, max_col=2)]
+    assert all(cell.number_format == "0" for cell in years), {c.number_format for c in years}   # not "2,010"
     facts = {row[0].value: row[1].value for row in about.iter_rows()}
     assert facts["Title"] == headline.title
     assert facts["Filters"] == headline.filters == "Filters: years 2010–2022"   # the chart's own filters

@@ -222,11 +222,15 @@ def xlsx_bytes(chart: Chart, meta: Meta) -> bytes:
     for cell in data[1]:
         cell.font = Font(bold=True)
     share_column = list(frame.columns).index(t("Share")) + 1 if t("Share") in frame.columns else None
+    # A year is a label, not a quantity: "2010", never "2,010".
+    year_column = list(frame.columns).index(t("Year")) + 1 if t("Year") in frame.columns else None
     for row in frame.itertuples(index=False):
         data.append([neutralise(v) for v in row])
     for row in data.iter_rows(min_row=2):
         for cell in row:
-            if isinstance(cell.value, float) and share_column == cell.column:
+            if cell.column == year_column:
+                cell.number_format = "0"
+            elif isinstance(cell.value, float) and share_column == cell.column:
                 cell.number_format = "0.0%"
             elif isinstance(cell.value, int):
                 cell.number_format = "#,##0"

@@ -262,9 +262,8 @@ def headcount_lines(frame: pd.DataFrame, column: str, names, colours: dict[str, 
     A count known only as a range is drawn as that range (see _range_bars), the line broken there."""
     data = []
     last = frame[frame["year"] == frame["year"].max()].sort_values("headcount_high", ascending=False)[column]
-    for series in list(dict.fromkeys([*order, *last, *frame[column].unique()])):
-        if series not in set(frame[column]):
-            continue
+    present = set(frame[column])
+    for series in [s for s in dict.fromkeys([*order, *last, *present]) if s in present]:
         rows = frame[frame[column] == series].sort_values("year")
         if rows["headcount_high"].sum() == 0:
             continue

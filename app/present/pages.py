@@ -102,8 +102,9 @@ class Cards:
 
 @dataclass(frozen=True)
 class Table:
-    """A table of partner institutions, with its own download (not part of report packs); `note` says what
-    its counts cover when that is not the years chosen, `empty` why it may be empty."""
+    """A table of partner institutions, with its own download (not part of report packs); `title` names it in
+    its empty state, and `note` says what its counts cover when that is not the years chosen, or why it is
+    empty."""
     make: Callable[[Inputs], pd.DataFrame]
     title: Callable[[], str] = lambda: t("Partners")
     note: Callable[[Inputs], str] = lambda i: ""

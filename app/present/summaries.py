@@ -25,6 +25,11 @@ def _pct(x: float) -> str:
     return fmt_share(x)
 
 
+def _too_small(subject: str) -> str:
+    return t("The share of {subject} cannot be shown exactly for these filters: the counts are too small.",
+             subject=subject)
+
+
 def share_change(key: str, years_and_shares: list[tuple[int, float]],
                  ranges: list[tuple[int, float, float]] = ()) -> str:
     """'The share of international professors rose from 9% in 2010 to 27% in 2022.' `ranges`: (year, lowest,
@@ -42,8 +47,7 @@ def share_change(key: str, years_and_shares: list[tuple[int, float]],
         return t("The share of {subject} is known only roughly, {shares} in {year}: the count of "
                  "international people is too small to show exactly.", **values)
     if not points:
-        return t("The share of {subject} cannot be shown exactly for these filters: the counts are too small.",
-                 subject=subject)
+        return _too_small(subject)
     (y0, s0), (y1, s1) = points[0], points[-1]
     if y0 == y1:
         return t("The share of {subject} was {share} in {year}.", subject=subject, share=_pct(s1), year=y1)
@@ -96,8 +100,7 @@ def ranking(frame: pd.DataFrame, key: str, column: str, name) -> str:
     subject = labels.international_people(key, of=True)
     if shown.empty:
         if ranged.empty:
-            return t("The share of {subject} cannot be shown exactly for these filters: the counts are too small.",
-                     subject=subject)
+            return _too_small(subject)
         return t("The share of {subject} is known only roughly for these filters: between {low} and {high}.",
                  subject=subject, low=_pct(ranged["share_low"].min()), high=_pct(ranged["share_high"].max()))
     low, high = shown.iloc[0], shown.iloc[-1]

@@ -1,6 +1,6 @@
-"""Report-ready files of a chart: PNG and SVG (rendered by kaleido in the
-machine's Chromium), CSV and Excel of its data, and a report pack (ZIP with
-everything and a PowerPoint deck).
+"""Report-ready files of one chart: PNG and SVG (drawn by `renderer` in the
+machine's Chromium), CSV and Excel of its data, in the reader's language.
+Decks, PDFs and packs of many charts are `slides`, `document` and `packs`.
 
 Every file carries what it needs to stand alone on a slide or in a report:
 title, the filters in force, source, build date, the definition of
@@ -13,26 +13,27 @@ from __future__ import annotations
 import copy
 import csv
 import datetime as dt
+import hashlib
 import io
 import logging
 import math
-import os
-import shutil
-import threading
-import zipfile
+import re
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from babel import Locale
 
 from app.model.data import Warehouse
 from app.model.disclosure import Rule
 from app.model.filters import EXCHANGES, STAFF, STUDENTS, Filters, describe
 from app.words import labels, safe_text
-from app.words.i18n import fmt_share, fmt_share_range, t
+from app.words.i18n import fmt_share_range, language, t
 from app.present.views import Chart
+from app.reports import renderer
 from etl.formulas import neutralise
 
 log = logging.getLogger("dashboard.exports")
@@ -86,71 +87,64 @@ class Meta:
 
 # --- images -----------------------------------------------------------------
 
-class ImageExportUnavailable(Exception):
-    """No Chromium to render images with; data downloads still work."""
-
-
-_server_lock = threading.Lock()
-_server_started = False
-
-
 def chromium() -> str | None:
-    for candidate in (os.environ.get("BROWSER_PATH"), os.environ.get("CHROMIUM"), "/usr/bin/chromium",
-                      "/usr/bin/chromium-browser", shutil.which("chromium"), shutil.which("google-chrome")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
+    return renderer.chromium()
 
 
-def _ensure_server() -> None:
-    """One browser for the app's lifetime: a cold start costs seconds, a warm render a fraction of one."""
-    global _server_started
-    with _server_lock:
-        if _server_started:
-            return
-        path = chromium()
-        if path is None:
-            raise ImageExportUnavailable("no Chromium found")
-        os.environ.setdefault("BROWSER_PATH", path)
-        import kaleido
-
-        kaleido.start_sync_server(n=1, timeout=60, silence_warnings=True)
-        _server_started = True
-
-
-def figure_for_export(chart: Chart, meta: Meta) -> go.Figure:
-    """The chart as it should stand alone: subtitle with the filters, footnote with source and rules."""
+def figure_for_export(chart: Chart, meta: Meta, footnote: bool = True) -> go.Figure:
+    """The chart as it should stand alone: subtitle with the filters, footnote with source and rules. On a
+    slide or a PDF page the footnote is the page's own text (`footnote=False`)."""
     figure = go.Figure(copy.deepcopy(chart.figure.to_dict()))
     subtitle = safe_text.plotly(f"{chart.subtitle} · {chart.filters}" if chart.filters else chart.subtitle)
-    footnote = "<br>".join(safe_text.plotly(line) for line in meta.lines(chart))
     figure.update_layout(
-        title=dict(text=f"<b>{safe_text.plotly(chart.title)}</b>", subtitle=dict(text=subtitle), font=dict(size=26), x=0.02, y=0.97),
-        font=dict(size=17), width=WIDTH, height=HEIGHT, margin=dict(l=90, r=70, t=150, b=200))
+        title=dict(text=f"<b>{safe_text.plotly(chart.title)}</b>", subtitle=dict(text=subtitle), font=dict(size=26),
+                   x=0.02, y=0.97),
+        font=dict(size=17), width=WIDTH, height=HEIGHT, margin=dict(l=90, r=70, t=150, b=200 if footnote else 110))
     figure.update_layout(title_subtitle_font_size=17, legend_font_size=16)
     for annotation in figure.layout.annotations:  # value labels, readable on a projected slide
         annotation.font.size = 17
-    figure.add_annotation(text=footnote, xref="paper", yref="paper", x=0, y=-0.16, xanchor="left", yanchor="top",
-                          showarrow=False, align="left", font=dict(size=14, color="#4B5563"))
+    if footnote:
+        text = "<br>".join(safe_text.plotly(line) for line in meta.lines(chart))
+        figure.add_annotation(text=text, xref="paper", yref="paper", x=0, y=-0.16, xanchor="left", yanchor="top",
+                              showarrow=False, align="left", font=dict(size=14, color="#4B5563"))
     return figure
 
 
-def image(chart: Chart, meta: Meta, fmt: str) -> bytes:
-    """PNG (3200x1800) or SVG of the chart with its title, filters and footnote."""
-    import kaleido
+def _options(fmt: str) -> dict:
+    return {"format": fmt, "width": WIDTH, "height": HEIGHT, "scale": 1 if fmt == "svg" else PNG_SCALE}
 
-    _ensure_server()
-    options = {"format": fmt, "width": WIDTH, "height": HEIGHT, "scale": PNG_SCALE if fmt == "png" else 1}
-    return kaleido.calc_fig_sync(figure_for_export(chart, meta), opts=options, topojson=TOPOJSON.as_uri() + "/")
+
+def image_later(chart: Chart, meta: Meta, fmt: str, footnote: bool = True) -> Future[bytes]:
+    """The image of the chart, drawn beside others asked for meanwhile (see `renderer`)."""
+    figure = figure_for_export(chart, meta, footnote).to_dict()
+    return renderer.RENDERER.submit(figure, _options(fmt), topojson=TOPOJSON.as_uri() + "/")
+
+
+def image(chart: Chart, meta: Meta, fmt: str, footnote: bool = True) -> bytes:
+    """PNG (3200x1800) or SVG of the chart with its title, filters and (unless `footnote=False`) footnote."""
+    return image_later(chart, meta, fmt, footnote).result(timeout=renderer.TIMEOUT_S * 2)
 
 
 # --- data -------------------------------------------------------------------
 
-def _column_names() -> dict[str, str]:
+# How each column reads: the kind decides its Excel number format and how a CSV writes it.
+COUNT, SHARE, YEAR, DAYS, SIGNED, DATE, TEXT = "count", "share", "year", "days", "signed", "date", "text"
+_KINDS = {"year": YEAR, "share": SHARE, "days": DAYS, "balance": SIGNED, "valid_from": DATE, "valid_to": DATE,
+          **{c: COUNT for c in ("international", "known", "unknown", "total", "headcount", "all_international",
+                                "incoming", "outgoing", "periods", "all")}}
+EXCEL_FORMATS = {COUNT: "#,##0", SHARE: "0.0%", YEAR: "0", DAYS: "#,##0", SIGNED: "+#,##0;-#,##0;0",
+                 DATE: "yyyy-mm-dd"}
+_INTERNAL = {"volume", "exchanged", "hover"}
+
+
+def _column_names(chart: Chart) -> dict[str, str]:
+    # An exchange chart counts periods, not people (one person may go twice).
+    counted = t("Periods") if chart.about == EXCHANGES else t("People")
     return {
         "population": t("Population"), "year": t("Year"), "unit": t("Unit"), "career_stage": t("Career stage"),
         "category": t("Citizenship"), "citizenship": t("Country of citizenship"), "region": t("Region"),
         "international": t("International (people)"), "known": t("Known citizenship (people)"),
-        "unknown": t("Citizenship unknown (people)"), "total": t("All (people)"), "headcount": t("People"),
+        "unknown": t("Citizenship unknown (people)"), "total": t("All (people)"), "headcount": counted,
         "share": t("Share"), "all_international": t("All international (people)"),
         "direction": t("Direction"), "incoming": t("Incoming (periods)"), "outgoing": t("Outgoing (periods)"),
         "balance": t("Incoming minus outgoing"), "level": t("Level"), "programme": t("Programme"),
@@ -166,46 +160,97 @@ _NAMERS = {"population": labels.population, "unit": labels.unit_or_missing, "car
            "category": labels.category, "citizenship": labels.country, "region": labels.region,
            "direction": labels.direction, "level": labels.mobility_level, "programme": labels.programme,
            "partner_country": labels.country, "country": labels.country, "partners": labels.partners_group}
-_INTERNAL = {"volume", "exchanged", "hover"}
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
+def _signed(value: float) -> str:
+    return f"−{abs(int(value))}" if value < 0 else str(int(value))
+
+
+def _cell(column: str, row: int, frame: pd.DataFrame):
+    """One value as people read it: names, not codes; whole numbers; a range as its text."""
+    value, kind = frame[column].iloc[row], _KINDS.get(column, TEXT)
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "; ".join(map(str, value))
+    if _missing(value):
+        if kind == SHARE and not _missing(frame["share_low"].iloc[row]):
+            return fmt_share_range(frame["share_low"].iloc[row], frame["share_high"].iloc[row])
+        if f"{column}_label" in frame:
+            return frame[f"{column}_label"].iloc[row]
+        if f"{column}_low" in frame and not _missing(frame[f"{column}_low"].iloc[row]):
+            # A difference known only as a range: "−5 to 3" (a dash between signed numbers would mislead).
+            return t("{low} to {high}", low=_signed(frame[f"{column}_low"].iloc[row]),
+                     high=_signed(frame[f"{column}_high"].iloc[row]))
+        return None
+    if column in _NAMERS:
+        return _NAMERS[column](value)
+    if kind == DATE:
+        return pd.Timestamp(value).date()
+    if kind == SHARE:
+        return float(value)
+    if kind in (COUNT, SIGNED, DAYS, YEAR):
+        return int(round(value))
+    if isinstance(value, (bool, np.bool_)):
+        return t("yes") if value else t("no")
+    return value
+
+
+def _shown_columns(chart: Chart) -> list[str]:
+    return [c for c in chart.data.columns if not c.endswith(("_low", "_high", "_label")) and c not in _INTERNAL]
 
 
 def table(chart: Chart) -> pd.DataFrame:
-    """The chart's protected figures, as people read them: names not codes, a
-    count known only as a range written as the range ("1–4")."""
-    frame = chart.data
-    out = pd.DataFrame(index=frame.index)
-    for column in frame.columns:
-        if column.endswith(("_low", "_high", "_label")) or column in _INTERNAL:
-            continue
-        if f"{column}_label" in frame:
-            out[column] = [int(v) if not math.isnan(v) else label
-                           for v, label in zip(frame[column], frame[f"{column}_label"])]
-        elif column == "share":
-            out[column] = [float(v) if not math.isnan(v) else
-                           (fmt_share_range(lo, hi) if not math.isnan(lo) else "")
-                           for v, lo, hi in zip(frame["share"], frame["share_low"], frame["share_high"])]
-        elif column in _NAMERS and frame[column].map(lambda v: isinstance(v, str)).all():
-            out[column] = [_NAMERS[column](v) for v in frame[column]]
-        elif len(frame) and frame[column].map(lambda v: isinstance(v, (list, tuple, np.ndarray))).astype(bool).any():
-            out[column] = ["; ".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v
-                           for v in frame[column]]
-        else:
-            out[column] = frame[column]
-    out = out.astype(object).where(out.notna(), None)   # blanks, not NaN/NaT, in CSV and Excel
-    return out.rename(columns=_column_names()).reset_index(drop=True)
+    """The chart's protected figures, as people read them, headed in the reader's language: names not codes,
+    whole numbers, a count known only as a range written as the range ("1–4")."""
+    frame = chart.data.reset_index(drop=True)
+    columns = _shown_columns(chart)
+    out = pd.DataFrame({c: [_cell(c, i, frame) for i in range(len(frame))] for c in columns}, columns=columns,
+                       dtype=object)
+    return out.rename(columns=_column_names(chart))
+
+
+def kinds(chart: Chart) -> list[str]:
+    """The kind of each column of `table(chart)`, in order."""
+    return [_KINDS.get(c, TEXT) for c in _shown_columns(chart)]
+
+
+def context_lines(chart: Chart, meta: Meta) -> list[str]:
+    """What a file says before its figures: title, filters, source, definition, rule."""
+    return [f"{chart.title} – {chart.subtitle}" if chart.subtitle else chart.title,
+            chart.filters or t("Filters: none (all data)"), *meta.lines(chart)]
+
+
+def decimal_mark() -> str:
+    return Locale.parse(language()).number_symbols["latn"]["decimal"]
 
 
 def csv_bytes(chart: Chart, meta: Meta) -> bytes:
-    """Shares as percentages with one decimal, as people read them."""
-    frame = table(chart)
-    if t("Share") in frame:
-        frame[t("Share")] = [round(v * 100, 1) if isinstance(v, float) else v for v in frame[t("Share")]]
-        frame = frame.rename(columns={t("Share"): t("Share (%)")})
+    """The title, filters, source and rules first, a blank line, then the table; shares in percent with one
+    decimal. Where the decimal mark is a comma (Finnish, Swedish) the separator is a semicolon, as a
+    spreadsheet set to that language expects."""
+    frame, column_kinds = table(chart), kinds(chart)
+    comma = decimal_mark() == ","
+    frame = frame.rename(columns={t("Share"): t("Share (%)")})
+
+    def written(value, kind):
+        if kind == SHARE and isinstance(value, float):
+            text = f"{value * 100:.1f}"
+            return text.replace(".", ",") if comma else text
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return "" if value is None else value
+
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=";" if comma else ",")
+    for line in context_lines(chart, meta):
+        writer.writerow([neutralise(line)])
+    writer.writerow([])
     writer.writerow([neutralise(c) for c in frame.columns])
     for row in frame.itertuples(index=False):
-        writer.writerow([neutralise(v) for v in row])
+        writer.writerow([neutralise(written(v, k)) for v, k in zip(row, column_kinds)])
     # UTF-8 with BOM: Excel then opens the Nordic letters correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -214,26 +259,21 @@ def xlsx_bytes(chart: Chart, meta: Meta) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    frame = table(chart)
+    frame, column_kinds = table(chart), kinds(chart)
     book = Workbook()
     data = book.active
     data.title = t("Data")[:31]
     data.append([neutralise(c) for c in frame.columns])
     for cell in data[1]:
         cell.font = Font(bold=True)
-    share_column = list(frame.columns).index(t("Share")) + 1 if t("Share") in frame.columns else None
-    # A year is a label, not a quantity: "2010", never "2,010".
-    year_column = list(frame.columns).index(t("Year")) + 1 if t("Year") in frame.columns else None
     for row in frame.itertuples(index=False):
         data.append([neutralise(v) for v in row])
-    for row in data.iter_rows(min_row=2):
-        for cell in row:
-            if cell.column == year_column:
-                cell.number_format = "0"
-            elif isinstance(cell.value, float) and share_column == cell.column:
-                cell.number_format = "0.0%"
-            elif isinstance(cell.value, int):
-                cell.number_format = "#,##0"
+    for index, kind in enumerate(column_kinds, start=1):
+        for (cell,) in data.iter_rows(min_row=2, min_col=index, max_col=index):
+            if kind in EXCEL_FORMATS and not isinstance(cell.value, str):
+                cell.number_format = EXCEL_FORMATS[kind]
+            elif kind != TEXT:   # a range ("1–4") lines up with the numbers beside it
+                cell.alignment = Alignment(horizontal="right")
     data.freeze_panes = "A2"
     for column in data.columns:
         width = max(len(str(c.value)) if c.value is not None else 0 for c in column)
@@ -243,7 +283,7 @@ def xlsx_bytes(chart: Chart, meta: Meta) -> bytes:
     rows = [(t("Title"), chart.title), (t("Subtitle"), chart.subtitle), (t("Filters"), chart.filters or t("none")),
             (t("Summary"), chart.summary), (t("Source"), meta.source(chart)), (t("Definition"), meta.definition()),
             (t("Disclosure control"), meta.rule_note),
-            (t("Exported"), dt.datetime.now().astimezone().isoformat(timespec="minutes"))]
+            (t("Exported"), dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"))]
     for label, value in rows:
         about.append([label, neutralise(value)])
     about.column_dimensions["A"].width = 20
@@ -257,56 +297,51 @@ def xlsx_bytes(chart: Chart, meta: Meta) -> bytes:
     return buffer.getvalue()
 
 
-# --- names and packs ----------------------------------------------------------
+# --- names -------------------------------------------------------------------
 
 def file_name(chart: Chart, extension: str) -> str:
-    """What the file is, in the reader's language: 'international-share-by-unit-all-staff_2025.png'."""
+    """What the file is, in the reader's language, and which filters it obeys, so that two downloads with
+    different filters do not share a name: 'international-share-by-unit-all-staff_2025_germany.png'."""
     first, last = chart.years
     years = str(first) if first == last else f"{first}-{last}"
-    return f"{safe_text.slug(f'{chart.title} {chart.scope}')}_{years}.{extension}"
+    return f"{safe_text.slug(f'{chart.title} {chart.scope}')}_{years}{filters_tag(chart)}.{extension}"
 
 
-def pptx_bytes(charts: list[Chart], meta: Meta, title: str, pngs: dict[str, bytes] | None = None) -> bytes:
-    """One slide per chart: its title, the image, and its summary and source in the speaker notes."""
-    from pptx import Presentation
-    from pptx.util import Emu, Pt
-
-    deck = Presentation()
-    deck.slide_width, deck.slide_height = Emu(12192000), Emu(6858000)   # 16:9
-    cover = deck.slides.add_slide(deck.slide_layouts[0])
-    cover.shapes.title.text = title
-    cover.placeholders[1].text = f"{meta.university}\n{meta.filters or t('All data')}\n{meta.rule_note}"
-    for chart in charts:
-        slide = deck.slides.add_slide(deck.slide_layouts[5])  # title only
-        slide.shapes.title.text = chart.title
-        slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(28)
-        picture = io.BytesIO((pngs or {}).get(chart.key) or image(chart, meta, "png"))
-        top = Emu(1300000)
-        height = deck.slide_height - top - Emu(200000)
-        width = int(height * WIDTH / HEIGHT)
-        slide.shapes.add_picture(picture, int((deck.slide_width - width) / 2), top, width=width, height=height)
-        slide.notes_slide.notes_text_frame.text = "\n".join([chart.summary, *meta.lines(chart)])
-    buffer = io.BytesIO()
-    deck.save(buffer)
-    return buffer.getvalue()
+def filters_tag(chart: Chart) -> str:
+    """'_school-of-science-germany': the chart's filters beyond the years (already in the name); long ones
+    are cut and given a short fingerprint of the whole, so that names stay short and distinct."""
+    words = chart.filters.split(":", 1)[1] if ":" in chart.filters else chart.filters   # after "Filters:"
+    # The years' part ends with its year(s) in every language ("years 2015–2020", "vuosi 2018").
+    parts = [part for part in words.split("; ") if not re.search(r"\b\d{4}(–\d{4})?$", part.strip())]
+    tag = safe_text.slug(" ".join(parts)) if parts else ""
+    if not tag or tag == "report":   # slug's name for nothing
+        return ""
+    if len(tag) > 60:
+        tag = f"{tag[:61].rsplit('-', 1)[0]}-{hashlib.sha256(chart.filters.encode('utf-8')).hexdigest()[:6]}"
+    return f"_{tag}"
 
 
-def report_pack(charts: list[Chart], meta: Meta, title: str, with_images: bool = True) -> bytes:
-    """A ZIP with each chart as PNG, SVG, CSV and Excel, and a PowerPoint deck."""
-    charts = [c for c in charts if not c.empty]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as pack:
-        readme = [title, "", meta.filters or t("All data"), *meta.lines(charts[0])] if charts else [title]
-        pngs: dict[str, bytes] = {}
-        for chart in charts:
-            if with_images:
-                pngs[chart.key] = image(chart, meta, "png")
-                pack.writestr(file_name(chart, "png"), pngs[chart.key])
-                pack.writestr(file_name(chart, "svg"), image(chart, meta, "svg"))
-            pack.writestr(file_name(chart, "csv"), csv_bytes(chart, meta))
-            pack.writestr(file_name(chart, "xlsx"), xlsx_bytes(chart, meta))
-            readme += ["", chart.title, chart.summary]
-        if with_images and charts:
-            pack.writestr("report.pptx", pptx_bytes(charts, meta, title, pngs))
-        pack.writestr("README.txt", "\n".join(readme) + "\n")
-    return buffer.getvalue()
+# --- headings of decks and documents ----------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖÜ0-9“\"])")
+
+
+def finding(chart: Chart) -> str:
+    """What the chart shows, in one sentence: the first of its summary (its title when it has none)."""
+    return _SENTENCE_END.split(chart.summary.strip(), maxsplit=1)[0] if chart.summary.strip() else chart.title
+
+
+def headings(charts: list[Chart]) -> list[str]:
+    """Each chart's finding as the heading of its slide or page; when two would read alike (the same
+    sentence for two networks), the chart's own title and scope tell them apart."""
+    first = [finding(c) for c in charts]
+    out, seen = [], set()
+    for chart, heading in zip(charts, first):
+        if first.count(heading) > 1:
+            heading = f"{chart.title}{f' ({chart.scope})' if chart.scope else ''}: {heading}"
+        number, candidate = 2, heading
+        while candidate in seen:
+            candidate, number = f"{heading} ({number})", number + 1
+        seen.add(candidate)
+        out.append(candidate)
+    return out

@@ -18,6 +18,7 @@ from app.model import filters as flt
 from app.model.data import Warehouse, current_build
 from app.model.disclosure import Rule, current_rule
 from app.present.pages import PAGES, Page
+from app.reports import renderer
 from app.web import sidebar, signin
 from app.words.i18n import LANGUAGES, browser_language, set_language, t
 from etl.config import ROOT, settings
@@ -180,6 +181,7 @@ def start(key: str) -> Context:
         query["lang"] = lang
     st.query_params.from_dict({**kept, **query})
     sidebar.navigation(navigation, query)
+    renderer.RENDERER.warm_up()   # in the background: the first image download need not wait for a browser
     sidebar.full_report(warehouse, current, rule)
     _notices(warehouse, rule)
     return Context(page, warehouse, current, rule)

@@ -47,10 +47,10 @@ def draw(ctx: Context) -> None:
             with tab:
                 if tab.open:
                     _blocks(part.blocks, inputs, controls, ctx)
-        report_pack(lambda: page.charts(inputs), page.title(), ctx)
+        report_pack(lambda: page.charts(inputs), page.title(), ctx, controls)
     else:
         _blocks(page.body, inputs, controls, ctx)
-        report_pack(page.charts(inputs), page.title(), ctx)
+        report_pack(page.charts(inputs), page.title(), ctx, controls)
 
 
 def scope(inputs: Inputs) -> None:
@@ -126,9 +126,10 @@ def show(chart: Chart, ctx: Context) -> None:
     widgets.downloads(chart, ctx)
 
 
-def report_pack(charts: list[Chart] | Callable[[], list[Chart]], title: str, ctx: Context) -> None:
-    """Every chart of the page in one ZIP, with a PowerPoint deck. `charts` may be a function
-    that makes them, for pages that draw only some (tabs): they are then made on the click."""
+def report_pack(charts: list[Chart] | Callable[[], list[Chart]], title: str, ctx: Context,
+                controls: dict[str, widgets.Control]) -> None:
+    """Every chart of the page in one ZIP, with a deck and a PDF. `charts` may be a function that makes them,
+    for pages that draw only some (tabs): they are then made on the click."""
     meta = exports.Meta.of(ctx.warehouse, ctx.filters, ctx.rule, ctx.page.about)
     if callable(charts):
         make = charts
@@ -139,11 +140,11 @@ def report_pack(charts: list[Chart] | Callable[[], list[Chart]], title: str, ctx
         make = lambda: shown  # noqa: E731
     first, last = ctx.filters.years
     st.divider()
-    st.download_button(t("Download this page as a report pack (ZIP with PowerPoint)"),
-                       data=lambda: exports.report_pack([c for c in make() if not c.empty], meta, title,
-                                                        with_images=exports.chromium() is not None),
-                       file_name=f"{safe_text.slug(title)}-report_{first}-{last}.zip", mime="application/zip",
-                       on_click="ignore", icon=":material/folder_zip:", type="primary", key="dl-page-pack")
+    choices = tuple((name, str(st.session_state.get(control.key))) for name, control in controls.items())
+    widgets.report_pack("page-pack", t("Make a report of this page (ZIP with slides and PDF)"), title, make, meta,
+                        ctx.warehouse, ctx.rule, f"{safe_text.slug(title)}-report_{first}-{last}.zip",
+                        identity=(ctx.page.key, repr(ctx.filters), repr(ctx.rule), ctx.warehouse.built_at, choices),
+                        primary=True)
 
 
 def empty_state(title: str, reason: str = "") -> None:

@@ -16,6 +16,7 @@ from app.model.data import Options, Warehouse
 from app.model.disclosure import Rule
 from app.present import pages
 from app.reports import exports
+from app.web import widgets
 from app.words import safe_text
 from app.words.i18n import LANGUAGES, t
 
@@ -96,12 +97,7 @@ def full_report(warehouse: Warehouse, filters: flt.Filters, rule: Rule) -> None:
     title = t("International university dashboard")
     with st.sidebar:
         st.divider()
-        st.download_button(
-            t("Full report (ZIP with PowerPoint)"), icon=":material/folder_zip:", width="stretch",
-            data=lambda: exports.report_pack(pages.everything(warehouse, filters, rule),
-                                             exports.Meta.of(warehouse, filters, rule), title,
-                                             with_images=exports.chromium() is not None),
-            file_name=f"international-dashboard-report_{first}-{last}.zip", mime="application/zip",
-            on_click="ignore", key="dl-full-report",
-            help=t("Every chart of every page with the filters in force, as images, data and slides"))
-
+        widgets.report_pack("full-report", t("Full report (ZIP with slides and PDF)"), title,
+                            lambda: pages.everything(warehouse, filters, rule), exports.Meta.of(warehouse, filters, rule),
+                            warehouse, rule, f"international-dashboard-report_{first}-{last}.zip",
+                            identity=(repr(filters), repr(rule), warehouse.built_at))

@@ -5,20 +5,29 @@ and the partner table.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
 from app.model.filters import EXCHANGES, describe
 from app.present.pages import Choice, Inputs
+from app.model.data import Warehouse
+from app.model.disclosure import Rule
+from app.present import methodology
 from app.present.views import Chart
-from app.reports import exports
-from app.web.frame import Context
+from app.reports import exports, packs
 from app.words import labels, safe_text
-from app.words.i18n import t
+from app.words.i18n import in_this_language, language, t
+
+
+if TYPE_CHECKING:   # frame imports the sidebar, which draws the full report with this module
+    from app.web.frame import Context
+
+log = logging.getLogger("dashboard")
 
 
 @dataclass(frozen=True)
@@ -146,8 +155,54 @@ def downloads(chart: Chart, ctx: Context, images: bool = True) -> None:
     with row:
         for label, extension, mime, make, available in buttons:
             if available:
-                st.download_button(label, data=make, file_name=exports.file_name(chart, extension), mime=mime,
+                st.download_button(label, data=in_this_language(make), file_name=exports.file_name(chart, extension), mime=mime,
                                    on_click="ignore", icon=":material/download:", key=f"dl-{chart.key}-{extension}",
                                    help=t("Download {what}", what=exports.file_name(chart, extension)))
         if not images and not table_only:
             st.caption(t("Image downloads need Chromium on the server; the camera icon on the chart saves a PNG."))
+
+
+def report_pack(key: str, label: str, title: str, charts: Callable[[], list[Chart]], meta: exports.Meta,
+                warehouse: Warehouse, rule: Rule, file_name: str, identity: tuple, primary: bool = False) -> None:
+    """A report pack (ZIP with images, data, deck and PDF) made on a click, with its progress step by step;
+    then its download button, kept while `identity` (what the pack shows: filters, rule, language, choices)
+    stays the same. A failure is said in words and the button offers to try again."""
+    identity = (language(), *identity)
+    kept = st.session_state.get(key)
+    kept = kept if kept and kept["identity"] == identity else None
+    if kept and "zip" in kept:
+        _pack_download(key, kept["zip"], file_name, primary)
+        return
+    if kept and "error" in kept:
+        st.error(kept["error"], icon=":material/error:")
+    if not st.button(t("Try again") if kept else label, key=f"{key}-make", icon=":material/folder_zip:",
+                     type="primary" if primary else "secondary", width="stretch" if not primary else "content",
+                     help=t("Every chart with the filters in force, as images, data, a PowerPoint deck and a PDF "
+                            "report, in one ZIP")):
+        return
+    with st.status(t("Preparing the report…"), expanded=True) as status:
+        bar = st.progress(0.0, text=t("Making the charts…"))
+        try:
+            data = packs.pack(charts(), meta, title, methodology.as_text(
+                warehouse.manifest, labels.country(warehouse.home), rule),
+                with_images=exports.chromium() is not None, progress=lambda text, done: bar.progress(done, text=text))
+        except Exception as error:   # said in words, logged in full; the button offers to try again
+            log.exception("report pack failed")
+            message = str(error) if isinstance(error, packs.PackFailed) else t(
+                "Something went wrong while making the report; it has been logged. Try again, or download the "
+                "charts one by one.")
+            status.update(label=t("The report could not be made"), state="error", expanded=True)
+            st.session_state[key] = {"identity": identity, "error": message}
+            st.error(message, icon=":material/error:")
+            return
+        status.update(label=t("The report is ready"), state="complete", expanded=False)
+    st.session_state[key] = {"identity": identity, "zip": data}
+    _pack_download(key, data, file_name, primary)
+
+
+def _pack_download(key: str, data: bytes, file_name: str, primary: bool) -> None:
+    size = len(data) / 2**20
+    st.download_button(t("Download the report ({size} MB)", size=f"{size:.1f}" if size < 10 else f"{size:.0f}"),
+                       data=data, file_name=file_name, mime="application/zip", on_click="ignore",
+                       icon=":material/download:", type="primary" if primary else "secondary", key=f"{key}-download",
+                       width="stretch" if not primary else "content")

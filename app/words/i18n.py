@@ -13,11 +13,15 @@ import contextvars
 import io
 import re
 import gettext
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar
 from pathlib import Path
 
 from babel import Locale
 from babel.numbers import NumberPattern, format_decimal, parse_pattern
+
+T = TypeVar("T")
 
 LANGUAGES: dict[str, str] = {"en": "English", "fi": "Suomi", "sv": "Svenska"}
 DEFAULT_LANGUAGE = "en"
@@ -34,6 +38,19 @@ def set_language(language: str) -> None:
 
 def language() -> str:
     return _language.get()
+
+
+def in_this_language(make: Callable[[], T]) -> Callable[[], T]:
+    """`make`, to be called later on another thread (a download made when clicked), in the language of now:
+    Streamlit runs such callables outside the session's thread, where the language was English."""
+    chosen = language()
+
+    def run() -> T:
+        def inside() -> T:
+            set_language(chosen)
+            return make()
+        return contextvars.copy_context().run(inside)   # a fresh context: nothing leaks into the caller's
+    return run
 
 
 @lru_cache(maxsize=None)

@@ -1,0 +1,99 @@
+"""Report packs: a ZIP with every chart as PNG, SVG, CSV and Excel, a PowerPoint
+deck and a PDF report, made step by step with progress told to the caller.
+
+Images are drawn side by side (`renderer`), and an image drawn once for a set
+of filters is not drawn again.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import io
+import zipfile
+from collections.abc import Callable
+
+from app.present.views import Chart
+from app.reports import document, exports, renderer, slides
+from app.reports.exports import Meta
+from app.words import safe_text
+from app.words.i18n import t
+
+Progress = Callable[[str, float], None]   # what is being done, in words; how much of the whole is done (0–1)
+
+
+class PackFailed(Exception):
+    """A pack could not be made; the message says why in the reader's language."""
+
+
+def _quiet(text: str, done: float) -> None:
+    pass
+
+
+def pack(charts: list[Chart], meta: Meta, title: str, methodology: str, with_images: bool = True,
+         progress: Progress = _quiet) -> bytes:
+    """The ZIP. Without images (no Chromium on the server) it holds the data files and a README only."""
+    charts = [c for c in charts if not c.empty]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        progress(t("Writing the data files (CSV and Excel)…"), 0.02)
+        for chart in charts:
+            archive.writestr(exports.file_name(chart, "csv"), exports.csv_bytes(chart, meta))
+            archive.writestr(exports.file_name(chart, "xlsx"), exports.xlsx_bytes(chart, meta))
+        archive.writestr(t("README") + ".txt", _readme(charts, meta, title, with_images))
+        if with_images and charts:
+            images = _images(charts, meta, lambda done: progress(
+                t("Drawing the charts: {done} of {count} images…", done=done, count=3 * len(charts)),
+                0.05 + 0.65 * done / (3 * len(charts))))
+            for chart in charts:
+                archive.writestr(exports.file_name(chart, "png"), images[chart.key, "png"])
+                archive.writestr(exports.file_name(chart, "svg"), images[chart.key, "svg"])
+            pictures = {chart.key: images[chart.key, "slide"] for chart in charts}
+            name = _name(title, charts)
+            progress(t("Building the slides…"), 0.72)
+            archive.writestr(f"{name}.pptx", slides.deck(charts, meta, title, pictures))
+            progress(t("Building the PDF report…"), 0.82)
+            archive.writestr(f"{name}.pdf", document.document(charts, meta, title, pictures, methodology))
+        progress(t("Packing the ZIP…"), 0.97)
+    progress(t("Ready."), 1.0)
+    return buffer.getvalue()
+
+
+def _name(title: str, charts: list[Chart]) -> str:
+    first = min(c.years[0] for c in charts)
+    last = max(c.years[1] for c in charts)
+    return f"{safe_text.slug(title)}_{first}-{last}" if first != last else f"{safe_text.slug(title)}_{first}"
+
+
+def _images(charts: list[Chart], meta: Meta, told: Callable[[int], None]) -> dict[tuple[str, str], bytes]:
+    """Every chart's PNG and SVG as a file, and its PNG for a slide or page, drawn side by side."""
+    futures: dict[concurrent.futures.Future, tuple[str, str]] = {}
+    images: dict[tuple[str, str], bytes] = {}
+    told(0)
+    try:
+        for chart in charts:
+            futures[exports.image_later(chart, meta, "png")] = (chart.key, "png")
+            futures[exports.image_later(chart, meta, "svg")] = (chart.key, "svg")
+            futures[exports.image_later(chart, meta, "jpg", footnote=False)] = (chart.key, "slide")
+        for done, future in enumerate(concurrent.futures.as_completed(futures, timeout=renderer.TIMEOUT_S * 4), 1):
+            images[futures[future]] = future.result()
+            told(done)
+    except (renderer.RenderFailed, concurrent.futures.TimeoutError) as error:
+        for future in futures:
+            future.cancel()
+        raise PackFailed(t("The charts could not be drawn as images ({error}). The server's browser may have "
+                           "stopped; try again.", error=str(error) or t("it took too long"))) from error
+    return images
+
+
+def _readme(charts: list[Chart], meta: Meta, title: str, with_images: bool) -> bytes:
+    lines = [title, "", meta.university, meta.filters or t("Filters: none (all data)"), meta.definition(),
+             meta.rule_note, ""]
+    if with_images:
+        lines += [t("The deck (.pptx) and the PDF report hold every chart with its finding, summary and source; "
+                    "each chart is also here as an image (PNG for slides, SVG for print) and as data (CSV, Excel)."),
+                  ""]
+    else:
+        lines += [t("Images, slides and the PDF need Chromium on the server; this pack holds the data only."), ""]
+    for chart in charts:
+        lines += [chart.title, chart.summary, meta.source(chart), ""]
+    return ("\n".join(lines)).encode("utf-8")

@@ -1,0 +1,197 @@
+"""Plotly figures to PNG and SVG in the machine's Chromium (kaleido), for any
+number of threads at once.
+
+kaleido's own blocking server is not safe to call from two threads: each
+caller takes the next answer from one shared queue, so a PNG request could get
+another session's SVG (the full report then failed in python-pptx with
+`PIL.UnidentifiedImageError`). Here each request has its own future, on one
+event loop that owns one browser with several tabs, so figures render side by
+side. An image is kept by what it shows (the figure and the options), so a
+report asked for twice with the same filters renders nothing the second time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import hashlib
+import json
+import logging
+import os
+import shutil
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+log = logging.getLogger("dashboard.renderer")
+
+TABS = 2                     # the machine's cores; more tabs only queue for them
+TIMEOUT_S = 60               # one figure; a hung tab fails the request, not the app
+CACHE_BYTES = 256 * 2**20    # rendered images kept, newest first
+RELOAD_EVERY = 25            # renders in a tab before it is reloaded (see _Browser)
+
+
+class ImageExportUnavailable(Exception):
+    """No Chromium to render images with; data downloads still work."""
+
+
+class RenderFailed(Exception):
+    """Chromium gave no image (a crash, a timeout, or bytes that are not the format asked for)."""
+
+
+def chromium() -> str | None:
+    for candidate in (os.environ.get("BROWSER_PATH"), os.environ.get("CHROMIUM"), "/usr/bin/chromium",
+                      "/usr/bin/chromium-browser", shutil.which("chromium"), shutil.which("google-chrome")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def _browser_class():
+    import kaleido
+
+    class _Browser(kaleido.Kaleido):
+        """kaleido reloads a tab (re-reading plotly.js) after every figure, which took longer than drawing the
+        figure; a tab here is reloaded after `RELOAD_EVERY` figures, which still bounds what a long-lived tab
+        can accumulate. Tests check that a reused tab draws the same SVG as a fresh one."""
+
+        async def _return_kaleido_tab(self, tab) -> None:
+            tab.renders = getattr(tab, "renders", 0) + 1
+            if tab.renders >= RELOAD_EVERY:
+                tab.renders = 0
+                await tab.reload()
+            await self.tabs_ready.put(tab)
+
+    return _Browser
+
+
+class Renderer:
+    """One browser for the app's lifetime (a cold start costs seconds, a figure a fraction of one)."""
+
+    def __init__(self, tabs: int = TABS) -> None:
+        self._tabs = tabs
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._browser = None
+        self._cache: OrderedDict[str, bytes] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._cached_bytes = 0
+        self._warming = False
+
+    def _start(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is not None and self._loop.is_running():
+                return self._loop
+            path = chromium()
+            if path is None:
+                raise ImageExportUnavailable("no Chromium found")
+            os.environ.setdefault("BROWSER_PATH", path)
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="image-renderer", daemon=True).start()
+            tabs = self._tabs
+
+            async def opened():   # made on the loop that will use it
+                browser = _browser_class()(n=tabs, timeout=TIMEOUT_S)
+                await browser.open()
+                return browser
+
+            try:
+                browser = asyncio.run_coroutine_threadsafe(opened(), loop).result(timeout=TIMEOUT_S)
+            except Exception as error:
+                loop.call_soon_threadsafe(loop.stop)
+                raise RenderFailed(f"Chromium did not start: {error}") from error
+            self._loop, self._browser = loop, browser
+            return loop
+
+    def warm_up(self) -> None:
+        """Start the browser in the background, once, so that the first download does not wait for it."""
+        with self._lock:
+            if self._warming or chromium() is None:
+                return
+            self._warming = True
+
+        def start() -> None:
+            try:
+                self._start()
+            except Exception:   # the first real request says what failed
+                log.warning("the image renderer did not start", exc_info=True)
+        threading.Thread(target=start, name="image-renderer-start", daemon=True).start()
+
+    def _restart(self) -> None:
+        """After a failure the browser may be gone; the next request starts a new one."""
+        with self._lock:
+            loop, browser, self._loop, self._browser = self._loop, self._browser, None, None
+        if loop is not None:
+            try:
+                asyncio.run_coroutine_threadsafe(browser.close(), loop).result(timeout=10)
+            except Exception:   # already dead: nothing to close
+                log.debug("closing a failed renderer", exc_info=True)
+            loop.call_soon_threadsafe(loop.stop)
+
+    @staticmethod
+    def key(figure: dict, options: dict) -> str:
+        text = json.dumps([figure, options], sort_keys=True, default=str, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def cached(self, figure: dict, options: dict) -> bytes | None:
+        with self._cache_lock:
+            key = self.key(figure, options)
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        return None
+
+    def _keep(self, key: str, image: bytes) -> None:
+        with self._cache_lock:
+            if key not in self._cache:
+                self._cache[key] = image
+                self._cached_bytes += len(image)
+            while self._cached_bytes > CACHE_BYTES and self._cache:
+                _, dropped = self._cache.popitem(last=False)
+                self._cached_bytes -= len(dropped)
+
+    def submit(self, figure: dict, options: dict, topojson: str | None = None) -> concurrent.futures.Future[bytes]:
+        """The image of `figure` (a Plotly figure as a dict) with kaleido's `options` (format, width, height,
+        scale), drawn beside any others asked for meanwhile."""
+        done: concurrent.futures.Future[bytes] = concurrent.futures.Future()
+        image = self.cached(figure, options)
+        if image is not None:
+            done.set_result(image)
+            return done
+        key = self.key(figure, options)
+        loop = self._start()
+        rendering = asyncio.run_coroutine_threadsafe(
+            self._browser.calc_fig(figure, opts=options, topojson=topojson), loop)
+
+        def finished(future: concurrent.futures.Future) -> None:
+            try:
+                image = _checked(future.result(), options["format"])
+            except Exception as error:   # a crash, a timeout, a wrong answer: said in words by the caller
+                log.warning("rendering a figure failed: %r", error)
+                if not isinstance(error, RenderFailed):
+                    self._restart()
+                done.set_exception(error if isinstance(error, RenderFailed) else RenderFailed(str(error) or
+                                                                                               type(error).__name__))
+                return
+            self._keep(key, image)
+            done.set_result(image)
+
+        rendering.add_done_callback(finished)
+        return done
+
+    def render(self, figure: dict, options: dict, topojson: str | None = None) -> bytes:
+        return self.submit(figure, options, topojson).result(timeout=TIMEOUT_S * 2)
+
+
+def _checked(image: bytes | str, fmt: str) -> bytes:
+    """The bytes are the format asked for, or the request failed (never a wrong file passed on)."""
+    data = image.encode("utf-8") if isinstance(image, str) else bytes(image)
+    signatures = {"png": data.startswith(b"\x89PNG\r\n\x1a\n"), "jpg": data.startswith(b"\xff\xd8\xff"),
+                  "svg": b"<svg" in data[:2000]}
+    ok = signatures.get(fmt, bool(data))
+    if not ok:
+        raise RenderFailed(f"Chromium returned {len(data)} bytes that are not a {fmt.upper()} image")
+    return data
+
+
+RENDERER = Renderer()

@@ -7,7 +7,7 @@
   (metrics for people, mobility for exchanges and partners).
 - `app.present`: charts, their one-sentence summaries, the methodology texts, and each page's specification
   (`pages.PAGES`: which charts, in which rows, columns and tabs).
-- `app.reports`: files made from charts: PNG, SVG, CSV, Excel, PowerPoint and report packs.
+- `app.reports`: files made from charts: PNG, SVG, CSV, Excel, PowerPoint, PDF and report packs.
 - `app.web`: the Streamlit frame, sidebar, widgets and page layout.
 
 Only `app.web`, the page scripts (dashboard.py, pages/) and nothing else import Streamlit.

@@ -149,6 +149,44 @@ def test_downloading_a_chart_in_the_browser(browser, shared_server, tmp_path):
     assert not page.locator('[data-testid="stException"]').count()
 
 
+def test_a_download_in_finnish_is_in_finnish(browser, shared_server, tmp_path):
+    # The file is made when clicked, on another thread of the server: it came out in English.
+    page = new_page(browser)
+    page.goto(shared_server + "/staff?years=2010-2022&lang=fi")
+    wait_until_idle(page)
+    with page.expect_download() as download:
+        page.locator('[data-testid="stDownloadButton"]').filter(has_text="CSV").first.click()
+    path = tmp_path / "chart.csv"
+    download.value.save_as(path)
+    text = path.read_text(encoding="utf-8-sig")
+    assert "Joukko;Vuosi;Kansainväliset (henkeä)" in text and "Professorit;2010;21;228" in text
+    assert "Lähde:" in text and "Professors" not in text and "Source" not in text
+
+
+def test_the_full_report_shows_its_progress_and_downloads_a_deck_and_a_pdf(browser, shared_server, tmp_path):
+    page = new_page(browser)
+    page.goto(shared_server + "/?lang=sv")
+    wait_until_idle(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_role("button", name=re.compile("Hela rapporten")).click()
+    # The steps are told while it works; then a download button with the size.
+    sidebar.get_by_text(re.compile("Rapporten förbereds|Diagrammen ritas|Datafilerna skrivs")).first.wait_for(
+        timeout=60_000)
+    ready = sidebar.locator('[data-testid="stDownloadButton"]').filter(has_text=re.compile(r"Ladda ner rapporten"))
+    ready.wait_for(timeout=180_000)
+    shoot(page, "full-report-ready-sv")
+    with page.expect_download(timeout=60_000) as download:
+        ready.click()
+    assert download.value.suggested_filename.endswith(".zip")
+    path = tmp_path / "report.zip"
+    download.value.save_as(path)
+    import zipfile
+    names = zipfile.ZipFile(path).namelist()
+    assert sum(n.endswith(".pptx") for n in names) == 1 and sum(n.endswith(".pdf") for n in names) == 1
+    assert "LASMIG.txt" in names
+    assert not page.locator('[data-testid="stException"]').count()
+
+
 def test_typing_a_search_narrows_the_partner_table(browser, shared_server):
     page = new_page(browser)
     page.goto(shared_server + "/partners")

@@ -141,6 +141,12 @@ class Renderer:
                 return self._cache[key]
         return None
 
+    def forget(self) -> None:
+        """Drop every kept image (benchmarks measure drawing, not the cache)."""
+        with self._cache_lock:
+            self._cache.clear()
+            self._cached_bytes = 0
+
     def _keep(self, key: str, image: bytes) -> None:
         with self._cache_lock:
             if key not in self._cache:

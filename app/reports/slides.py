@@ -29,12 +29,14 @@ def _place(shape, left: int, top: int, width: int, height: int) -> None:
 
 def _text(frame, lines: list[str], size: int, bold_first: bool = False, colour: tuple | None = None) -> None:
     from pptx.dml.color import RGBColor
+    from pptx.enum.text import PP_ALIGN
     from pptx.util import Pt
 
     frame.clear()
     frame.word_wrap = True
     for index, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.alignment = PP_ALIGN.LEFT   # the template centres a cover's subtitle; lines of facts read left
         run = paragraph.add_run()
         run.text = line
         run.font.size = Pt(size)

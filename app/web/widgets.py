@@ -175,29 +175,30 @@ def report_pack(key: str, label: str, title: str, charts: Callable[[], list[Char
         return
     if kept and "error" in kept:
         st.error(kept["error"], icon=":material/error:")
-    if not st.button(t("Try again") if kept else label, key=f"{key}-make", icon=":material/folder_zip:",
-                     type="primary" if primary else "secondary", width="stretch" if not primary else "content",
-                     help=t("Every chart with the filters in force, as images, data, a PowerPoint deck and a PDF "
-                            "report, in one ZIP")):
+    slot = st.empty()   # the button, then in its place the progress and the download
+    if not slot.button(t("Try again") if kept else label, key=f"{key}-make", icon=":material/folder_zip:",
+                       type="primary" if primary else "secondary", width="content" if primary else "stretch",
+                       help=t("Every chart with the filters in force, as images, data, a PowerPoint deck and a PDF "
+                              "report, in one ZIP")):
         return
-    with st.status(t("Preparing the report…"), expanded=True) as status:
-        bar = st.progress(0.0, text=t("Making the charts…"))
-        try:
-            data = packs.pack(charts(), meta, title, methodology.as_text(
-                warehouse.manifest, labels.country(warehouse.home), rule),
-                with_images=exports.chromium() is not None, progress=lambda text, done: bar.progress(done, text=text))
-        except Exception as error:   # said in words, logged in full; the button offers to try again
-            log.exception("report pack failed")
-            message = str(error) if isinstance(error, packs.PackFailed) else t(
-                "Something went wrong while making the report; it has been logged. Try again, or download the "
-                "charts one by one.")
-            status.update(label=t("The report could not be made"), state="error", expanded=True)
-            st.session_state[key] = {"identity": identity, "error": message}
-            st.error(message, icon=":material/error:")
-            return
-        status.update(label=t("The report is ready"), state="complete", expanded=False)
-    st.session_state[key] = {"identity": identity, "zip": data}
-    _pack_download(key, data, file_name, primary)
+    with slot.container():
+        with st.status(t("Preparing the report…"), expanded=True) as status:
+            bar = st.progress(0.0, text=t("Making the charts…"))
+            try:
+                data = packs.pack(charts(), meta, title, methodology.as_text(
+                    warehouse.manifest, labels.country(warehouse.home), rule),
+                    with_images=exports.chromium() is not None,
+                    progress=lambda text, done: bar.progress(done, text=text))
+            except Exception as error:   # said in words, logged in full; the button offers to try again
+                log.exception("report pack failed")
+                message = str(error) if isinstance(error, packs.PackFailed) else t(
+                    "Something went wrong while making the report; it has been logged. Try again, or download the "
+                    "charts one by one.")
+                st.session_state[key] = {"identity": identity, "error": message}
+                st.rerun()   # the message and a "Try again" button in the button's place
+            status.update(label=t("The report is ready"), state="complete", expanded=False)
+        st.session_state[key] = {"identity": identity, "zip": data}
+        _pack_download(key, data, file_name, primary)
 
 
 def _pack_download(key: str, data: bytes, file_name: str, primary: bool) -> None:

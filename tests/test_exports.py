@@ -34,7 +34,7 @@ META = exports.Meta(university="Demo University of Technology", built_at="2026-1
                     filters="Filters: School of Science", rule_note="Counts rounded (Vipunen rule).",
                     home_country="Finland", synthetic=True)
 LANGUAGES = ("en", "fi", "sv")
-RANGE = re.compile(r"^(\d[\d,  ]*–\d[\d,  ]*|−?\d+ (to|till) −?\d+|−?\d+…−?\d+|\d+(\.\d)?\s?%–\d+(\.\d)?\s?%)$")
+RANGE = re.compile(r"^(\d[\d,.  ]*–\d[\d,.  ]*|−?\d+ (to|till) −?\d+|−?\d+…−?\d+|\d+(\.\d)?\s?%–\d+(\.\d)?\s?%)$")
 
 
 def in_language(lang: str, make, *args, **kwargs):
@@ -402,6 +402,25 @@ def test_file_names_say_what_the_file_is_and_which_filters_it_obeys(headline):
     assert len(exports.file_name(long, "csv")) <= len("exchanges-per-year_2015-2020_.csv") + 60 + 7
     assert exports.file_name(long, "csv") != exports.file_name(other, "csv")
     assert safe_text.slug("Maisteriopiskelijat ja ulkomaalaiset") == "maisteriopiskelijat-ja-ulkomaalaiset"
+
+
+def test_a_long_filter_line_wraps_inside_the_image(headline):
+    long = Chart(headline.key, headline.title, headline.subtitle, headline.data, headline.years, headline.figure,
+                 headline.summary, filters="Filters: " + "; ".join(f"School number {n}" for n in range(30)))
+    figure = exports.figure_for_export(long, META)
+    lines = figure.layout.title.subtitle.text.split("<br>")
+    assert len(lines) > 2 and all(len(line) <= exports.WIDTH // 10 for line in lines)
+    assert figure.layout.margin.t == 150 + 22 * (len(lines) - 1)
+    assert exports.figure_for_export(headline, META).layout.margin.t == 150
+
+
+def test_exchange_files_say_what_a_period_is_not_who_is_international(warehouse):
+    f, rule = defaults(warehouse.options), Rule("vipunen")
+    exchanges = pages.page_charts("mobility", warehouse, f, rule)[0]
+    people = pages.page_charts("staff", warehouse, f, rule)[0]
+    assert META.definition(exchanges).startswith("Exchange periods:") and "citizenship" in META.definition(exchanges)
+    assert META.definition(people).startswith("International: a known citizenship other than Finland")
+    assert META.lines(exchanges)[1] == META.definition(exchanges)
 
 
 def test_headings_are_findings_and_never_repeat():

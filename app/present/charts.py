@@ -329,8 +329,10 @@ def diverging_bars(frame: pd.DataFrame, column: str, names, title: str, subtitle
 def flow_sankey(incoming: pd.DataFrame, outgoing: pd.DataFrame, home: str, title: str, subtitle: str) -> go.Figure:
     """Partner countries sending students and staff (left) and receiving them (right); each country's
     node says its count as the rule writes it (a flow of one country alone is otherwise a block without a number)."""
+    other = t("Other countries")   # outside the f-string: the message extractor does not look inside one
+
     def named(country: str, label: str) -> str:
-        return f"{labels.country(country) if country != 'other' else t('Other countries')} ({label})"
+        return f"{labels.country(country) if country != 'other' else other} ({label})"
     sources = [named(c, n) for c, n in zip(incoming["partner_country"], incoming["incoming_label"])]
     targets = [named(c, n) for c, n in zip(outgoing["partner_country"], outgoing["outgoing_label"])]
     nodes = sources + [home] + targets

@@ -69,6 +69,15 @@ def disclosure(rule: Rule) -> str:
     return "\n\n".join([why, rule.description(), derived, filters, groups, residual])
 
 
+def _when(stamp: str) -> str:
+    """'2026-11-28 19:42 UTC': to the minute, in the zone the build wrote (seconds and '+00:00' said nothing)."""
+    import datetime as dt
+
+    moment = dt.datetime.fromisoformat(stamp)
+    zone = "UTC" if moment.utcoffset() == dt.timedelta(0) else moment.strftime("UTC%z")
+    return f"{moment:%Y-%m-%d %H:%M} {zone}" if moment.tzinfo else f"{moment:%Y-%m-%d %H:%M}"
+
+
 def build_facts(manifest: dict, home_name: str, rule: Rule) -> str:
     """The build's facts; its record counts as the rule shows any count (a table of one year's exports holds
     that year's exact headcount)."""
@@ -79,7 +88,7 @@ def build_facts(manifest: dict, home_name: str, rule: Rule) -> str:
     # Partner institutions are not people: counted exactly, as on the partners page (rounded, 314 read 315).
     shown["partners"] = fmt_int(tables.get("partners", {}).get("rows", 0))
     lines = [
-        t("- Built: {when} (ETL version {version})", when=manifest["built_at"].replace("T", " "),
+        t("- Built: {when} (ETL version {version})", when=_when(manifest["built_at"]),
           version=manifest.get("etl_version", "?")),
         t("- Home country: {home}", home=home_name),
         t("- Staff records: {staff}; student records: {students}; exchange periods: {mobility}; partners: {partners}",

@@ -41,7 +41,7 @@ def _per_year_chart(key: str, title: str, subtitle: str, frame: pd.DataFrame, ye
 
 def exchanges_per_year(wh: Warehouse, f: Filters, rule: Rule) -> Chart:
     title = t("Exchange periods per year")
-    subtitle = t("Incoming and outgoing students and staff, {years}", years=_span(f.years))
+    subtitle = t("Exchange periods of incoming and outgoing students and staff, {years}", years=_span(f.years))
     return _per_year_chart("exchanges-per-year", title, subtitle, mobility.per_year(wh, f, rule), f.years)
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 from app.words import labels
 from app.words.labels import SMALL_COUNTRIES
 from app.words.i18n import fmt_int, fmt_share, fmt_share_range, sentence, share_shown, tn
+from app.words import i18n
 from app.words.i18n import t as translate
 
 
@@ -212,6 +213,11 @@ def largest_flow(frame: pd.DataFrame, column: str, name) -> str:
              name=name(first[column]), incoming=first["incoming_label"], outgoing=first["outgoing_label"])
 
 
+def _signed(value: float) -> str:
+    """+90, −9 (a minus sign, not a hyphen), with the language's digit grouping."""
+    return ("+" if value > 0 else "−" if value < 0 else "±") + fmt_int(abs(value))
+
+
 def balance(frame: pd.DataFrame) -> str:
     exact = frame.dropna(subset=["balance"])
     if exact.empty:
@@ -221,11 +227,11 @@ def balance(frame: pd.DataFrame) -> str:
     most_in, most_out = exact.loc[exact["balance"].idxmax()], exact.loc[exact["balance"].idxmin()]
     parts = []
     if most_in["balance"] > 0:
-        parts.append(translate("the largest surplus of incoming exchanges was with {country} ({balance:+d})",
-                               country=labels.country(most_in["partner_country"]), balance=int(most_in["balance"])))
+        parts.append(i18n.t("the largest surplus of incoming exchanges was with {country} ({balance})",
+                            country=labels.country(most_in["partner_country"]), balance=_signed(most_in["balance"])))
     if most_out["balance"] < 0:
-        parts.append(translate("the largest surplus of outgoing exchanges was with {country} ({balance:+d})",
-                               country=labels.country(most_out["partner_country"]), balance=int(most_out["balance"])))
+        parts.append(i18n.t("the largest surplus of outgoing exchanges was with {country} ({balance})",
+                            country=labels.country(most_out["partner_country"]), balance=_signed(most_out["balance"])))
     if not parts:
         return t("Among the partner countries shown, as many exchange periods came in as went out.")
     return t("Among the partner countries shown, {parts}.", parts="; ".join(parts))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 from pathlib import Path
 
@@ -85,27 +86,29 @@ def document(charts: list[Chart], meta: Meta, title: str, pictures: dict[str, by
         _paragraph(pdf, line, 12)
         pdf.ln(1)
     pdf.add_page()
-    _paragraph(pdf, t("Contents"), 16, bold=True)
-    pdf.ln(2)
     headings = exports.headings(charts)
-    for number, heading in enumerate(headings, start=1):
-        _paragraph(pdf, f"{number}. {heading}", 10)
-        pdf.ln(0.8)
+    # One line an entry, so the pages the contents take are known before the pages they list.
+    pdf.insert_toc_placeholder(_contents, pages=math.ceil((len(charts) + 1) / CONTENTS_LINES))
 
     for number, (chart, heading) in enumerate(zip(charts, headings), start=1):
         pdf.add_page()
-        pdf.start_section(heading)
+        pdf.start_section(f"{number}. {heading}")
         _paragraph(pdf, f"{number}. {heading}", 15, bold=True)
         pdf.ln(1)
-        width = pdf.epw * 0.78
-        height = width * exports.HEIGHT / exports.WIDTH
+        notes = [(chart.summary, 10), *((line, 8) for line in (chart.filters or t("Filters: none (all data)"),
+                                                               *meta.lines(chart)))]
+        # The picture takes what the words under it leave: a long summary never pushes them onto another page.
+        below = sum(_height(pdf, text, size) for text, size in notes) + 6
+        room = pdf.h - pdf.b_margin - pdf.get_y() - below
+        height = min(pdf.epw * 0.84 * exports.HEIGHT / exports.WIDTH, room)
+        width = height * exports.WIDTH / exports.HEIGHT
         pdf.image(io.BytesIO(pictures[chart.key]), x=pdf.l_margin + (pdf.epw - width) / 2, w=width, h=height,
                   alt_text=chart.summary, title=chart.title)
         pdf.ln(2)
-        _paragraph(pdf, chart.summary, 10)
-        pdf.ln(1)
-        for line in (chart.filters or t("Filters: none (all data)"), *meta.lines(chart)):
-            _paragraph(pdf, line, 8, colour=GREY)
+        for index, (text, size) in enumerate(notes):
+            _paragraph(pdf, text, size, colour=INK if index == 0 else GREY)
+            if index == 0:
+                pdf.ln(1)
 
     pdf.add_page()
     pdf.start_section(t("Methodology and data"))
@@ -121,6 +124,31 @@ def document(charts: list[Chart], meta: Meta, title: str, pictures: dict[str, by
     buffer = io.BytesIO()
     pdf.output(buffer)
     return buffer.getvalue()
+
+
+CONTENTS_LINES = 26
+
+
+def _contents(pdf, outline) -> None:
+    """Each chart's heading and the page it is on (the title page is not listed)."""
+    pdf.set_x(pdf.l_margin)   # drawn at the end, from wherever the last page left off
+    _paragraph(pdf, t("Contents"), 16, bold=True)
+    pdf.ln(2)
+    pdf.set_font("Body", "", 10)
+    pdf.set_text_color(*INK)
+    number_width = 14
+    for section in outline[1:]:
+        text = section.name
+        while pdf.get_string_width(text) > pdf.epw - number_width - 2 and len(text) > 4:
+            text = text[:-2].rstrip() + "…"
+        link = pdf.add_link(page=section.page_number)
+        pdf.cell(pdf.epw - number_width, 6.2, text, link=link)
+        pdf.cell(number_width, 6.2, str(section.page_number), align="R", link=link, new_x="LMARGIN", new_y="NEXT")
+
+
+def _height(pdf, text: str, size: float) -> float:
+    pdf.set_font("Body", "", size)
+    return len(pdf.multi_cell(0, size * 0.5, text, dry_run=True, output="LINES")) * size * 0.5
 
 
 def _paragraph(pdf, text: str, size: float, bold: bool = False, colour: tuple = INK, markdown: bool = False) -> None:

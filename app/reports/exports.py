@@ -18,6 +18,7 @@ import io
 import logging
 import math
 import re
+import textwrap
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,7 @@ log = logging.getLogger("dashboard.exports")
 TOPOJSON = Path(__file__).resolve().parents[2] / "static" / "topojson"
 WIDTH, HEIGHT = 1600, 900          # 16:9, the shape of a slide
 PNG_SCALE = 2                      # 3200 x 1800 pixels
+SLIDE_PICTURE = (1280, 720)        # a slide's picture: the same shape and pixels, its text a quarter larger
 
 
 @dataclass(frozen=True)
@@ -69,12 +71,17 @@ class Meta:
             text = t("Source: {university}, HR and student registry exports ({years}); data built {date}.", **values)
         return text + (" " + t("Synthetic demo data.") if self.synthetic else "")
 
-    def definition(self) -> str:
+    def definition(self, chart: Chart | None = None) -> str:
+        """What the figures count: citizenship for people; for exchanges (which count periods, whoever makes
+        them) what a period is."""
+        if chart is not None and chart.about == EXCHANGES:
+            return t("Exchange periods: each exchange of a student or staff member, incoming or outgoing, counts "
+                     "once, in the calendar year it starts, whatever their citizenship.")
         return t("International: a known citizenship other than {home}; shares are of people with a known "
                  "citizenship.", home=self.home_country)
 
     def lines(self, chart: Chart) -> list[str]:
-        return [self.source(chart), self.definition(), self.rule_note]
+        return [self.source(chart), self.definition(chart), self.rule_note]
 
     @classmethod
     def of(cls, warehouse: Warehouse, filters: Filters, rule: Rule, about: str | None = None) -> Meta:
@@ -91,15 +98,24 @@ def chromium() -> str | None:
     return renderer.chromium()
 
 
+def _wrapped(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
 def figure_for_export(chart: Chart, meta: Meta, footnote: bool = True) -> go.Figure:
     """The chart as it should stand alone: subtitle with the filters, footnote with source and rules. On a
-    slide or a PDF page the footnote is the page's own text (`footnote=False`)."""
+    slide or a PDF page the footnote is the page's own text (`footnote=False`), and the canvas is smaller so
+    that its text reads larger there."""
     figure = go.Figure(copy.deepcopy(chart.figure.to_dict()))
-    subtitle = safe_text.plotly(f"{chart.subtitle} · {chart.filters}" if chart.filters else chart.subtitle)
+    width, height = (WIDTH, HEIGHT) if footnote else SLIDE_PICTURE
+    # Many filters made a subtitle wider than the image: it is wrapped, and the plot moves down to make room.
+    lines = _wrapped(f"{chart.subtitle} · {chart.filters}" if chart.filters else chart.subtitle, width // 10)
+    subtitle = "<br>".join(safe_text.plotly(line) for line in lines)
     figure.update_layout(
         title=dict(text=f"<b>{safe_text.plotly(chart.title)}</b>", subtitle=dict(text=subtitle), font=dict(size=26),
                    x=0.02, y=0.97),
-        font=dict(size=17), width=WIDTH, height=HEIGHT, margin=dict(l=90, r=70, t=150, b=200 if footnote else 110))
+        font=dict(size=17), width=width, height=height,
+        margin=dict(l=90, r=70, t=150 + 22 * (len(lines) - 1), b=200 if footnote else 110))
     figure.update_layout(title_subtitle_font_size=17, legend_font_size=16)
     for annotation in figure.layout.annotations:  # value labels, readable on a projected slide
         annotation.font.size = 17
@@ -114,15 +130,24 @@ def _options(fmt: str) -> dict:
     return {"format": fmt, "width": WIDTH, "height": HEIGHT, "scale": 1 if fmt == "svg" else PNG_SCALE}
 
 
-def image_later(chart: Chart, meta: Meta, fmt: str, footnote: bool = True) -> Future[bytes]:
-    """The image of the chart, drawn beside others asked for meanwhile (see `renderer`)."""
-    figure = figure_for_export(chart, meta, footnote).to_dict()
+def image_later(chart: Chart, meta: Meta, fmt: str) -> Future[bytes]:
+    """The image of the chart as a file (PNG or SVG), drawn beside others asked for meanwhile (`renderer`)."""
+    figure = figure_for_export(chart, meta).to_dict()
     return renderer.RENDERER.submit(figure, _options(fmt), topojson=TOPOJSON.as_uri() + "/")
 
 
-def image(chart: Chart, meta: Meta, fmt: str, footnote: bool = True) -> bytes:
-    """PNG (3200x1800) or SVG of the chart with its title, filters and (unless `footnote=False`) footnote."""
-    return image_later(chart, meta, fmt, footnote).result(timeout=renderer.TIMEOUT_S * 2)
+def picture_later(chart: Chart, meta: Meta) -> Future[bytes]:
+    """The chart for a slide or a PDF page: without the footnote (the page says it), JPEG (a PDF takes it as
+    it is; a 3200-pixel PNG with transparency took seconds to re-encode), as many pixels as the PNG."""
+    figure = figure_for_export(chart, meta, footnote=False).to_dict()
+    options = {"format": "jpg", "width": SLIDE_PICTURE[0], "height": SLIDE_PICTURE[1],
+               "scale": WIDTH * PNG_SCALE / SLIDE_PICTURE[0]}
+    return renderer.RENDERER.submit(figure, options, topojson=TOPOJSON.as_uri() + "/")
+
+
+def image(chart: Chart, meta: Meta, fmt: str) -> bytes:
+    """PNG (3200x1800) or SVG of the chart with its title, filters and footnote."""
+    return image_later(chart, meta, fmt).result(timeout=renderer.TIMEOUT_S * 2)
 
 
 # --- data -------------------------------------------------------------------
@@ -239,6 +264,8 @@ def csv_bytes(chart: Chart, meta: Meta) -> bytes:
         if kind == SHARE and isinstance(value, float):
             text = f"{value * 100:.1f}"
             return text.replace(".", ",") if comma else text
+        if kind == SHARE and isinstance(value, str):   # a range, under a heading that already says "%"
+            return re.sub(r"\s?%", "", value)
         if isinstance(value, dt.date):
             return value.isoformat()
         return "" if value is None else value
@@ -281,7 +308,7 @@ def xlsx_bytes(chart: Chart, meta: Meta) -> bytes:
 
     about = book.create_sheet(t("About")[:31])
     rows = [(t("Title"), chart.title), (t("Subtitle"), chart.subtitle), (t("Filters"), chart.filters or t("none")),
-            (t("Summary"), chart.summary), (t("Source"), meta.source(chart)), (t("Definition"), meta.definition()),
+            (t("Summary"), chart.summary), (t("Source"), meta.source(chart)), (t("Definition"), meta.definition(chart)),
             (t("Disclosure control"), meta.rule_note),
             (t("Exported"), dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"))]
     for label, value in rows:
@@ -304,20 +331,20 @@ def file_name(chart: Chart, extension: str) -> str:
     different filters do not share a name: 'international-share-by-unit-all-staff_2025_germany.png'."""
     first, last = chart.years
     years = str(first) if first == last else f"{first}-{last}"
-    return f"{safe_text.slug(f'{chart.title} {chart.scope}')}_{years}{filters_tag(chart)}.{extension}"
+    return f"{safe_text.slug(f'{chart.title} {chart.scope}')}_{years}{filters_tag(chart.filters)}.{extension}"
 
 
-def filters_tag(chart: Chart) -> str:
-    """'_school-of-science-germany': the chart's filters beyond the years (already in the name); long ones
-    are cut and given a short fingerprint of the whole, so that names stay short and distinct."""
-    words = chart.filters.split(":", 1)[1] if ":" in chart.filters else chart.filters   # after "Filters:"
+def filters_tag(filters: str) -> str:
+    """'_school-of-science-germany': the filters (in words) beyond the years, which a name already holds; long
+    ones are cut and given a short fingerprint of the whole, so that names stay short and distinct."""
+    words = filters.split(":", 1)[1] if ":" in filters else filters   # after "Filters:"
     # The years' part ends with its year(s) in every language ("years 2015–2020", "vuosi 2018").
     parts = [part for part in words.split("; ") if not re.search(r"\b\d{4}(–\d{4})?$", part.strip())]
     tag = safe_text.slug(" ".join(parts)) if parts else ""
     if not tag or tag == "report":   # slug's name for nothing
         return ""
     if len(tag) > 60:
-        tag = f"{tag[:61].rsplit('-', 1)[0]}-{hashlib.sha256(chart.filters.encode('utf-8')).hexdigest()[:6]}"
+        tag = f"{tag[:61].rsplit('-', 1)[0]}-{hashlib.sha256(filters.encode('utf-8')).hexdigest()[:6]}"
     return f"_{tag}"
 
 

@@ -64,6 +64,14 @@ def _name(title: str, charts: list[Chart]) -> str:
     return f"{safe_text.slug(title)}_{first}-{last}" if first != last else f"{safe_text.slug(title)}_{first}"
 
 
+def zip_name(title: str, years: tuple[int, int], filters: str) -> str:
+    """The pack's file name in the reader's language, with its years and the filters beyond them: two packs
+    with different filters do not take one name."""
+    first, last = years
+    span = str(first) if first == last else f"{first}-{last}"
+    return f"{safe_text.slug(title)}_{span}{exports.filters_tag(filters)}.zip"
+
+
 def _images(charts: list[Chart], meta: Meta, told: Callable[[int], None]) -> dict[tuple[str, str], bytes]:
     """Every chart's PNG and SVG as a file, and its PNG for a slide or page, drawn side by side."""
     futures: dict[concurrent.futures.Future, tuple[str, str]] = {}
@@ -73,7 +81,7 @@ def _images(charts: list[Chart], meta: Meta, told: Callable[[int], None]) -> dic
         for chart in charts:
             futures[exports.image_later(chart, meta, "png")] = (chart.key, "png")
             futures[exports.image_later(chart, meta, "svg")] = (chart.key, "svg")
-            futures[exports.image_later(chart, meta, "jpg", footnote=False)] = (chart.key, "slide")
+            futures[exports.picture_later(chart, meta)] = (chart.key, "slide")
         for done, future in enumerate(concurrent.futures.as_completed(futures, timeout=renderer.TIMEOUT_S * 4), 1):
             images[futures[future]] = future.result()
             told(done)

@@ -15,7 +15,7 @@ from app.present.pages import Cards, Controls, Heading, Inputs, Row, Table, inpu
 from app.model.filters import describe
 from app.present import views
 from app.present.views import Chart
-from app.reports import exports
+from app.reports import exports, packs
 from app.web import widgets
 from app.web.frame import Context
 from app.words import labels, safe_text
@@ -138,11 +138,10 @@ def report_pack(charts: list[Chart] | Callable[[], list[Chart]], title: str, ctx
         if not shown:
             return
         make = lambda: shown  # noqa: E731
-    first, last = ctx.filters.years
     st.divider()
     choices = tuple((name, str(st.session_state.get(control.key))) for name, control in controls.items())
     widgets.report_pack("page-pack", t("Make a report of this page (ZIP with slides and PDF)"), title, make, meta,
-                        ctx.warehouse, ctx.rule, f"{safe_text.slug(title)}-report_{first}-{last}.zip",
+                        ctx.warehouse, ctx.rule, packs.zip_name(title, ctx.filters.years, meta.filters),
                         identity=(ctx.page.key, repr(ctx.filters), repr(ctx.rule), ctx.warehouse.built_at, choices),
                         primary=True)
 

@@ -15,7 +15,7 @@ from app.model import filters as flt
 from app.model.data import Options, Warehouse
 from app.model.disclosure import Rule
 from app.present import pages
-from app.reports import exports
+from app.reports import exports, packs
 from app.web import widgets
 from app.words import safe_text
 from app.words.i18n import LANGUAGES, t
@@ -93,11 +93,11 @@ def navigation(container, query: dict[str, str]) -> None:
 
 
 def full_report(warehouse: Warehouse, filters: flt.Filters, rule: Rule) -> None:
-    first, last = filters.years
     title = t("International university dashboard")
+    meta = exports.Meta.of(warehouse, filters, rule)
     with st.sidebar:
         st.divider()
         widgets.report_pack("full-report", t("Full report (ZIP with slides and PDF)"), title,
-                            lambda: pages.everything(warehouse, filters, rule), exports.Meta.of(warehouse, filters, rule),
-                            warehouse, rule, f"international-dashboard-report_{first}-{last}.zip",
+                            lambda: pages.everything(warehouse, filters, rule), meta,
+                            warehouse, rule, packs.zip_name(title, filters.years, meta.filters),
                             identity=(repr(filters), repr(rule), warehouse.built_at))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from babel.numbers import format_decimal
 import streamlit as st
 
 from app.model.filters import EXCHANGES, describe
@@ -203,7 +204,8 @@ def report_pack(key: str, label: str, title: str, charts: Callable[[], list[Char
 
 def _pack_download(key: str, data: bytes, file_name: str, primary: bool) -> None:
     size = len(data) / 2**20
-    st.download_button(t("Download the report ({size} MB)", size=f"{size:.1f}" if size < 10 else f"{size:.0f}"),
+    st.download_button(t("Download the report ({size} MB)", size=format_decimal(
+                           size, "#,##0.0" if size < 10 else "#,##0", locale=language())),
                        data=data, file_name=file_name, mime="application/zip", on_click="ignore",
                        icon=":material/download:", type="primary" if primary else "secondary", key=f"{key}-download",
                        width="stretch" if not primary else "content")

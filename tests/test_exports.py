@@ -402,6 +402,35 @@ def test_file_names_say_what_the_file_is_and_which_filters_it_obeys(headline):
     assert len(exports.file_name(long, "csv")) <= len("exchanges-per-year_2015-2020_.csv") + 60 + 7
     assert exports.file_name(long, "csv") != exports.file_name(other, "csv")
     assert safe_text.slug("Maisteriopiskelijat ja ulkomaalaiset") == "maisteriopiskelijat-ja-ulkomaalaiset"
+    # Every script gives a name, and different names give different names (three networks named in Chinese and
+    # Arabic all became "exchanges-with-members" and overwrote each other's files in a pack).
+    names = [safe_text.slug(n) for n in ("亞洲大學聯盟", "北欧网络", "شبكة عربية")]
+    assert all(n and n != "report" for n in names) and len(set(names)) == 3
+    long, longer = safe_text.slug("x" * 400), safe_text.slug("x" * 401)
+    assert len(long) <= safe_text.SLUG_LENGTH + 7 and long != longer
+
+
+def test_a_pack_never_writes_one_name_twice(warehouse):
+    chart = pages.page_charts("staff", warehouse, defaults(warehouse.options), Rule("vipunen"))[0]
+    twin = Chart(chart.key, chart.title, chart.subtitle, chart.data.head(3), chart.years, chart.figure,
+                 chart.summary, filters=chart.filters)
+    archive = zipfile.ZipFile(io.BytesIO(packs.pack([chart, twin], META, "Staff", "", with_images=False)))
+    names = archive.namelist()
+    assert len(names) == len(set(names)) == 5
+    assert read_csv(archive.read(names[2]))[1] != read_csv(archive.read(names[0]))[1]   # each its own data
+
+
+def test_without_a_font_the_pack_keeps_everything_but_the_pdf_and_says_why(images, warehouse, monkeypatch):
+    from app.reports import document
+
+    def no_font():
+        raise document.PdfUnavailable("no Unicode font found")
+    monkeypatch.setattr(document, "_font", no_font)
+    charts = pages.page_charts("staff", warehouse, defaults(warehouse.options), Rule("vipunen"))
+    archive = zipfile.ZipFile(io.BytesIO(packs.pack(charts, META, "Staff", "")))
+    kinds = {n.rsplit(".", 1)[1] for n in archive.namelist()}
+    assert kinds == {"png", "svg", "csv", "xlsx", "pptx", "txt"}
+    assert "The PDF report is left out: the server has no font" in archive.read("README.txt").decode()
 
 
 def test_a_long_filter_line_wraps_inside_the_image(headline):

@@ -71,6 +71,18 @@ def test_an_image_is_drawn_once_per_content(browser, monkeypatch):
     assert browser.render(figure(500), options) == first
 
 
+def test_a_browser_path_that_does_not_exist_is_not_passed_on(monkeypatch):
+    # kaleido reads BROWSER_PATH itself: a mistyped one made every report fail although Chromium was there.
+    chromium_path()
+    monkeypatch.setenv("BROWSER_PATH", "/nowhere/chromium")
+    fresh = Renderer(tabs=1)
+    try:
+        assert fresh.render(figure(3), {**OPTIONS, "format": "svg"}).count(b"<svg") >= 1
+        assert renderer.chromium() != "/nowhere/chromium"
+    finally:
+        fresh._restart()
+
+
 def test_bytes_that_are_not_the_format_asked_for_are_refused():
     with pytest.raises(RenderFailed, match="not a PNG"):
         renderer._checked(b"<svg></svg>", "png")

@@ -58,8 +58,8 @@ def _report_class():
     return Report
 
 
-def document(charts: list[Chart], meta: Meta, title: str, pictures: dict[str, bytes], methodology: str) -> bytes:
-    """The PDF; `pictures`: each chart's PNG without footnote (the page's text says it), by chart key;
+def document(charts: list[Chart], meta: Meta, title: str, pictures: list[bytes], methodology: str) -> bytes:
+    """The PDF; `pictures`: each chart's picture (JPEG) without footnote (the page's text says it), in the charts' order;
     `methodology`: the methodology page's text (Markdown headings, paragraphs and **bold**)."""
     regular, bold = _font()
     pdf = _report_class()(orientation="landscape", format="A4")
@@ -90,7 +90,7 @@ def document(charts: list[Chart], meta: Meta, title: str, pictures: dict[str, by
     # One line an entry, so the pages the contents take are known before the pages they list.
     pdf.insert_toc_placeholder(_contents, pages=math.ceil((len(charts) + 1) / CONTENTS_LINES))
 
-    for number, (chart, heading) in enumerate(zip(charts, headings), start=1):
+    for number, (chart, heading, picture) in enumerate(zip(charts, headings, pictures), start=1):
         pdf.add_page()
         pdf.start_section(f"{number}. {heading}")
         _paragraph(pdf, f"{number}. {heading}", 15, bold=True)
@@ -102,7 +102,7 @@ def document(charts: list[Chart], meta: Meta, title: str, pictures: dict[str, by
         room = pdf.h - pdf.b_margin - pdf.get_y() - below
         height = min(pdf.epw * 0.84 * exports.HEIGHT / exports.WIDTH, room)
         width = height * exports.WIDTH / exports.HEIGHT
-        pdf.image(io.BytesIO(pictures[chart.key]), x=pdf.l_margin + (pdf.epw - width) / 2, w=width, h=height,
+        pdf.image(io.BytesIO(picture), x=pdf.l_margin + (pdf.epw - width) / 2, w=width, h=height,
                   alt_text=chart.summary, title=chart.title)
         pdf.ln(2)
         for index, (text, size) in enumerate(notes):

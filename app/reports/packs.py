@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import io
+import logging
 import zipfile
 from collections.abc import Callable
 
@@ -18,6 +19,7 @@ from app.reports.exports import Meta
 from app.words import safe_text
 from app.words.i18n import t
 
+log = logging.getLogger("dashboard.packs")
 Progress = Callable[[str, float], None]   # what is being done, in words; how much of the whole is done (0–1)
 
 
@@ -34,25 +36,45 @@ def pack(charts: list[Chart], meta: Meta, title: str, methodology: str, with_ima
     """The ZIP. Without images (no Chromium on the server) it holds the data files and a README only."""
     charts = [c for c in charts if not c.empty]
     buffer = io.BytesIO()
+    names: set[str] = set()
+    left_out: list[str] = []
+
+    def unique(name: str) -> str:
+        """Two charts whose titles read alike (two networks' charts) must not overwrite each other's files."""
+        stem, dot, extension = name.rpartition(".")
+        number, candidate = 2, name
+        while candidate in names:
+            candidate, number = f"{stem}-{number}{dot}{extension}", number + 1
+        names.add(candidate)
+        return candidate
+
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         progress(t("Writing the data files (CSV and Excel)…"), 0.02)
-        for chart in charts:
-            archive.writestr(exports.file_name(chart, "csv"), exports.csv_bytes(chart, meta))
-            archive.writestr(exports.file_name(chart, "xlsx"), exports.xlsx_bytes(chart, meta))
-        archive.writestr(t("README") + ".txt", _readme(charts, meta, title, with_images))
+        # By position, not by key: two charts may share a key (two networks whose names read alike).
+        files = [{ext: unique(exports.file_name(chart, ext)) for ext in ("csv", "xlsx", "png", "svg")}
+                 for chart in charts]
+        for chart, named in zip(charts, files):
+            archive.writestr(named["csv"], exports.csv_bytes(chart, meta))
+            archive.writestr(named["xlsx"], exports.xlsx_bytes(chart, meta))
         if with_images and charts:
             images = _images(charts, meta, lambda done: progress(
                 t("Drawing the charts: {done} of {count} images…", done=done, count=3 * len(charts)),
                 0.05 + 0.65 * done / (3 * len(charts))))
-            for chart in charts:
-                archive.writestr(exports.file_name(chart, "png"), images[chart.key, "png"])
-                archive.writestr(exports.file_name(chart, "svg"), images[chart.key, "svg"])
-            pictures = {chart.key: images[chart.key, "slide"] for chart in charts}
+            for index, named in enumerate(files):   # a PNG is compressed already: stored as it is
+                archive.writestr(named["png"], images[index, "png"], zipfile.ZIP_STORED)
+                archive.writestr(named["svg"], images[index, "svg"])
+            pictures = [images[index, "slide"] for index in range(len(charts))]
             name = _name(title, charts)
             progress(t("Building the slides…"), 0.72)
             archive.writestr(f"{name}.pptx", slides.deck(charts, meta, title, pictures))
             progress(t("Building the PDF report…"), 0.82)
-            archive.writestr(f"{name}.pdf", document.document(charts, meta, title, pictures, methodology))
+            try:
+                archive.writestr(f"{name}.pdf", document.document(charts, meta, title, pictures, methodology))
+            except document.PdfUnavailable:   # the rest of the pack is still worth having
+                log.exception("PDF left out of a report pack")
+                left_out.append(t("The PDF report is left out: the server has no font to write it with (its "
+                                  "administrator can install fonts-dejavu-core)."))
+        archive.writestr(t("README") + ".txt", _readme(charts, meta, title, with_images, left_out))
         progress(t("Packing the ZIP…"), 0.97)
     progress(t("Ready."), 1.0)
     return buffer.getvalue()
@@ -72,16 +94,17 @@ def zip_name(title: str, years: tuple[int, int], filters: str) -> str:
     return f"{safe_text.slug(title)}_{span}{exports.filters_tag(filters)}.zip"
 
 
-def _images(charts: list[Chart], meta: Meta, told: Callable[[int], None]) -> dict[tuple[str, str], bytes]:
-    """Every chart's PNG and SVG as a file, and its PNG for a slide or page, drawn side by side."""
-    futures: dict[concurrent.futures.Future, tuple[str, str]] = {}
-    images: dict[tuple[str, str], bytes] = {}
+def _images(charts: list[Chart], meta: Meta, told: Callable[[int], None]) -> dict[tuple[int, str], bytes]:
+    """Every chart's PNG and SVG as a file, and its picture for a slide or page, drawn side by side; by the
+    chart's position."""
+    futures: dict[concurrent.futures.Future, tuple[int, str]] = {}
+    images: dict[tuple[int, str], bytes] = {}
     told(0)
     try:
-        for chart in charts:
-            futures[exports.image_later(chart, meta, "png")] = (chart.key, "png")
-            futures[exports.image_later(chart, meta, "svg")] = (chart.key, "svg")
-            futures[exports.picture_later(chart, meta)] = (chart.key, "slide")
+        for index, chart in enumerate(charts):
+            futures[exports.image_later(chart, meta, "png")] = (index, "png")
+            futures[exports.image_later(chart, meta, "svg")] = (index, "svg")
+            futures[exports.picture_later(chart, meta)] = (index, "slide")
         for done, future in enumerate(concurrent.futures.as_completed(futures, timeout=renderer.TIMEOUT_S * 4), 1):
             images[futures[future]] = future.result()
             told(done)
@@ -93,9 +116,9 @@ def _images(charts: list[Chart], meta: Meta, told: Callable[[int], None]) -> dic
     return images
 
 
-def _readme(charts: list[Chart], meta: Meta, title: str, with_images: bool) -> bytes:
+def _readme(charts: list[Chart], meta: Meta, title: str, with_images: bool, left_out: list[str]) -> bytes:
     lines = [title, "", meta.university, meta.filters or t("Filters: none (all data)"), meta.definition(),
-             meta.rule_note, ""]
+             meta.rule_note, "", *left_out, *([""] if left_out else [])]
     if with_images:
         lines += [t("The deck (.pptx) and the PDF report hold every chart with its finding, summary and source; "
                     "each chart is also here as an image (PNG for slides, SVG for print) and as data (CSV, Excel)."),

@@ -85,7 +85,8 @@ class Renderer:
             path = chromium()
             if path is None:
                 raise ImageExportUnavailable("no Chromium found")
-            os.environ.setdefault("BROWSER_PATH", path)
+            # kaleido reads BROWSER_PATH itself: a configured path that does not exist must not stay there.
+            os.environ["BROWSER_PATH"] = path
             loop = asyncio.new_event_loop()
             threading.Thread(target=loop.run_forever, name="image-renderer", daemon=True).start()
             tabs = self._tabs
@@ -172,15 +173,20 @@ class Renderer:
         def finished(future: concurrent.futures.Future) -> None:
             try:
                 image = _checked(future.result(), options["format"])
-            except Exception as error:   # a crash, a timeout, a wrong answer: said in words by the caller
+            except (Exception, concurrent.futures.CancelledError) as error:   # a crash, a timeout, a wrong answer
                 log.warning("rendering a figure failed: %r", error)
                 if not isinstance(error, RenderFailed):
                     self._restart()
-                done.set_exception(error if isinstance(error, RenderFailed) else RenderFailed(str(error) or
-                                                                                               type(error).__name__))
+                failure = error if isinstance(error, RenderFailed) else RenderFailed(
+                    "the browser stopped" if isinstance(error, (asyncio.CancelledError,
+                                                                concurrent.futures.CancelledError))
+                    else str(error) or type(error).__name__)
+                if done.set_running_or_notify_cancel():   # the caller may have given up on it already
+                    done.set_exception(failure)
                 return
             self._keep(key, image)
-            done.set_result(image)
+            if done.set_running_or_notify_cancel():
+                done.set_result(image)
 
         rendering.add_done_callback(finished)
         return done

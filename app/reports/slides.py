@@ -56,8 +56,8 @@ def _title(slide, text: str) -> None:
     title.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
 
 
-def deck(charts: list[Chart], meta: Meta, title: str, pictures: dict[str, bytes]) -> bytes:
-    """The deck; `pictures`: each chart's PNG without footnote (the slide's footer says it), by chart key."""
+def deck(charts: list[Chart], meta: Meta, title: str, pictures: list[bytes]) -> bytes:
+    """The deck; `pictures`: each chart's picture (JPEG) without footnote (the slide's footer says it), in the charts' order."""
     from pptx import Presentation
 
     deck = Presentation()
@@ -77,17 +77,17 @@ def deck(charts: list[Chart], meta: Meta, title: str, pictures: dict[str, bytes]
                                 meta.filters or t("Filters: none (all data)"), meta.definition(), meta.rule_note],
           18, bold_first=True)
 
-    for chart, heading in zip(charts, exports.headings(charts)):
+    for chart, heading, picture in zip(charts, exports.headings(charts), pictures):
         slide = deck.slides.add_slide(deck.slide_layouts[5])  # title only
         _title(slide, heading)
         top, bottom = int(1.55 * INCH), SLIDE_H - int(0.75 * INCH)
         height = bottom - top
         width = int(height * exports.WIDTH / exports.HEIGHT)
-        picture = slide.shapes.add_picture(io.BytesIO(pictures[chart.key]), (SLIDE_W - width) // 2, top,
+        shape = slide.shapes.add_picture(io.BytesIO(picture), (SLIDE_W - width) // 2, top,
                                            width=width, height=height)
         # The summary is the chart's text alternative, as on screen.
-        picture._element.nvPicPr.cNvPr.set("descr", chart.summary)
-        picture._element.nvPicPr.cNvPr.set("title", chart.title)
+        shape._element.nvPicPr.cNvPr.set("descr", chart.summary)
+        shape._element.nvPicPr.cNvPr.set("title", chart.title)
         footer = slide.shapes.add_textbox(MARGIN, bottom + int(0.05 * INCH), SLIDE_W - 2 * MARGIN,
                                           int(0.6 * INCH))
         _text(footer.text_frame, [meta.source(chart), meta.rule_note], 10, colour=GREY)

@@ -174,14 +174,16 @@ def report_pack(key: str, label: str, title: str, charts: Callable[[], list[Char
     if kept and "zip" in kept:
         _pack_download(key, kept["zip"], file_name, primary)
         return
+    notice = st.empty()   # the last failure, until the next attempt starts
     if kept and "error" in kept:
-        st.error(kept["error"], icon=":material/error:")
+        notice.error(kept["error"], icon=":material/error:")
     slot = st.empty()   # the button, then in its place the progress and the download
     if not slot.button(t("Try again") if kept else label, key=f"{key}-make", icon=":material/folder_zip:",
                        type="primary" if primary else "secondary", width="content" if primary else "stretch",
                        help=t("Every chart with the filters in force, as images, data, a PowerPoint deck and a PDF "
                               "report, in one ZIP")):
         return
+    notice.empty()
     with slot.container():
         with st.status(t("Preparing the report…"), expanded=True) as status:
             bar = st.progress(0.0, text=t("Making the charts…"))

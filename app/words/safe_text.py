@@ -9,10 +9,12 @@ and the image renderer need these.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
-import unicodedata
 from collections.abc import Iterable
+
+from anyascii import anyascii
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@&=^\"'])")
 
@@ -59,7 +61,16 @@ def _escape_values(value):
     return value
 
 
+SLUG_LENGTH = 80
+
+
 def slug(text: str) -> str:
-    """A file-name-safe form of a title: 'Countries of origin' -> 'countries-of-origin'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "report"
+    """A file-name-safe form of a title: 'Countries of origin' -> 'countries-of-origin'. Every script is
+    transliterated (a network named in Chinese or Arabic gave an empty name, so its files took another
+    network's names), and a long one is cut, with a short fingerprint of the whole to keep it distinct
+    (file systems allow 255 bytes)."""
+    ascii_text = re.sub(r"[^a-z0-9]+", "-", anyascii(text).lower()).strip("-") or "report"
+    if len(ascii_text) <= SLUG_LENGTH:
+        return ascii_text
+    cut = ascii_text[:SLUG_LENGTH + 1].rsplit("-", 1)[0][:SLUG_LENGTH]
+    return f"{cut}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:6]}"

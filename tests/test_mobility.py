@@ -192,8 +192,8 @@ def test_a_balance_known_only_as_a_range_is_drawn_from_its_lowest_to_its_highest
 
 @pytest.mark.parametrize("balances, expected", [
     ([5.0, -3.0], "Among the partner countries shown, the largest surplus of incoming exchanges was with Germany "
-                  "(+5); the largest surplus of outgoing exchanges was with Sweden (-3)."),
-    ([-2.0, -3.0], "Among the partner countries shown, the largest surplus of outgoing exchanges was with Sweden (-3)."),
+                  "(+5); the largest surplus of outgoing exchanges was with Sweden (−3)."),
+    ([-2.0, -3.0], "Among the partner countries shown, the largest surplus of outgoing exchanges was with Sweden (−3)."),
     ([0.0, 0.0], "Among the partner countries shown, as many exchange periods came in as went out."),
 ])
 def test_the_balance_summary_says_only_the_surpluses_there_are(balances, expected):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import csv
 import datetime as dt
-import hashlib
 import io
 import logging
 import math
@@ -329,9 +328,14 @@ def xlsx_bytes(chart: Chart, meta: Meta) -> bytes:
 def file_name(chart: Chart, extension: str) -> str:
     """What the file is, in the reader's language, and which filters it obeys, so that two downloads with
     different filters do not share a name: 'international-share-by-unit-all-staff_2025_germany.png'."""
-    first, last = chart.years
-    years = str(first) if first == last else f"{first}-{last}"
-    return f"{safe_text.slug(f'{chart.title} {chart.scope}')}_{years}{filters_tag(chart.filters)}.{extension}"
+    return f"{safe_text.slug(f'{chart.title} {chart.scope}')}_{years_part(chart.years)}{filters_tag(chart.filters)}" \
+           f".{extension}"
+
+
+def years_part(years: tuple[int, int]) -> str:
+    """The years as a file name holds them: '2010-2025', or '2025' for one."""
+    first, last = years
+    return str(first) if first == last else f"{first}-{last}"
 
 
 def filters_tag(filters: str) -> str:
@@ -340,12 +344,8 @@ def filters_tag(filters: str) -> str:
     words = filters.split(":", 1)[1] if ":" in filters else filters   # after "Filters:"
     # The years' part ends with its year(s) in every language ("years 2015–2020", "vuosi 2018").
     parts = [part for part in words.split("; ") if not re.search(r"\b\d{4}(–\d{4})?$", part.strip())]
-    tag = safe_text.slug(" ".join(parts)) if parts else ""
-    if not tag or tag == "report":   # slug's name for nothing
-        return ""
-    if len(tag) > 60:
-        tag = f"{tag[:61].rsplit('-', 1)[0]}-{hashlib.sha256(filters.encode('utf-8')).hexdigest()[:6]}"
-    return f"_{tag}"
+    tag = safe_text.slug(" ".join(parts), length=60) if parts else ""
+    return "" if not tag or tag == "report" else f"_{tag}"   # "report": slug's name for nothing
 
 
 # --- headings of decks and documents ----------------------------------------------

@@ -81,17 +81,14 @@ def pack(charts: list[Chart], meta: Meta, title: str, methodology: str, with_ima
 
 
 def _name(title: str, charts: list[Chart]) -> str:
-    first = min(c.years[0] for c in charts)
-    last = max(c.years[1] for c in charts)
-    return f"{safe_text.slug(title)}_{first}-{last}" if first != last else f"{safe_text.slug(title)}_{first}"
+    years = (min(c.years[0] for c in charts), max(c.years[1] for c in charts))
+    return f"{safe_text.slug(title)}_{exports.years_part(years)}"
 
 
 def zip_name(title: str, years: tuple[int, int], filters: str) -> str:
     """The pack's file name in the reader's language, with its years and the filters beyond them: two packs
     with different filters do not take one name."""
-    first, last = years
-    span = str(first) if first == last else f"{first}-{last}"
-    return f"{safe_text.slug(title)}_{span}{exports.filters_tag(filters)}.zip"
+    return f"{safe_text.slug(title)}_{exports.years_part(years)}{exports.filters_tag(filters)}.zip"
 
 
 def _images(charts: list[Chart], meta: Meta, told: Callable[[int], None]) -> dict[tuple[int, str], bytes]:

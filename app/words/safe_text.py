@@ -64,13 +64,13 @@ def _escape_values(value):
 SLUG_LENGTH = 80
 
 
-def slug(text: str) -> str:
+def slug(text: str, length: int = SLUG_LENGTH) -> str:
     """A file-name-safe form of a title: 'Countries of origin' -> 'countries-of-origin'. Every script is
     transliterated (a network named in Chinese or Arabic gave an empty name, so its files took another
-    network's names), and a long one is cut, with a short fingerprint of the whole to keep it distinct
-    (file systems allow 255 bytes)."""
+    network's names), and one longer than `length` is cut, with a short fingerprint of the whole to keep it
+    distinct (file systems allow 255 bytes)."""
     ascii_text = re.sub(r"[^a-z0-9]+", "-", anyascii(text).lower()).strip("-") or "report"
-    if len(ascii_text) <= SLUG_LENGTH:
+    if len(ascii_text) <= length:
         return ascii_text
-    cut = ascii_text[:SLUG_LENGTH + 1].rsplit("-", 1)[0][:SLUG_LENGTH]
+    cut = ascii_text[:length + 1].rsplit("-", 1)[0][:length]
     return f"{cut}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:6]}"

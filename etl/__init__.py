@@ -17,4 +17,4 @@ home country and the disclosure rule come from config.toml and the environment (
 demo` writes the synthetic demo exports (demo).
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -10,20 +10,23 @@ from pathlib import Path
 
 import duckdb
 
+from etl.definitions import DEFINITION_COLUMNS, agg_columns
 from etl.warehouse import write_parquet
 
-# name -> (SQL over the person-level tables just written, sort order)
+# name -> (SQL over the person-level tables just written, sort order); {staff} and {students} are the columns of
+# every definition of international (etl.definitions) over each table, added after `fte` in ETL 0.3.
 AGGREGATES: dict[str, tuple[str, str]] = {
     "agg_people": ("""
         SELECT year, 'staff' AS population, staff_group AS "group", unit, career_stage,
                CAST(NULL AS BOOLEAN) AS new_entrant, gender, citizenship, is_international,
-               count(*) AS headcount, sum(fte) AS fte
+               count(*) AS headcount, sum(fte) AS fte, {staff}
         FROM staff GROUP BY ALL
         UNION ALL
         SELECT year, 'students', level, unit, CAST(NULL AS INTEGER), new_entrant, gender, citizenship,
-               is_international, count(*), CAST(NULL AS DOUBLE)
+               is_international, count(*), CAST(NULL AS DOUBLE), {students}
         FROM students GROUP BY ALL""",
-        'year, population, "group", unit, citizenship, gender, career_stage, new_entrant'),
+        'year, population, "group", unit, citizenship, gender, career_stage, new_entrant, '
+        + ", ".join(DEFINITION_COLUMNS)),
     "agg_mobility": ("""
         SELECT year, direction, level, unit, programme, partner_code, partner_name, partner_country,
                count(*) AS exchanges,
@@ -42,8 +45,9 @@ AGGREGATES: dict[str, tuple[str, str]] = {
 }
 
 
-def write_aggregates(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
+def write_aggregates(con: duckdb.DuckDBPyConnection, folder: Path, home: str) -> dict[str, int]:
     for table in ("staff", "students", "mobility"):
         con.read_parquet(str(folder / table / "data.parquet")).to_view(table, replace=True)
-    return {name: write_parquet(con, f"SELECT * FROM ({sql}) ORDER BY {order}", folder, name)
+    columns = {table: agg_columns(table, home) for table in ("staff", "students")}
+    return {name: write_parquet(con, f"SELECT * FROM ({sql.format(**columns)}) ORDER BY {order}", folder, name)
             for name, (sql, order) in AGGREGATES.items()}

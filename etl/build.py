@@ -43,6 +43,7 @@ class FileStats:
     rows_rejected: int = 0
     blank_rows_ignored: int = 0
     extra_columns: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)   # the contract's columns the file has (optional ones vary)
     problem: str | None = None
 
 
@@ -121,7 +122,7 @@ def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = Fa
             if problems and not lenient:
                 raise BuildFailed(problems)
             _check_size(con, tables, folder, out, allow_shrink)
-            tables.update(aggregates.write_aggregates(con, folder))
+            tables.update(aggregates.write_aggregates(con, folder, home))
             con.close()
             shutil.rmtree(folder / warehouse.SCRATCH, ignore_errors=True)
             if lenient:
@@ -171,6 +172,8 @@ def _read_into(con: duckdb.DuckDBPyConnection, kind: Kind, file_no: int, source:
 
 def _count_read(stat: FileStats, raw: RawTable) -> None:
     stat.extra_columns = raw.extra_columns
+    if raw.table is not None:
+        stat.columns = [c for c in raw.table.column_names if not c.startswith("_")]
     stat.blank_rows_ignored = raw.blank_records
     if raw.problems:
         stat.problem = "; ".join(p.reason for p in raw.problems)

@@ -157,14 +157,19 @@ def parse_country(value: str | None) -> str | None:
 _LIST_SEPARATORS = re.compile(r"[;|]")
 
 
+def citizenship_list(value: str | None) -> list[str]:
+    """Every known citizenship of a raw (possibly multiple) value, in its order, each once."""
+    codes = [parse_country(part) for part in _LIST_SEPARATORS.split(value or "")]
+    return list(dict.fromkeys(code for code in codes if code is not None))
+
+
 def citizenship(value: str | None, home: str) -> str | None:
     """The citizenship that counts for a raw (possibly multiple) value.
 
     Statistics Finland's rule: the home country wins when present; otherwise
     the first known citizenship listed; unknown when none is known.
     """
-    codes = [parse_country(part) for part in _LIST_SEPARATORS.split(value or "")]
-    known = [code for code in codes if code is not None]
+    known = citizenship_list(value)
     if home in known:
         return home
     return known[0] if known else None

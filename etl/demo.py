@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gettext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,8 @@ HOME = "FIN"
 # Published headline to reproduce: international professors 9% (2010) and 27% (2022),
 # as a share of known citizenships, rounded to whole percent.
 PROFESSOR_SHARE = {2010: 0.09, 2022: 0.27}
+# Published professor headcounts (key figures), followed exactly; later years drift gently.
+PROFESSORS = dict(zip(range(2010, 2018), (230, 239, 293, 329, 369, 388, 386, 386)))
 
 # (alpha-3, weight) for international people; small countries keep small counts real.
 STAFF_ORIGINS = [
@@ -163,6 +165,8 @@ class Person:
     name: str = ""
     started: int = 0
     duration: int = 99
+    hired_as: str | None = None     # citizenship at first employment (staff)
+    schooled_in: str | None = None  # country of the qualification that gave admission (students)
 
 
 @dataclass
@@ -174,6 +178,9 @@ class Pool:
     origins: list[tuple[str, int]]
     units: list[tuple[str, float]]
     attrition: float
+    naturalised: float = 0.0      # of home citizens joining: naturalised before, foreign at first employment
+    naturalising: float = 0.0     # of foreign citizens present four years or more: naturalised each year
+    schooled_abroad: float = 0.03  # of home citizens: admitted on a qualification from abroad
     counter: int = 0
     people: dict[str, list[Person]] = field(default_factory=lambda: {"home": [], "intl": [], "unknown": []})
 
@@ -185,21 +192,50 @@ class Pool:
         drawn = codes[int(rng.choice(len(codes), p=p))]
         citizenship = {"home": HOME, "unknown": None}.get(category, drawn)
         second = None
+        hired_as = citizenship
         if category == "home" and rng.random() < 0.04:
-            second = codes[int(rng.choice(len(codes), p=p))]
+            second = codes[int(rng.choice(len(codes), p=p))]   # a dual citizen since birth
+        elif category == "home" and rng.random() < self.naturalised:
+            # Came from abroad and became a citizen before joining; most keep their first citizenship.
+            hired_as = drawn
+            second = drawn if rng.random() < 0.7 else None
         elif category == "intl" and rng.random() < 0.03:
             second = codes[int(rng.choice(len(codes), p=p))]
             if second == citizenship:
                 second = None
+        schooled_in = self._schooled_in(category, drawn)
         unit_names, unit_weights = zip(*self.units)
         unit = unit_names[int(rng.choice(len(unit_names), p=np.array(unit_weights) / sum(unit_weights)))]
         gender = ["female", "male", "other"][int(rng.choice(3, p=[0.42, 0.575, 0.005]))]
         name = f"{FIRST_NAMES[int(rng.integers(len(FIRST_NAMES)))]} {LAST_NAMES[int(rng.integers(len(LAST_NAMES)))]}"
-        return Person(f"{self.prefix}{self.counter:06d}", citizenship, second, gender, unit, name=name, started=year)
+        return Person(f"{self.prefix}{self.counter:06d}", citizenship, second, gender, unit, name=name, started=year,
+                      hired_as=hired_as, schooled_in=schooled_in)
+
+    def _schooled_in(self, category: str, drawn: str) -> str | None:
+        """Where the admitting qualification was taken: most home citizens at home, some abroad; most
+        foreign citizens abroad, some (who grew up here) at home; for some the registry does not know."""
+        roll = self.rng.random()
+        if category == "home":
+            return HOME if roll < 1 - self.schooled_abroad else drawn
+        if category == "intl":
+            return drawn if roll < 0.86 else HOME
+        return None if roll < 0.6 else drawn
+
+    def naturalise(self, year: int) -> None:
+        """Some foreign citizens who have stayed for years become citizens of the home country (most keep
+        their first citizenship): the register then counts them as home from this year on."""
+        for person in list(self.people["intl"]):
+            if year - person.started >= 4 and self.rng.random() < self.naturalising:
+                # A new record: the earlier years' rosters keep the citizenship the person had then.
+                citizen = replace(person, citizenship=HOME,
+                                  second=person.citizenship if self.rng.random() < 0.7 else None)
+                self.people["intl"].remove(person)
+                self.people["home"].append(citizen)
 
     def year(self, year: int, targets: dict[str, int]) -> list[tuple[Person, bool]]:
         """The people present in `year`, each with whether they are new this year."""
         present: list[tuple[Person, bool]] = []
+        self.naturalise(year)
         for category, target in targets.items():
             stayers = [p for p in self.people[category]
                        if year - p.started < p.duration and self.rng.random() >= self.attrition]
@@ -227,13 +263,14 @@ SCHOOL_WEIGHTS = [("ARTS", 0.10), ("BIZ", 0.12), ("CHEM", 0.15), ("ELEC", 0.18),
 
 
 def staff_rosters(rng: np.random.Generator) -> dict[int, list[tuple[str, Person]]]:
-    professors = Pool(rng, "H", STAFF_ORIGINS, SCHOOL_WEIGHTS, attrition=0.05)
-    researchers = Pool(rng, "H", STAFF_ORIGINS, SCHOOL_WEIGHTS, attrition=0.18)
-    others = Pool(rng, "H", STAFF_ORIGINS, SCHOOL_WEIGHTS + [(SERVICES, 0.9)], attrition=0.07)
+    professors = Pool(rng, "H", STAFF_ORIGINS, SCHOOL_WEIGHTS, attrition=0.05, naturalised=0.025, naturalising=0.03)
+    researchers = Pool(rng, "H", STAFF_ORIGINS, SCHOOL_WEIGHTS, attrition=0.18, naturalised=0.02, naturalising=0.03)
+    others = Pool(rng, "H", STAFF_ORIGINS, SCHOOL_WEIGHTS + [(SERVICES, 0.9)], attrition=0.07, naturalised=0.03,
+                  naturalising=0.03)
     researchers.counter, others.counter = 200_000, 500_000
     rosters = {}
     for year in YEARS:
-        n_prof = round(_interpolate(year, {2010: 230, 2016: 390, 2019: 392, 2025: 389}))
+        n_prof = PROFESSORS.get(year) or round(_interpolate(year, {2017: 386, 2019: 392, 2025: 389}))
         share = _interpolate(year, {2010: 0.09, 2022: 0.27, 2025: 0.285})
         targets = _split(n_prof, share, unknown=2 if year < 2016 else 3)
         if year in PROFESSOR_SHARE:
@@ -257,11 +294,11 @@ def staff_rosters(rng: np.random.Generator) -> dict[int, list[tuple[str, Person]
 
 def student_rosters(rng: np.random.Generator) -> dict[int, list[tuple[str, Person, bool]]]:
     levels = {
-        "bachelor": (Pool(rng, "", STUDENT_ORIGINS, SCHOOL_WEIGHTS, attrition=0.27), 4700,
+        "bachelor": (Pool(rng, "", STUDENT_ORIGINS, SCHOOL_WEIGHTS, attrition=0.27, schooled_abroad=0.02), 4700,
                      {2010: 0.03, 2017: 0.04, 2020: 0.08, 2025: 0.11}),
-        "master": (Pool(rng, "", STUDENT_ORIGINS, SCHOOL_WEIGHTS, attrition=0.42), 5000,
+        "master": (Pool(rng, "", STUDENT_ORIGINS, SCHOOL_WEIGHTS, attrition=0.42, schooled_abroad=0.05), 5000,
                    {2010: 0.20, 2025: 0.38}),
-        "doctoral": (Pool(rng, "", STUDENT_ORIGINS, SCHOOL_WEIGHTS, attrition=0.17), 2000,
+        "doctoral": (Pool(rng, "", STUDENT_ORIGINS, SCHOOL_WEIGHTS, attrition=0.17, schooled_abroad=0.08), 2000,
                      {2010: 0.40, 2018: 0.50, 2025: 0.53}),
     }
     levels["master"][0].counter, levels["doctoral"][0].counter = 300_000, 600_000
@@ -346,23 +383,27 @@ def write_staff(raw: Path, rng: np.random.Generator) -> list[Path]:
                 rows.append([p.pid, p.name, year, SERVICES, "other", p, p.gender, 0.2, None, "Coordinator"])
         if year <= 2013:
             # Old HR system: Finnish headers and values, semicolons, Windows-1252, decimal comma, no career stage.
-            header = ["Henkilönumero", "Nimi", "Vuosi", "Yksikkö", "Henkilöstöryhmä", "Kansalaisuus", "Sukupuoli", "HTV", "Nimike"]
+            header = ["Henkilönumero", "Nimi", "Vuosi", "Yksikkö", "Henkilöstöryhmä", "Kansalaisuus", "Sukupuoli", "HTV",
+                      "Nimike", "Kansalaisuus työsuhteen alkaessa"]
             body = [[pid, name, y, unit, _GROUP_FI[g], _citizenship_text(p, "fi", rng), _GENDER_FI[gender],
-                     str(fte).replace(".", ","), title] for pid, name, y, unit, g, p, gender, fte, _, title in rows]
+                     str(fte).replace(".", ","), title, render_country(p.hired_as, "fi", rng)]
+                    for pid, name, y, unit, g, p, gender, fte, _, title in rows]
             path = raw / f"staff_{year}.csv"
             _write_csv(path, header, body, ";", "cp1252")
         elif year <= 2016:
-            header = ["person_id", "name", "year", "unit", "staff_group", "citizenship", "gender", "fte", "career_stage"]
-            body = [[pid, name, y, unit, g, _citizenship_text(p, "alpha3", rng), gender, fte, stage]
+            header = ["person_id", "name", "year", "unit", "staff_group", "citizenship", "gender", "fte", "career_stage",
+                      "citizenship_at_hire"]
+            body = [[pid, name, y, unit, g, _citizenship_text(p, "alpha3", rng), gender, fte, stage,
+                     render_country(p.hired_as, "alpha3", rng)]
                     for pid, name, y, unit, g, p, gender, fte, stage, _ in rows]
             path = raw / f"Staff-{year}.xlsx"
             _write_xlsx(path, header, body)
         else:
             style = "alpha2" if year % 2 else "en"
             header = ["Person ID", "Name", "Year", "Unit", "Staff group", "Citizenship", "Gender", "FTE",
-                      "Career stage", "Title", "Cost centre"]
+                      "Career stage", "Title", "Cost centre", "Citizenship at hire"]
             body = [[pid, name, y, unit, g, _citizenship_text(p, style, rng), gender, fte, stage or "", title,
-                     f"CC{int(rng.integers(1000, 9999))}"]
+                     f"CC{int(rng.integers(1000, 9999))}", render_country(p.hired_as, style, rng)]
                     for pid, name, y, unit, g, p, gender, fte, stage, title in rows]
             path = raw / f"staff_{year}.csv"
             _write_csv(path, header, body, ",", "utf-8-sig" if year >= 2021 else "utf-8")
@@ -379,21 +420,26 @@ def write_students(raw: Path, rng: np.random.Generator) -> list[Path]:
         rows += duplicates  # registry exports list some students twice
         if year <= 2015:
             header = ["Opiskelijanumero", "Vuosi", "Tutkintotaso", "Yksikkö", "Kansalaisuus", "Uusi opiskelija",
-                      "Sukupuoli", "Koulutusohjelma"]
+                      "Sukupuoli", "Koulutusohjelma", "Pohjakoulutusmaa"]
             body = [[sid, y, _LEVEL_FI[lv], unit, _citizenship_text(p, "fi", rng), "kyllä" if new == "true" else "ei",
-                     _GENDER_FI[g], prog] for sid, y, lv, unit, p, new, g, prog in rows]
+                     _GENDER_FI[g], prog, render_country(p.schooled_in, "fi", rng)]
+                    for sid, y, lv, unit, p, new, g, prog in rows]
             path = raw / f"students_{year}.csv"
             _write_csv(path, header, body, "\t", "utf-8")
         elif year <= 2017:
-            header = ["student_id", "year", "level", "unit", "citizenship", "new_entrant", "gender", "programme"]
-            body = [[sid, y, lv, unit, _citizenship_text(p, "sv" if year == 2016 else "numeric", rng),
-                     new == "true", g, prog] for sid, y, lv, unit, p, new, g, prog in rows]
+            style = "sv" if year == 2016 else "numeric"
+            header = ["student_id", "year", "level", "unit", "citizenship", "new_entrant", "gender", "programme",
+                      "prior_education_country"]
+            body = [[sid, y, lv, unit, _citizenship_text(p, style, rng), new == "true", g, prog,
+                     render_country(p.schooled_in, style, rng)] for sid, y, lv, unit, p, new, g, prog in rows]
             path = raw / f"Students-{year}-{year + 1}.xlsx"
             _write_xlsx(path, header, body)
         else:
-            header = ["student_id", "year", "level", "unit", "citizenship", "new_entrant", "gender", "programme"]
-            body = [[sid, y, lv, unit, _citizenship_text(p, "en" if year % 2 else "alpha3", rng),
-                     "1" if new == "true" else "0", g, prog] for sid, y, lv, unit, p, new, g, prog in rows]
+            style = "en" if year % 2 else "alpha3"
+            header = ["student_id", "year", "level", "unit", "citizenship", "new_entrant", "gender", "programme",
+                      "Prior education country"]
+            body = [[sid, y, lv, unit, _citizenship_text(p, style, rng), "1" if new == "true" else "0", g, prog,
+                     render_country(p.schooled_in, style, rng)] for sid, y, lv, unit, p, new, g, prog in rows]
             path = raw / f"students_{year}.csv"
             _write_csv(path, header, body, ";", "utf-8")
         files.append(path)

@@ -20,7 +20,7 @@ from etl.schema import Column, Kind, parser_for
 
 _ARROW_TYPES: dict[str | None, pa.DataType] = {
     "year": pa.int32(), "career_stage": pa.int32(), "fte": pa.float64(), "date": pa.date32(),
-    "boolean": pa.bool_(), "text_list": pa.list_(pa.string()),
+    "boolean": pa.bool_(), "text_list": pa.list_(pa.string()), "citizenships": pa.list_(pa.string()),
 }
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from etl import values
 from etl.countries import fold
+from etl.definitions import REGISTER_SQL
 
 MAX_STAY_DAYS = 731
 
@@ -70,20 +71,30 @@ def unique(column: str) -> str:
     """
 
 
+# The citizenship column is read as the list of every citizenship it gives; the register rule picks the one that
+# counts, and the list is kept for the definitions that look further (etl.definitions).
+_REGISTER = REGISTER_SQL.format(list="citizenship", home="{home}")
+_CITIZENSHIPS = (Out("citizenship", "VARCHAR", _REGISTER), Out("is_international", "BOOLEAN", f"{_REGISTER} <> '{{home}}'"))
+_ALL_LISTED = Out("citizenships", "VARCHAR[]", "coalesce(citizenship, [])")
+
 STAFF = Kind("staff", (
     Column("person_id", "henkilonumero", required=True, non_blank=True, identifier=True),
     Column("year", "vuosi", required=True, non_blank=True, parser="year"),
     Column("unit", "yksikko", required=True, non_blank=True),
     Column("staff_group", "henkilostoryhma", required=True, non_blank=True, parser="STAFF_GROUP"),
-    Column("citizenship", "kansalaisuus", required=True, parser="citizenship"),
+    Column("citizenship", "kansalaisuus", required=True, parser="citizenships"),
     Column("gender", "sukupuoli", parser="GENDER"),
     Column("fte", "htv", parser="fte"),
     Column("career_stage", "tutkijanuravaihe", parser="career_stage"),
     Column("title", "nimike"),
+    Column("citizenship_at_hire", "kansalaisuus_tyosuhteen_alkaessa", parser="citizenship"),
 ), output=(
     Out("year", "INTEGER"), Out("person_key", "VARCHAR", "pseudonym"), Out("unit", "VARCHAR"),
-    Out("staff_group", "VARCHAR"), Out("career_stage", "INTEGER"), Out("citizenship", "VARCHAR"),
-    Out("is_international", "BOOLEAN", "citizenship <> '{home}'"), Out("gender", "VARCHAR"), Out("fte", "DOUBLE"),
+    Out("staff_group", "VARCHAR"), Out("career_stage", "INTEGER"), *_CITIZENSHIPS,
+    Out("gender", "VARCHAR"), Out("fte", "DOUBLE"),
+    # Added in ETL 0.3, after the columns of 0.2.
+    _ALL_LISTED, Out("citizenship_at_hire", "VARCHAR"),
+    Out("international_at_hire", "BOOLEAN", "citizenship_at_hire <> '{home}'"),
 ),
     # Sorted by pseudonym within a year, never in the input's order: HR exports list people by number, so the
     # row order would map pseudonyms back to identifiers without the key.
@@ -98,14 +109,17 @@ STUDENTS = Kind("students", (
     Column("year", "vuosi", required=True, non_blank=True, parser="year"),
     Column("level", "tutkintotaso", required=True, non_blank=True, parser="STUDENT_LEVEL"),
     Column("unit", "yksikko", required=True, non_blank=True),
-    Column("citizenship", "kansalaisuus", required=True, parser="citizenship"),
+    Column("citizenship", "kansalaisuus", required=True, parser="citizenships"),
     Column("new_entrant", "uusi_opiskelija", parser="boolean"),
     Column("gender", "sukupuoli", parser="GENDER"),
     Column("programme", "koulutusohjelma"),
+    Column("prior_education_country", "pohjakoulutusmaa", parser="country_or_unknown"),
 ), output=(
     Out("year", "INTEGER"), Out("person_key", "VARCHAR", "pseudonym"), Out("unit", "VARCHAR"), Out("level", "VARCHAR"),
-    Out("citizenship", "VARCHAR"), Out("is_international", "BOOLEAN", "citizenship <> '{home}'"),
-    Out("new_entrant", "BOOLEAN"), Out("gender", "VARCHAR"),
+    *_CITIZENSHIPS, Out("new_entrant", "BOOLEAN"), Out("gender", "VARCHAR"),
+    # Added in ETL 0.3.
+    _ALL_LISTED, Out("prior_education_country", "VARCHAR"),
+    Out("educated_abroad", "BOOLEAN", "prior_education_country <> '{home}'"),
 ),
     order="year, pseudonym, level",
     keep_one=KeepOne("student_id, year, level", "_file_no, _line"),   # once per year and level; the first record

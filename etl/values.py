@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from etl.countries import CountryError, citizenship, fold, parse_country
+from etl.countries import CountryError, citizenship, citizenship_list, fold, parse_country
 
 Parser = Callable[[str], object]
 
@@ -126,16 +126,35 @@ def country(text: str) -> str:
     return code
 
 
+_CITIZENSHIP_FORMS = ("ISO 3166 code or country name in English, Finnish or Swedish, several separated by ; or |, "
+                      "or blank/unknown/tuntematon/okänd/XX/999")
+
+
 def citizenship_for(home: str) -> Parser:
+    """The one citizenship that counts (the home country first), for a column the rule applies to."""
     def parse(text: str) -> str | None:
         try:
             return citizenship(text, home)
         except CountryError as error:
-            raise ValueError(
-                f"{error} (accepted: ISO 3166 code or country name in English, Finnish or Swedish, "
-                "several separated by ; or |, or blank/unknown/tuntematon/okänd/XX/999)"
-            ) from None
+            raise ValueError(f"{error} (accepted: {_CITIZENSHIP_FORMS})") from None
     return parse
+
+
+def citizenships(text: str) -> list[str]:
+    """Every known citizenship listed, in the record's order (the warehouse applies the rule to them)."""
+    try:
+        return citizenship_list(text)
+    except CountryError as error:
+        raise ValueError(f"{error} (accepted: {_CITIZENSHIP_FORMS})") from None
+
+
+def country_or_unknown(text: str) -> str | None:
+    """A single country that may be unknown (the country of prior education)."""
+    try:
+        return parse_country(text)
+    except CountryError as error:
+        raise ValueError(f"{error} (accepted: ISO 3166 code or country name in English, Finnish or Swedish, "
+                         "or blank/unknown/tuntematon/okänd/XX/999)") from None
 
 
 def text_list(text: str) -> list[str]:

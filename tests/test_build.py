@@ -138,9 +138,13 @@ def test_warehouse_types_follow_the_contract(raw, tmp_path):
              for t in ("staff", "students", "mobility", "partners")}
     assert types["staff"] == {"year": "INTEGER", "person_key": "VARCHAR", "unit": "VARCHAR", "staff_group": "VARCHAR",
                               "career_stage": "INTEGER", "citizenship": "VARCHAR", "is_international": "BOOLEAN",
-                              "gender": "VARCHAR", "fte": "DOUBLE"}
+                              "gender": "VARCHAR", "fte": "DOUBLE",
+                              # added in 0.3, after the columns of 0.2 (a reader by position is not thrown)
+                              "citizenships": "VARCHAR[]", "citizenship_at_hire": "VARCHAR",
+                              "international_at_hire": "BOOLEAN"}
     assert list(types["students"]) == ["year", "person_key", "unit", "level", "citizenship", "is_international",
-                                       "new_entrant", "gender"]
+                                       "new_entrant", "gender", "citizenships", "prior_education_country",
+                                       "educated_abroad"]
     assert types["mobility"]["start_date"] == "DATE" and types["mobility"]["year"] == "INTEGER"
     assert types["partners"]["programmes"] == "VARCHAR[]" and types["partners"]["valid_to"] == "DATE"
 

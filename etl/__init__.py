@@ -8,7 +8,8 @@ each take the relation the one before made and name the one they make:
     duplicates   clean -> kept: the kind's duplicate rule
     output       kept -> the kind's warehouse table: pseudonyms (pseudonyms), contract columns, value order
     warehouse    Parquet files, the manifest, the atomic swap of the published build
-    aggregates   the count tables the dashboard reads
+    aggregates   the count tables the dashboard reads, each person counted under every definition of
+                 international (definitions)
 
 What each export kind needs (columns, checks, duplicate rule, warehouse columns) is in one place: schema.
 Problems are collected (problems) and reported by file, line and column; nothing is published unless the

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from etl import __version__, aggregates, duplicates, output, records, warehouse
+from etl.values import year_list
 from etl.countries import home_country_code
 from etl.formulas import neutralise
 from etl.problems import BuildFailed, Problem
@@ -208,7 +209,7 @@ def _check_size(con: duckdb.DuckDBPyConnection, tables: dict[str, int], folder: 
         elif before and name != "partners":
             lost = _years(con, warehouse.resolve(out) / name) - _years(con, folder / name)
             if lost:
-                shrunk.append(f"{name}: no records for {_year_list(sorted(lost))}, which the current warehouse has")
+                shrunk.append(f"{name}: no records for {year_list(sorted(lost))}, which the current warehouse has")
     if shrunk:
         raise BuildFailed([], "The input would empty, more than halve or cut years from tables of the current "
                               "warehouse (" + "; ".join(shrunk) + "). Check that the exports are complete; to publish "
@@ -220,17 +221,6 @@ def _years(con: duckdb.DuckDBPyConnection, table: Path) -> set[int]:
     if not files:
         return set()
     return {year for (year,) in con.execute("SELECT DISTINCT year FROM read_parquet(?)", [files]).fetchall()}
-
-
-def _year_list(years: list[int]) -> str:
-    """2010–2016, 2019"""
-    runs: list[list[int]] = []
-    for year in years:
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def _check_accounts(stats: dict[str, FileStats]) -> None:

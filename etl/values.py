@@ -159,3 +159,14 @@ def country_or_unknown(text: str) -> str | None:
 
 def text_list(text: str) -> list[str]:
     return [item.strip() for item in text.split(";") if item.strip()]
+
+
+def year_list(years: list[int]) -> str:
+    """Sorted years in words, runs joined: '2010–2016, 2019'."""
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)

@@ -2,18 +2,34 @@
 
 import streamlit as st
 
-from app.present import methodology
-from app.web import frame, layout
+from app.present import methodology, pages, views
+from app.web import frame, layout, widgets
 from app.words import labels
 from app.words.i18n import t
 
 ctx = frame.start("methodology")
 
 
+def compare(ctx: frame.Context) -> None:
+    """Every definition side by side for one population and year, and who moves between them."""
+    st.header(t("Comparing the definitions"))
+    wh = ctx.warehouse
+    one, two = st.columns([2, 1])
+    with one:
+        key = widgets.page_choice("population", t("Population"), pages.COUNTRY_POPULATIONS, "professors",
+                                  labels.population)
+    with two:
+        years = list(wh.options.people_years[::-1])
+        year = widgets.page_choice("year", t("Year"), years, years[0])
+    layout.show(views.definitions_side_by_side(wh, ctx.rule, key, year), ctx)
+    layout.show(views.definition_changes(wh, ctx.rule, key, year), ctx)
+
+
 def page() -> None:
     manifest, home = ctx.warehouse.manifest, labels.country(ctx.warehouse.home)
     st.title(t("Methodology and data"))
     st.markdown(methodology.definitions(home))
+    compare(ctx)
 
     st.header(t("Protecting small numbers"))
     st.markdown(methodology.disclosure(ctx.rule))

@@ -188,7 +188,7 @@ def test_excel_files_are_in_the_readers_language_with_a_number_format_per_column
     # What each English heading holds; the other languages keep the same columns in the same order.
     expected = {"Year": "0", "Share": "0.0%", "Average length (days)": "#,##0", "Incoming minus outgoing":
                 "+#,##0;-#,##0;0", "Valid from": "yyyy-mm-dd", "Valid to": "yyyy-mm-dd"}
-    counts = {"International (people)", "Known citizenship (people)", "Citizenship unknown (people)", "All (people)",
+    counts = {"International (people)", "Citizenship known (people)", "Citizenship unknown (people)", "All (people)",
               "People", "Periods", "All international (people)", "Incoming (periods)", "Outgoing (periods)",
               "Periods with an end date", "All (periods)"}
     for chart in report.charts:
@@ -448,7 +448,8 @@ def test_exchange_files_say_what_a_period_is_not_who_is_international(warehouse)
     exchanges = pages.page_charts("mobility", warehouse, f, rule)[0]
     people = pages.page_charts("staff", warehouse, f, rule)[0]
     assert META.definition(exchanges).startswith("Exchange periods:") and "citizenship" in META.definition(exchanges)
-    assert META.definition(people).startswith("International: a known citizenship other than Finland")
+    assert META.definition(people).startswith("International: a citizenship other than that of Finland, as the "
+                                              "population register records it")
     assert META.lines(exchanges)[1] == META.definition(exchanges)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -39,38 +40,61 @@ def vipunen(n: int) -> float | None:
     return float(3 * round(n / 3))
 
 
+# Each definition of international from the person-level columns, written out again from docs/warehouse.md:
+# (whether international, the country that counts); {home} is the home country's code.
+DEFINITIONS = {
+    "register": ("is_international", "citizenship"),
+    "any_foreign": ("len(list_filter(citizenships, lambda c: c <> '{home}')) > 0 OR "
+                    "(CASE WHEN len(citizenships) = 0 THEN NULL ELSE false END)",
+                    "CASE WHEN len(citizenships) > 0 THEN 'known' END"),
+    "first_employment": ("international_at_hire", "citizenship_at_hire"),
+    "prior_education": ("educated_abroad", "prior_education_country"),
+}
+DIFFER_WINDOW = {"vipunen": 6}   # a count by another definition within this of the register's is a range
+
+
 class Truth:
     def __init__(self, warehouse, rule: str = "vipunen"):
         self.con = duckdb.connect()
         for table in ("staff", "students", "mobility", "partners"):
             self.con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{warehouse}/{table}/**/*.parquet')")
         self.rule = rule
+        self.home = json.loads((Path(warehouse) / "manifest.json").read_text())["home_country"]
 
     def protect(self, n: int) -> float | None:
         return vipunen(n) if self.rule == "vipunen" else float(n)
 
-    def counts(self, population: str, year: int, where: str = "TRUE", countries: set[str] | None = None):
+    def counts(self, population: str, year: int, where: str = "TRUE", countries: set[str] | None = None,
+               definition: str = "register"):
         table, condition = POPULATIONS[population]
-        international = "is_international"
+        international, country = (part.format(home=self.home) for part in DEFINITIONS[definition])
+        international = f"({international})"
         if countries is not None:
-            international += f" AND citizenship IN ({', '.join(repr(c) for c in sorted(countries)) or 'NULL'})"
+            international += f" AND {country} IN ({', '.join(repr(c) for c in sorted(countries)) or 'NULL'})"
         return self.con.execute(f"""
-            SELECT count(*) FILTER ({international}), count(citizenship), count(*) FILTER (citizenship IS NULL)
+            SELECT count(*) FILTER ({international}), count({country}), count(*) FILTER ({country} IS NULL)
             FROM {table} WHERE year = {year} AND {condition} AND {where}""").fetchone()
 
     def protected_counts(self, population: str, year: int, where: str = "TRUE",
-                         countries: set[str] | None = None) -> tuple[float | None, float | None]:
+                         countries: set[str] | None = None,
+                         definition: str = "register") -> tuple[float | None, float | None]:
         """International and known, protected; a population made of parts is the sum of its
-        parts' protected counts (None when a part is only a range)."""
+        parts' protected counts (None when a part is only a range). By a definition other than the
+        register's, an international count within a few of the register's is only a range."""
         parts = PARTS.get(population, (population,))
-        counts = [self.counts(part, year, where, countries) for part in parts]
+        counts = [self.counts(part, year, where, countries, definition) for part in parts]
+        register = [self.counts(part, year, where, countries) for part in parts]
+        window = DIFFER_WINDOW.get(self.rule, 0) if definition != "register" else 0
+
         def total(i: int) -> float | None:
-            shown = [self.protect(c[i]) for c in counts]
+            shown = [None if i == 0 and 1 <= abs(c[0] - r[0]) <= window else self.protect(c[i])
+                     for c, r in zip(counts, register)]
             return None if any(v is None for v in shown) else sum(shown)
         return total(0), total(1)
 
-    def share(self, population: str, year: int, where: str = "TRUE", countries: set[str] | None = None) -> float | None:
-        num, den = self.protected_counts(population, year, where, countries)
+    def share(self, population: str, year: int, where: str = "TRUE", countries: set[str] | None = None,
+              definition: str = "register") -> float | None:
+        num, den = self.protected_counts(population, year, where, countries, definition)
         if num is None or den is None or den == 0:
             return None
         return num / den
@@ -103,9 +127,11 @@ def title_of(figure: dict) -> str:
 
 
 def subtitle_of(figure: dict) -> str:
-    """A chart's subtitle and the filters it names, as the page writes them above the figure."""
+    """A chart's subtitle, the definition of international and the filters it names, as the page writes them
+    above the figure."""
     meta = figure["layout"]["meta"]
-    return html.unescape(" ".join(part for part in (meta["subtitle"], meta["filters"]) if part))
+    byline = " · ".join(part for part in (meta.get("definition", ""), meta["filters"]) if part)
+    return html.unescape(" ".join(part for part in (meta["subtitle"], byline) if part))
 
 
 def trace(figure: dict, name: str) -> dict:

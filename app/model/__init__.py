@@ -1,4 +1,5 @@
-"""The model: the warehouse's aggregate tables (data), the shared filters (filters), the disclosure rules
-(disclosure), world regions (regions), who may sign in (access), and every figure the dashboard shows,
-defined once: for staff and students (metrics), for exchanges and partners (mobility). Every count leaves
-protected. No Streamlit."""
+"""The model: the warehouse's aggregate tables (data), the shared filters (filters), the definitions of
+international a reader may choose (definitions), the disclosure rules (disclosure), world regions (regions),
+who may sign in (access), and every figure the dashboard shows, defined once: for staff and students
+(metrics), the definitions compared (reconciliation), for exchanges and partners (mobility). Every count
+leaves protected. No Streamlit."""

@@ -15,18 +15,35 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from etl.definitions import DEFINITION_COLUMNS, DEFINITIONS, REGISTER
+
 
 # What the app loads of each aggregate: only the columns a page uses. Left out on purpose: `fte` of
 # agg_people and the exact days of agg_mobility, which in a row of one person are that person's own values.
 AGGREGATE_COLUMNS: dict[str, str] = {
     "agg_people": 'year, population, "group", unit, career_stage, new_entrant, gender, citizenship, '
-                  "is_international, headcount",
+                  "is_international, headcount, " + ", ".join(DEFINITION_COLUMNS),
     "agg_mobility": "year, direction, level, unit, programme, partner_code, partner_name, partner_country, exchanges",
     "agg_stays": "year, direction, unit, partner_country, periods, weeks_total",
     "partners": "partner_code, partner_name, country, city, programmes, networks, valid_from, valid_to",
 }
 AGGREGATE_TABLES = tuple(AGGREGATE_COLUMNS)
-DERIVED_TABLES = ("agg_share", "agg_partner_flows")   # summed from the aggregates in memory
+# Summed from the aggregates in memory: per definition of international, the people table and the share table
+# (see Warehouse), and the partner flows.
+DERIVED_TABLES = (*(f"people_{key}" for key in DEFINITIONS), *(f"share_{key}" for key in DEFINITIONS),
+                  "agg_partner_flows")
+_PEOPLE_KEYS = 'year, population, "group", unit, career_stage, new_entrant, gender'
+
+
+def people_table(definition: str) -> str:
+    """The table of people counted under one definition: its country as `citizenship`, its verdict as
+    `is_international`, and `headcount`, by the people tables' other columns."""
+    return f"people_{definition}"
+
+
+def share_table(definition: str) -> str:
+    """People under one definition summed into international, known, unknown and total."""
+    return f"share_{definition}"
 # Warehouses built before agg_stays existed open with an empty one (the average stay shows its empty state).
 _EMPTY_STAYS = """SELECT * FROM (VALUES (0, '', '', '', 0::BIGINT, 0::BIGINT))
                   t(year, direction, unit, partner_country, periods, weeks_total) WHERE false"""
@@ -34,6 +51,23 @@ _EMPTY_STAYS = """SELECT * FROM (VALUES (0, '', '', '', 0::BIGINT, 0::BIGINT))
 
 class WarehouseMissing(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many people each definition can count: per definition, population (staff, students) and year,
+    those whose country under it is known, of all."""
+    known: dict[tuple[str, str, int], int]
+    total: dict[tuple[str, int], int]
+
+    def applies(self, definition: str, population: str) -> bool:
+        """Whether anyone of the population is counted under the definition in any year."""
+        return any(n for (d, p, _), n in self.known.items() if d == definition and p == population)
+
+    def missing_years(self, definition: str, population: str, years: tuple[int, int]) -> list[int]:
+        """Years of the range with people but nobody known under the definition (an export without its column)."""
+        return [y for (p, y), n in sorted(self.total.items()) if p == population and n
+                and years[0] <= y <= years[1] and not self.known.get((definition, population, y))]
 
 
 @dataclass(frozen=True)
@@ -67,17 +101,26 @@ class Warehouse:
                 self._con.execute(f"CREATE TABLE {table} AS {_EMPTY_STAYS}")
                 continue
             # The path is an argument, never SQL text: the folder's name may hold a quote.
-            self._con.execute(f"CREATE TABLE {table} AS SELECT {columns} FROM read_parquet(?)", [str(path)])
-        # The share charts without a country filter need no citizenship, only its three kinds: summed over
-        # it once here, the table they scan is 7-16 times smaller and hardly grows with the data.
-        self._con.execute("""
-            CREATE TABLE agg_share AS
-            SELECT year, population, "group", unit, career_stage, new_entrant, gender,
-                   coalesce(sum(headcount) FILTER (is_international), 0) AS international,
-                   coalesce(sum(headcount) FILTER (citizenship IS NOT NULL), 0) AS known,
-                   coalesce(sum(headcount) FILTER (citizenship IS NULL), 0) AS unknown,
-                   sum(headcount) AS total
-            FROM agg_people GROUP BY ALL ORDER BY population, year""")
+            self._con.execute(f"CREATE TABLE {table} AS SELECT {_present(self._con, path, columns)} "
+                              "FROM read_parquet(?)", [str(path)])
+        for definition in DEFINITIONS.values():
+            # Each definition's people, summed over the other definitions' columns: the table a page scans holds
+            # no more rows than one definition needs.
+            self._con.execute(f"""
+                CREATE TABLE {people_table(definition.key)} AS
+                SELECT {_PEOPLE_KEYS}, {definition.country} AS citizenship,
+                       {definition.international} AS is_international, sum(headcount) AS headcount
+                FROM agg_people GROUP BY ALL ORDER BY population, year""")
+            # The share charts without a country filter need no citizenship, only its three kinds: summed over
+            # it once here, the table they scan is 7-16 times smaller and hardly grows with the data.
+            self._con.execute(f"""
+                CREATE TABLE {share_table(definition.key)} AS
+                SELECT {_PEOPLE_KEYS},
+                       coalesce(sum(headcount) FILTER (is_international), 0) AS international,
+                       coalesce(sum(headcount) FILTER (citizenship IS NOT NULL), 0) AS known,
+                       coalesce(sum(headcount) FILTER (citizenship IS NULL), 0) AS unknown,
+                       sum(headcount) AS total
+                FROM {people_table(definition.key)} GROUP BY ALL ORDER BY population, year""")
         # The partner list without a unit filter: exchanges per partner and year, each way
         # (a tenth of the rows of agg_mobility, whose other details the list does not show).
         self._con.execute("""
@@ -87,6 +130,7 @@ class Warehouse:
                    coalesce(sum(exchanges) FILTER (direction = 'outgoing'), 0) AS outgoing
             FROM agg_mobility GROUP BY ALL ORDER BY year""")
         self.options = self._options()
+        self.coverage = self._coverage()
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         # A cursor is a connection of its own: safe while other sessions query too.
@@ -107,12 +151,22 @@ class Warehouse:
         years = tuple(range(known[0], known[-1] + 1)) if known else ()
         units = tuple(self.query("""SELECT unit FROM agg_people UNION SELECT unit FROM agg_mobility
                                     ORDER BY 1""")["unit"].dropna())
-        countries = tuple(self.query("""SELECT citizenship FROM agg_people WHERE citizenship IS NOT NULL
-                                        GROUP BY 1 ORDER BY 1""")["citizenship"])
+        # Every country anyone counts under, by any definition (the country filter and lists offer them all).
+        countries = tuple(self.query(" UNION ".join(
+            f"SELECT citizenship AS c FROM {people_table(key)} WHERE citizenship IS NOT NULL" for key in DEFINITIONS)
+            + " ORDER BY 1")["c"])
         genders = ("female", "male", "other", "unknown")
         partner_countries = tuple(self.query("""SELECT partner_country AS c FROM agg_mobility UNION
                                                 SELECT country FROM partners ORDER BY 1""")["c"].dropna())
         return Options(years, units, countries, genders, partner_countries, people_years, exchange_years)
+
+    def _coverage(self) -> Coverage:
+        known = self.query(" UNION ALL ".join(
+            f"SELECT '{key}' AS definition, population, year, sum(known)::BIGINT AS n FROM {share_table(key)} "
+            "GROUP BY ALL" for key in DEFINITIONS))
+        total = self.query(f"SELECT population, year, sum(total)::BIGINT AS n FROM {share_table(REGISTER)} GROUP BY ALL")
+        return Coverage({(d, p, int(y)): int(n) for d, p, y, n in known.itertuples(index=False)},
+                        {(p, int(y)): int(n) for p, y, n in total.itertuples(index=False)})
 
     @property
     def empty(self) -> bool:
@@ -126,6 +180,16 @@ class Warehouse:
     def built_at(self) -> str:
         return self.manifest["built_at"]
 
+
+
+def _present(con: duckdb.DuckDBPyConnection, path: Path, columns: str) -> str:
+    """`columns`, with NULL for those a warehouse built by an older ETL does not have (agg_people before 0.3 has
+    no definition columns: those definitions then count nobody, and the pages say so)."""
+    have = {row[0] for row in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()}
+    wanted = [c.strip() for c in columns.split(",")]
+    return ", ".join(c if c.strip('"') in have else
+                     f"CAST(NULL AS {'BOOLEAN' if c.endswith('_international') else 'VARCHAR'}) AS {c}"
+                     for c in wanted)
 
 
 def current_build(path: Path) -> Path | None:

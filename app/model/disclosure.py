@@ -211,6 +211,30 @@ def complement(protected: pd.DataFrame, filtered_raw: pd.DataFrame, whole_raw: p
     return out
 
 
+def differ(protected: pd.DataFrame, raw: pd.DataFrame, reference_raw: pd.DataFrame, column: str,
+           rule: Rule) -> pd.DataFrame:
+    """Close the differencing attack between two counts of the same people made two ways (two definitions of
+    international): where they differ by 1 to `complement_window(rule)` either way, this one is shown only as
+    the range of counts within that window of the (protected) reference, so comparing the two views reveals
+    neither how many people the definitions tell apart nor who."""
+    if rule.exact:
+        return protected
+    window = complement_window(rule)
+    gap = np.abs(reference_raw[column].to_numpy() - raw[column].to_numpy())
+    risky = (gap >= 1) & (gap <= window) & protected[column].notna().to_numpy()
+    if not risky.any():
+        return protected
+    reference = protect(reference_raw[[column]], [column], rule)
+    out = protected.copy()
+    low = np.maximum(reference[f"{column}_low"].to_numpy() - window, 0)
+    high = reference[f"{column}_high"].to_numpy() + window
+    out.loc[risky, column] = np.nan
+    out.loc[risky, f"{column}_low"] = low[risky]
+    out.loc[risky, f"{column}_high"] = high[risky]
+    out.loc[risky, f"{column}_label"] = [_label(math.nan, lo, hi) for lo, hi in zip(low[risky], high[risky])]
+    return out
+
+
 def share(numerator: pd.Series, denominator: pd.Series, rule: Rule,
           numerator_low: pd.Series | None = None, numerator_high: pd.Series | None = None) -> pd.DataFrame:
     """Shares from protected counts: `share` (NaN when it may not be shown as

@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
+from app.model import definitions
 from app.model.data import Options
+from app.model.definitions import REGISTER
 from app.model.regions import REGIONS, all_regions
 from app.words import labels
 from app.words.i18n import t
@@ -35,6 +37,7 @@ class Filters:
     countries: tuple[str, ...] = ()      # citizenships: alpha-3 codes and "region:<name>"; empty: every country
     genders: tuple[str, ...] = ()        # empty: everyone
     partner_countries: tuple[str, ...] = ()   # of exchanges and partners: alpha-3 and "region:<name>"; empty: all
+    definition: str = REGISTER            # which "international" (app.model.definitions); not a filter of rows
 
     @property
     def first_year(self) -> int:
@@ -70,7 +73,8 @@ class Filter:
     exchanges: str | None = None                 # the column of the exchange tables it narrows; None: not those
     option: Callable[[str], str] | None = None   # a value in the widget's list, when `name` is not enough
     help: Callable[[], str] | None = None
-    phrase: Callable[[str], str] | None = None   # the chosen values' names in words, when a list is not enough
+    phrase: Callable[[str, str], str] | None = None   # the chosen values' names in words (and the definition of
+                                                       # international in force), when a list is not enough
     regions: bool = False                        # its choices include world regions ("region:<name>")
 
     def values(self, filters: Filters) -> tuple[str, ...]:
@@ -85,7 +89,7 @@ class Filter:
 
     def words(self, filters: Filters) -> str:
         names = ", ".join(self.name(v) for v in self.values(filters))
-        return self.phrase(names) if self.phrase else names
+        return self.phrase(names, filters.definition) if self.phrase else names
 
 
 def _unit_option(code: str) -> str:
@@ -101,6 +105,14 @@ def partner_country_choices(options: Options) -> tuple[str, ...]:
     return tuple(f"region:{r}" for r in REGIONS) + options.partner_countries
 
 
+def _from_countries(names: str, definition: str) -> str:
+    if definition == definitions.PRIOR_EDUCATION:
+        return t("international means prior education in {countries}", countries=names)
+    if definition == definitions.FIRST_EMPLOYMENT:
+        return t("international means citizens of {countries} at first employment", countries=names)
+    return t("international means citizens of {countries}", countries=names)
+
+
 # The years are a range, not a choice of values, and apply to every table alike: they are not in this table
 # but in `YEARS_URL` and the functions below.
 YEARS_URL = "years"
@@ -111,25 +123,26 @@ FILTERS: tuple[Filter, ...] = (
            lambda o: STAFF_GROUPS, labels.staff_group, groups_of=STAFF),
     Filter("levels", "levels", lambda: t("Study levels"), lambda: t("All levels"), lambda o: LEVELS, labels.level,
            groups_of=STUDENTS),
-    Filter("countries", "countries", lambda: t("Countries or regions of citizenship"), lambda: t("All international"),
+    Filter("countries", "countries", lambda: t("Countries or regions of origin"), lambda: t("All international"),
            country_choices, labels.country_or_region, citizenship=True, regions=True,
-           help=lambda: t("With countries chosen, only people from them count as international; "
-                          "shares keep everyone with a known citizenship as the base."),
-           phrase=lambda names: t("international means citizens of {countries}", countries=names)),
+           help=lambda: t("With countries chosen, only people from them count as international: by citizenship, "
+                          "or by the country of prior education when international means prior education abroad. "
+                          "Shares keep everyone whose country is known as the base."),
+           phrase=lambda names, definition: _from_countries(names, definition)),
     Filter("genders", "gender", lambda: t("Gender"), lambda: t("Everyone"), lambda o: o.genders, labels.gender,
            column="coalesce(gender, 'unknown')"),
     Filter("partner_countries", "partner_countries", lambda: t("Partner countries or regions"),
            lambda: t("All partner countries"), partner_country_choices, labels.country_or_region,
            exchanges="partner_country", regions=True,
            help=lambda: t("Exchanges and partners in these countries only (the mobility, partner and network pages)."),
-           phrase=lambda names: t("partners in {countries}", countries=names)),
+           phrase=lambda names, definition: t("partners in {countries}", countries=names)),
 )
 BY_FIELD: dict[str, Filter] = {f.field: f for f in FILTERS}
-URL_KEYS = (YEARS_URL, *(f.url for f in FILTERS))
+URL_KEYS = (YEARS_URL, definitions.URL, *(f.url for f in FILTERS))
 
 
 def defaults(options: Options) -> Filters:
-    return Filters(years=(options.years[0], options.years[-1]))
+    return Filters(years=(options.years[0], options.years[-1]), definition=definitions.configured())
 
 
 def in_force(filters: Filters, about: str | None = None) -> tuple[Filter, ...]:
@@ -176,7 +189,15 @@ def from_query(params: Mapping[str, str | list[str]], options: Options) -> Parse
         if years is None:
             parsed.ignored.append(YEARS_URL)
             years = base.years
-    parsed.filters = Filters(years=years, **chosen)
+    definition = base.definition
+    if definitions.URL in params:
+        asked = params[definitions.URL]
+        asked = asked[-1] if isinstance(asked, list) else asked
+        if asked in definitions.KEYS:
+            definition = asked
+        else:
+            parsed.ignored.append(definitions.URL)
+    parsed.filters = Filters(years=years, definition=definition, **chosen)
     return parsed
 
 
@@ -196,8 +217,11 @@ def _years(raw: str | list[str], options: Options) -> tuple[int, int] | None:
 def to_query(filters: Filters, options: Options) -> dict[str, str]:
     """Only what differs from the defaults, so that links stay short."""
     query: dict[str, str] = {}
-    if filters.years != defaults(options).years:
+    base = defaults(options)
+    if filters.years != base.years:
         query[YEARS_URL] = f"{filters.years[0]}-{filters.years[1]}"
+    if filters.definition != base.definition:
+        query[definitions.URL] = filters.definition
     for one in in_force(filters):
         query[one.url] = ",".join(one.values(filters))
     return query

@@ -16,12 +16,13 @@ Definitions (as on the methodology page):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from app.model import disclosure
-from app.model.data import Warehouse
+from app.model.data import Warehouse, people_table, share_table
+from app.model.definitions import REGISTER
 from app.words.i18n import fmt_int
 from app.model import filters as flt
 from app.model.filters import LEVELS, STAFF_GROUPS, Filters
@@ -61,7 +62,8 @@ def _groups(population: Population, filters: Filters) -> tuple[str, ...]:
     return flt.groups_in_scope(population.population, population.groups, filters)
 
 
-def _scope(population: Population, filters: Filters) -> tuple[str, list]:
+def scope_sql(population: Population, filters: Filters) -> tuple[str, list]:
+    """The SQL condition (and its parameters) of one population's rows of a people table under the filters."""
     groups = _groups(population, filters)
     where, params = flt.people_where(filters)
     conditions = ["population = ?", f'"group" IN ({", ".join("?" for _ in groups) or "NULL"})', where]
@@ -90,9 +92,9 @@ def _raw_counts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by: list
     member_rows = ", ".join("(?, ?, ?, ?, ?)" for _ in members) or "(NULL, NULL, NULL, NULL, NULL)"
     if not filters.countries and "citizenship" not in by and citizenship is None:
         # Citizenship already summed into its three kinds (see Warehouse).
-        source, sums = "agg_share", ", ".join(f"sum({c}) AS {c}" for c in COUNTS)
+        source, sums = share_table(filters.definition), ", ".join(f"sum({c}) AS {c}" for c in COUNTS)
     else:
-        source, sums = "agg_people", f"""sum(headcount) FILTER ({international}) AS international,
+        source, sums = people_table(filters.definition), f"""sum(headcount) FILTER ({international}) AS international,
                sum(headcount) FILTER (citizenship IS NOT NULL) AS known,
                sum(headcount) FILTER (citizenship IS NULL) AS unknown,
                sum(headcount) AS total"""
@@ -171,6 +173,13 @@ def _protected_parts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by:
         whole = raw[rows].merge(whole, on=rows, how="left").fillna({c: 0 for c in COUNTS})
         for column in COUNTS:
             protected = disclosure.complement(protected, raw, whole, column, rule)
+    if filters.definition != REGISTER:
+        # The same people counted by the register's definition: a gap of a few international people would tell
+        # how many (dual citizens, naturalised staff …) the two definitions part. (Known and unknown differ by
+        # whose country is missing, which says nothing about anyone's origin; and the total is the same.)
+        reference = _raw_counts(wh, keys, replace(filters, definition=REGISTER), by, every_year)
+        reference = raw[rows].merge(reference, on=rows, how="left").fillna({c: 0 for c in COUNTS})
+        protected = disclosure.differ(protected, raw, reference, "international", rule)
     if rule.name == "threshold":
         # known + unknown = total: a lone hidden unknown would follow from the other two, so the total
         # becomes the range the known count and a hidden unknown allow (not 0, which dropped the group).
@@ -273,20 +282,25 @@ def composition(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rule
             whole = pd.concat([whole, international.assign(category="other_international")])
         whole = raw[["year", "category"]].merge(whole, on=["year", "category"], how="left").fillna({"headcount": 0})
         protected = disclosure.complement(protected, raw, whole, "headcount", rule)
+    if filters.definition != REGISTER:   # as in _protected_parts
+        reference = _composition_raw(wh, replace(filters, definition=REGISTER), key)
+        reference = raw[["year", "category"]].merge(reference, on=["year", "category"], how="left").fillna(
+            {"headcount": 0})
+        protected = disclosure.differ(protected, raw, reference, "headcount", rule)
     return disclosure.secondary(protected, "headcount", ["year"], rule)
 
 
 def _composition_raw(wh: Warehouse, filters: Filters, key: str) -> pd.DataFrame:
     """Exact counts per year and category (year, category, headcount), sorted."""
     population = POPULATIONS[key]
-    where, params = _scope(population, filters)
+    where, params = scope_sql(population, filters)
     international, intl_params = flt.international_where(filters)
     if not filters.countries:
         # Citizenship already summed into its three kinds (see Warehouse); the home country is known - international.
         frame = wh.query(f"""
             SELECT year, sum(known - international) AS home, sum(international) AS international,
                    0 AS other_international, sum(unknown) AS unknown
-            FROM agg_share WHERE {where} GROUP BY year ORDER BY year""", params)
+            FROM {share_table(filters.definition)} WHERE {where} GROUP BY year ORDER BY year""", params)
     else:
         frame = wh.query(f"""
             SELECT year,
@@ -294,7 +308,8 @@ def _composition_raw(wh: Warehouse, filters: Filters, key: str) -> pd.DataFrame:
                    coalesce(sum(headcount) FILTER ({international}), 0) AS international,
                    coalesce(sum(headcount) FILTER (is_international AND NOT ({international})), 0) AS other_international,
                    coalesce(sum(headcount) FILTER (citizenship IS NULL), 0) AS unknown
-            FROM agg_people WHERE {where} GROUP BY year ORDER BY year""", intl_params * 2 + params)
+            FROM {people_table(filters.definition)} WHERE {where} GROUP BY year ORDER BY year""",
+            intl_params * 2 + params)
     long = frame.melt(id_vars="year", value_vars=CATEGORIES, var_name="category", value_name="headcount")
     if not filters.countries:
         long = long[long["category"] != "other_international"]
@@ -321,10 +336,10 @@ def country_counts(wh: Warehouse, filters: Filters, key: str, year: int, rule: d
     each country's region and its part of all international people."""
     population = POPULATIONS[key]
     year_filters = Filters(**{**filters.__dict__, "years": (year, year)})
-    where, params = _scope(population, year_filters)
+    where, params = scope_sql(population, year_filters)
     international, intl_params = flt.international_where(filters)
     frame = wh.query(f"""
-        SELECT citizenship, sum(headcount) AS headcount FROM agg_people
+        SELECT citizenship, sum(headcount) AS headcount FROM {people_table(filters.definition)}
         WHERE {where} AND {international} GROUP BY citizenship""", params + intl_params)
     if frame.empty:
         return pd.DataFrame(columns=["citizenship", "region", "headcount", "share"])
@@ -352,10 +367,10 @@ def country_counts(wh: Warehouse, filters: Filters, key: str, year: int, rule: d
 def region_trend(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rule) -> pd.DataFrame:
     """International people per year by world region."""
     population = POPULATIONS[key]
-    where, params = _scope(population, filters)
+    where, params = scope_sql(population, filters)
     international, intl_params = flt.international_where(filters)
     frame = wh.query(f"""
-        SELECT year, citizenship, sum(headcount) AS headcount FROM agg_people
+        SELECT year, citizenship, sum(headcount) AS headcount FROM {people_table(filters.definition)}
         WHERE {where} AND {international} GROUP BY ALL""", params + intl_params)
     if frame.empty:
         return pd.DataFrame(columns=["year", "region", "headcount"])

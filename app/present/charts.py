@@ -16,9 +16,10 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from app.model import definitions
 from app.present import theme
 from app.words import labels, safe_text
-from app.words.i18n import fmt_pct, fmt_share, fmt_share_range, plotly_separators, t
+from app.words.i18n import fmt_pct, fmt_share, fmt_share_range, plotly_separators, sentence, t
 from app.words.labels import SMALL_COUNTRIES
 
 HEIGHT = 440
@@ -114,7 +115,7 @@ def share_lines(frame: pd.DataFrame, keys: tuple[str, ...], title: str, subtitle
     # A floor of 5%: when every share is 0 the axis still has a height (it divided by zero).
     top = min(1.0, max(0.05, float(frame["share_high"].max()) * 1.08)) if frame["share_high"].notna().any() else 1.0
     years = frame["year"]
-    return _figure(data, title, subtitle, t("Year"), y_title or t("Share of people with known citizenship"),
+    return _figure(data, title, subtitle, t("Year"), y_title or t("Share"),
                    xaxis=dict(tickvals=_year_ticks(years), range=[years.min() - 1.2, years.max() + 1.2]),
                    yaxis=dict(range=[0, top], **percent_ticks(top)), annotations=_end_labels(ends, top))
 
@@ -207,6 +208,30 @@ def count_bars(frame: pd.DataFrame, title: str, subtitle: str, x_title: str) -> 
                    xaxis=dict(range=[0, float(heights.max()) * 1.15 + 1], gridcolor=theme.GRID, showgrid=True,
                               **count_ticks(float(heights.max()))),
                    height=max(280, 90 + 42 * len(rows)))
+
+
+def change_bars(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+    """People counted on another side by a definition than by register citizenship, one bar per change, with the
+    definition and why as its label."""
+    rows = frame.iloc[::-1]
+    heights = _count_or_top(rows["headcount"], rows["headcount_high"])
+    names = [f"{sentence(definitions.name(d))}: {r}" for d, r in zip(rows["definition"], rows["reason"])]
+    moves = [f"{labels.category(b)} → {labels.category(a)}" for b, a in zip(rows["before"], rows["after"])]
+    bars = dict(
+        type="bar", y=names, x=heights, orientation="h",
+        marker=dict(color=theme.BLUE, pattern=dict(shape=["/" if r else "" for r in rows["headcount"].isna()],
+                                                   fgcolor="white")),
+        text=list(rows["headcount_label"]), textposition="outside", cliponaxis=False,
+        customdata=[t("{count} people: {move}", count=c, move=m) for c, m in zip(rows["headcount_label"], moves)],
+        hovertemplate="%{y}<br>%{customdata}<extra></extra>")
+    figure = _figure([bars], title, subtitle, t("Headcount (people)"), "",
+                     xaxis=dict(range=[0, float(heights.max()) * 1.15 + 1], gridcolor=theme.GRID, showgrid=True,
+                                **count_ticks(float(heights.max()))),
+                     yaxis=dict(automargin=True), height=max(280, 100 + 56 * len(rows)))
+    # Each label on two lines, the definition in bold: markup added to the escaped names (_figure escaped them).
+    figure.data[0].y = [f"<b>{safe_text.plotly(sentence(definitions.name(d)))}</b><br>{safe_text.plotly(r)}"
+                        for d, r in zip(rows["definition"], rows["reason"])]
+    return figure
 
 
 MAP_GEO = dict(showframe=False, showcoastlines=False, projection=dict(type="natural earth"),

@@ -4,20 +4,34 @@ from __future__ import annotations
 
 import pandas as pd
 
+from app.model import definitions as defs
 from app.model.disclosure import Rule, protect
 from app.words import labels
-from app.words.i18n import fmt_int, t
+from app.words.i18n import fmt_int, sentence, t
 
 
 def definitions(home_country: str) -> str:
+    default = defs.configured()
     return "\n\n".join([
         t("## Definitions"),
-        t("**International** — a person whose citizenship is known and is not that of {home}. Citizenship, not "
-          "country of birth or of previous study, decides, as in Statistics Finland's statistics.", home=home_country),
-        t("**Several citizenships** — someone who is also a citizen of {home} counts as a home-country citizen; "
-          "otherwise the first known citizenship in the record counts.", home=home_country),
-        t("**Unknown citizenship** — counted and shown as its own group, but left out of both parts of every share: "
-          "a share is international people divided by people whose citizenship is known."),
+        t("**Who counts as international** — the sidebar offers four definitions, each applied to the same people; "
+          "every chart and file names the one it uses. Without a choice, the dashboard uses {default}.",
+          default=defs.name(default)),
+        "\n".join(f"- **{sentence(defs.name(key))}** — {defs.explanation(key, home_country)}" for key in defs.KEYS),
+        t("**Why several** — national statistics (Statistics Finland, Vipunen) take citizenship from the population "
+          "register, where a naturalised person is a citizen of the home country only; QS counts staff whose "
+          "citizenship at birth or first passport is foreign; OECD and UNESCO tell foreign students (by citizenship) "
+          "from internationally mobile students (by prior education abroad), and the Finnish portal reports the "
+          "latter from 2021. The same university can therefore publish different shares for the same year; the "
+          "comparison below shows, for one population and year, each definition's share and who moves between "
+          "home and international from one to the next."),
+        t("**Several citizenships** — by register citizenship, someone who is also a citizen of {home} counts as a "
+          "citizen of {home}; otherwise the first known citizenship in the record counts. By any foreign "
+          "citizenship, the first foreign citizenship listed counts.", home=home_country),
+        t("**Unknown** — counted and shown as its own group, but left out of both parts of every share: a share is "
+          "international people divided by people whose country under the definition is known. Someone whose "
+          "export does not give what a definition needs (citizenship at first employment, country of prior "
+          "education) is unknown under it: nothing is guessed from another column."),
         t("**Reference dates** — staff: the employments in force on 31 December of the statistical year. "
           "Students: degree students present in the academic year, named by its first calendar year "
           "(2022 = 2022–2023). Exchanges: the calendar year in which the period starts."),
@@ -28,8 +42,9 @@ def definitions(home_country: str) -> str:
           "staff* on the overview means professors and other teaching and research staff together. Career stages "
           "follow the Finnish four-stage model (I doctoral researcher to IV professor) where the HR export gives "
           "them."),
-        t("**Country filter** — with countries or regions chosen, only people from them count as international; "
-          "the base of every share stays everyone with a known citizenship."),
+        t("**Country filter** — with countries or regions chosen, only people from them count as international (by "
+          "the definition's country: citizenship, or the country of prior education); the base of every share stays "
+          "everyone whose country is known."),
         t("**Partner-country filter** — narrows exchange periods and partners to partners in the chosen countries or "
           "regions; it does not change who counts as international. Each page shows the filters that apply to its "
           "figures and names those in force."),
@@ -54,6 +69,10 @@ def disclosure(rule: Rule) -> str:
                 "rounding of the two figures leaves open) from the same count without one of the filters is shown "
                 "only as a range, so that subtracting the two reveals no one; with a country filter this also holds "
                 "for the international people from the other countries.")
+    definitions_gap = t("**Definitions** — a count of international people by another definition that differs "
+                        "by only a few people from the same count by register citizenship is shown only as a range, "
+                        "so that comparing the two reveals neither how many people the definitions tell apart nor "
+                        "who.")
     groups = t("**Groups and countries** — teaching and research staff, all staff and degree students are the sums "
                "of the figures of their groups as shown, so subtracting one group from another reveals nothing new. "
                "Countries of origin with fewer people than the rule shows are not named, only counted together as "
@@ -66,7 +85,7 @@ def disclosure(rule: Rule) -> str:
                  "exact count below 5 unless the rule is none; the warehouse's person-level tables are "
                  "pseudonymised, not anonymous, and stay with the administrators. Give the dashboard to people who "
                  "may see the staff and student registers' counts, or publish only unfiltered views.")
-    return "\n\n".join([why, rule.description(), derived, filters, groups, residual])
+    return "\n\n".join([why, rule.description(), derived, filters, definitions_gap, groups, residual])
 
 
 def _when(stamp: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from app.model import metrics, mobility
+from app.model import definitions, metrics, mobility
 from app.model.data import Warehouse
 from app.model.disclosure import Rule
 from app.model.filters import EXCHANGES, PEOPLE, STAFF, STUDENTS, Filters, country_codes, describe
@@ -243,16 +243,18 @@ def default_country(wh: Warehouse, f: Filters | None = None) -> str:
 
 def _country_counts(i: Inputs) -> pd.DataFrame:
     # One query for the top list and the map.
-    return i.once("country_counts", lambda: metrics.country_counts(
+    return i.once("country_counts", lambda: views.country_counts(
         i.warehouse, i.filters, i.choices["population"], i.choices["year"], i.rule))
 
 
 def _top_countries(i: Inputs) -> Chart:
-    return views.top_countries(_country_counts(i), i.choices["population"], i.choices["year"], i.choices["top"])
+    return views.top_countries(i.warehouse, i.filters, _country_counts(i), i.choices["population"],
+                               i.choices["year"], i.choices["top"])
 
 
 def _countries_map(i: Inputs) -> Chart:
-    return views.countries_map(_country_counts(i), i.choices["population"], i.choices["year"])
+    return views.countries_map(i.warehouse, i.filters, _country_counts(i), i.choices["population"],
+                               i.choices["year"])
 
 
 def _regions(i: Inputs) -> Chart:
@@ -330,8 +332,8 @@ def _default_network(i: Inputs) -> str:
 PAGES: dict[str, Page] = {p.key: p for p in (
     Page("overview", "dashboard.py", ":material/dashboard:", lambda: t("Overview"),
          heading=lambda: t("Internationalisation at a glance"),
-         intro=lambda i: t("Share of people with a known citizenship who are international, {year}, and how it has "
-                           "changed.", year=i.years_shown()[0]),
+         intro=lambda i: t("The international share in {year} and how it has changed.", year=i.years_shown()[0])
+         + f" {definitions.line(i.filters.definition)}.",
          requires=lambda i: bool(i.years_shown()), about=PEOPLE,
          body=(Cards(_headline_cards), Row((_headline,)))),
     Page("staff", "pages/1_staff.py", ":material/badge:", lambda: t("Staff"),
@@ -373,7 +375,8 @@ PAGES: dict[str, Page] = {p.key: p for p in (
          requires=lambda i: bool(mobility.network_names(i.warehouse)), about=EXCHANGES,
          body=(Controls(("network",)), Row((_network_exchanges, _network_share)),
                Heading(lambda: t("Members")), Table(_network_members, lambda: t("Members"), _members_note))),
-    Page("methodology", "pages/7_methodology.py", ":material/menu_book:", lambda: t("Methodology and data")),
+    Page("methodology", "pages/7_methodology.py", ":material/menu_book:", lambda: t("Methodology and data"),
+         own_params=frozenset({"population", "year"})),
 )}
 
 

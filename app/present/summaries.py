@@ -10,6 +10,7 @@ import math
 
 import pandas as pd
 
+from app.model import definitions
 from app.words import labels
 from app.words.labels import SMALL_COUNTRIES
 from app.words.i18n import fmt_int, fmt_share, fmt_share_range, sentence, share_shown, tn
@@ -70,7 +71,7 @@ def trend(frame: pd.DataFrame, keys: tuple[str, ...]) -> str:
     return " ".join(sentences)
 
 
-def composition(frame: pd.DataFrame, key: str) -> str:
+def composition(frame: pd.DataFrame, key: str, definition: str = definitions.REGISTER) -> str:
     """The latest year's parts and their total. The total is the sum of the parts as shown (a range when a
     part is one), so the parts add up to it and it obeys the rule as they do."""
     last_year = int(frame["year"].max())
@@ -86,6 +87,13 @@ def composition(frame: pd.DataFrame, key: str) -> str:
         total = f"{fmt_int(int(low))}–{fmt_int(int(high))}"
     values = dict(population=labels.population(key), year=last_year, international=parts.get("international", "0"),
                   home=parts.get("home", "0"), unknown=parts.get("unknown", "0"), total=total)
+    if definition == definitions.PRIOR_EDUCATION:
+        if "other_international" in parts:
+            return t("{population} in {year}: {international} with prior education in the chosen countries, {other} "
+                     "in other countries abroad, {home} in the home country, {unknown} where it is unknown; {total} "
+                     "in all.", other=parts["other_international"], **values)
+        return t("{population} in {year}: {international} with prior education abroad, {home} in the home country, "
+                 "{unknown} where it is unknown; {total} in all.", **values)
     if "other_international" in parts:   # a country filter: international people from elsewhere are a part too
         return t("{population} in {year}: {international} from the chosen countries, {other} international from "
                  "other countries, {home} citizens of the home country, {unknown} of unknown citizenship; {total} in "
@@ -123,14 +131,22 @@ def _named(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["citizenship"] != SMALL_COUNTRIES]
 
 
-def top_countries(frame: pd.DataFrame, key: str, year: int, n: int) -> str:
+def top_countries(frame: pd.DataFrame, key: str, year: int, n: int, definition: str = definitions.REGISTER) -> str:
     top = _named(frame).head(n)
+    educated = definition == definitions.PRIOR_EDUCATION
     if top.empty:
+        if educated:
+            return t("In {year}, no country of prior education of {subject} had enough people to be named.",
+                     year=year, subject=labels.international_people(key, of=True))
         return t("In {year}, no citizenship of {subject} had enough people to be named.", year=year,
                  subject=labels.international_people(key, of=True))
     listed = ", ".join(f"{labels.country(c)} ({label})" for c, label in zip(top["citizenship"], top["headcount_label"]))
-    text = t("In {year}, the most common citizenships of {subject} were {countries}.",
-             year=year, subject=labels.international_people(key, of=True), countries=listed)
+    if educated:
+        text = t("In {year}, the most common countries of prior education of {subject} were {countries}.",
+                 year=year, subject=labels.international_people(key, of=True), countries=listed)
+    else:
+        text = t("In {year}, the most common citizenships of {subject} were {countries}.",
+                 year=year, subject=labels.international_people(key, of=True), countries=listed)
     # A list cut at n drops countries tied with its last one without a word: say how many there are.
     named = _named(frame)
     tied = named.iloc[n:][named.iloc[n:]["headcount_label"] == top.iloc[-1]["headcount_label"]] if len(top) == n \

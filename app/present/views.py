@@ -6,18 +6,19 @@ writes it to a file. Nothing here imports Streamlit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from app.model import metrics
+from app.model import definitions, metrics, reconciliation
 from app.present import charts, summaries, theme
 from app.words import labels, safe_text
 from app.words.labels import SMALL_COUNTRIES
 from app.model.data import Warehouse
 from app.model.disclosure import Rule
 from app.model.filters import Filters
+from etl.values import year_list
 from app.words.i18n import fmt_pp, fmt_share, fmt_share_range, pp_shown, sentence, t, tn
 
 
@@ -35,10 +36,18 @@ class Chart:
     empty_reason: str = ""          # why there is nothing to show, when it is not the filters' narrowness
     about: str | None = None        # filters.STAFF, STUDENTS or EXCHANGES when its figures are about that only
                                     # (which filters it names, which source it cites)
+    definition: str = ""            # the definition of international its figures use ("": not about people)
+    _scoped: bool = field(default=False, repr=False)   # with_filters has named its definition and filters
 
     @property
     def empty(self) -> bool:
         return self.figure is None
+
+    @property
+    def byline(self) -> str:
+        """The line under the subtitle: which definition of international, and the filters in force."""
+        named = self.definition in definitions.KEYS   # not "" (exchanges) nor ALL (the definitions compared)
+        return " · ".join(part for part in (definitions.line(self.definition) if named else "", self.filters) if part)
 
 
 @dataclass(frozen=True)
@@ -69,18 +78,20 @@ def card_value(card: metrics.Headline) -> str:
 
 
 def with_filters(chart: Chart, words: str) -> Chart:
-    """The chart naming the filters its figures obey ("Filters: School of Science; international means
-    citizens of Germany"): on a line of its own under the subtitle, and after its summary. Files take
-    them from `chart.filters`."""
-    if chart.filters or not words:
+    """The chart naming its definition of international and the filters its figures obey ("International by
+    register citizenship · Filters: School of Science"): on a line of its own under the subtitle (`byline`);
+    the filters also after its summary. Files take them from `chart.definition` and `chart.filters`."""
+    if chart._scoped:
         return chart
-    chart.filters = words
-    if not chart.empty:
+    chart._scoped, chart.filters = True, words
+    if not chart.empty and chart.byline:
         layout = chart.figure.layout
         top = layout.margin.t if layout.margin.t is not None else theme.TEMPLATE.layout.margin.t
         chart.figure.update_layout(
-            title_subtitle_text=f"{safe_text.plotly(chart.subtitle)}<br>{safe_text.plotly(words)}", margin_t=top + 20)
-        chart.summary = f"{chart.summary} ({words}.)"
+            title_subtitle_text=f"{safe_text.plotly(chart.subtitle)}<br>{safe_text.plotly(chart.byline)}",
+            margin_t=top + 20)
+        if words:
+            chart.summary = f"{chart.summary} ({words}.)"
     return chart
 
 
@@ -93,7 +104,9 @@ def on_screen(chart: Chart) -> go.Figure:
     figure = go.Figure(chart.figure)
     figure.update_layout(title=dict(text="", subtitle=dict(text="")), margin_t=8,
                          meta={k: safe_text.plotly(v) for k, v in
-                               dict(title=chart.title, subtitle=chart.subtitle, filters=chart.filters).items()})
+                               dict(title=chart.title, subtitle=chart.subtitle, filters=chart.filters,
+                                    definition=definitions.line(chart.definition)
+                                    if chart.definition in definitions.KEYS else "").items()})
     return figure
 
 
@@ -112,17 +125,40 @@ def _slug(key: str) -> str:
     return key.replace("_", "-")
 
 
+def _unavailable(wh: Warehouse, filters: Filters, keys: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+    """The populations of `keys` that the definition in force can count, and why the others cannot."""
+    reasons = {key: definitions.why_not(wh.coverage, filters.definition, metrics.POPULATIONS[key].population)
+               for key in keys}
+    kept = tuple(key for key in keys if reasons[key] is None)
+    return kept, " ".join(dict.fromkeys(reason for reason in reasons.values() if reason))
+
+
+def _not_recorded_note(wh: Warehouse, filters: Filters, keys: tuple[str, ...]) -> str:
+    """Years of the filter whose exports give nobody's country under the definition in force."""
+    populations = dict.fromkeys(metrics.POPULATIONS[key].population for key in keys)
+    years = sorted({y for p in populations for y in wh.coverage.missing_years(filters.definition, p, filters.years)})
+    if not years or filters.definition == definitions.REGISTER:
+        return ""
+    return t("Nobody can be counted by {definition} in {years}: the exports of those years do not give it.",
+             definition=definitions.name(filters.definition), years=year_list(years))
+
+
 def _trend(wh: Warehouse, filters: Filters, rule: Rule, slug: str, keys: tuple[str, ...], title: str,
            population: str, trends: pd.DataFrame | None = None) -> Chart:
     """`trends`: a share_trend that holds these populations among others (one query for two charts)."""
-    frame = metrics.share_trend(wh, filters, keys, rule) if trends is None else metrics.populations(trends, keys)
-    subtitle = t("{population}, share of people with known citizenship, {years}", population=population,
-                 years=_span(filters.years))
-    chart = Chart(slug, title, subtitle, frame, filters.years, about=_about(*keys))
+    kept, why = _unavailable(wh, filters, keys)
+    frame = (metrics.share_trend(wh, filters, kept, rule) if trends is None else metrics.populations(trends, kept)) \
+        if kept else metrics.populations(pd.DataFrame(columns=["population"]), ())
+    subtitle = t("{population}, {base}, {years}", population=population, years=_span(filters.years),
+                 base=definitions.share_base(filters.definition))
+    chart = Chart(slug, title, subtitle, frame, filters.years, about=_about(*keys), definition=filters.definition,
+                  empty_reason=why if not kept else "")
     # A total known only as a range (threshold rule, hidden unknowns) still counts: its lowest value.
     if not frame.empty and frame["total"].fillna(frame["total_low"]).sum() > 0:
-        chart.figure = charts.share_lines(frame, keys, title, subtitle)
-        chart.summary = summaries.trend(frame, keys)
+        chart.figure = charts.share_lines(frame, kept, title, subtitle,
+                                          y_title=sentence(definitions.share_base(filters.definition)))
+        chart.summary = " ".join(part for part in (summaries.trend(frame, kept), why,
+                                                   _not_recorded_note(wh, filters, kept)) if part)
     return chart
 
 
@@ -146,64 +182,80 @@ def new_student_trend(wh: Warehouse, filters: Filters, rule: Rule, trends: pd.Da
                   t("International share of new and all degree students"), t("Degree students"), trends)
 
 
+def _empty_unless_counted(wh: Warehouse, filters: Filters, key: str) -> str:
+    """Why the definition in force cannot count this population ("" when it can)."""
+    return _unavailable(wh, filters, (key,))[1]
+
+
 def composition(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Chart:
-    title = t("{population} by citizenship", population=labels.population(key))
+    title = definitions.by_country(filters.definition, labels.population(key))
     subtitle = t("Headcount, {years}", years=_span(filters.years))
-    frame = metrics.composition(wh, filters, key, rule)
-    chart = Chart(f"{_slug(key)}-by-citizenship", title, subtitle, frame, filters.years, about=_about(key))
+    why = _empty_unless_counted(wh, filters, key)
+    frame = metrics.composition(wh, filters, key, rule) if not why else pd.DataFrame()
+    chart = Chart(f"{_slug(key)}-by-citizenship", title, subtitle, frame, filters.years, about=_about(key),
+                  definition=filters.definition, empty_reason=why)
     if not frame.empty:
         chart.figure = charts.composition_bars(frame, title, subtitle)
-        chart.summary = summaries.composition(frame, key)
+        chart.summary = " ".join(part for part in (summaries.composition(frame, key, filters.definition),
+                                                   _not_recorded_note(wh, filters, (key,))) if part)
+    return chart
+
+
+def _shares_by(wh: Warehouse, filters: Filters, rule: Rule, key: str, dimension: str, slug: str, title: str,
+               name, scope: str = "") -> Chart:
+    year = filters.last_year
+    subtitle = t("{population}, {year}", population=labels.population(key), year=year)
+    why = _empty_unless_counted(wh, filters, key)
+    frame = metrics.shares_by(wh, filters, key, dimension, year, rule) if not why else pd.DataFrame()
+    chart = Chart(slug, title, subtitle, frame, (year, year), scope=scope, about=_about(key),
+                  definition=filters.definition, empty_reason=why)
+    if not frame.empty:
+        chart.figure = charts.share_bars(frame, dimension, name, title, subtitle,
+                                         sentence(definitions.share_base(filters.definition)))
+        chart.summary = summaries.ranking(frame, key, dimension, name)
     return chart
 
 
 def by_unit(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Chart:
-    year = filters.last_year
-    title = t("International share by unit")
-    subtitle = t("{population}, {year}", population=labels.population(key), year=year)
-    frame = metrics.shares_by(wh, filters, key, "unit", year, rule)
-    chart = Chart(f"{_slug(key)}-international-share-by-unit", title, subtitle, frame, (year, year),
-                  scope=labels.population(key), about=_about(key))
-    if not frame.empty:
-        chart.figure = charts.share_bars(frame, "unit", labels.unit, title, subtitle,
-                                         t("Share of people with known citizenship"))
-        chart.summary = summaries.ranking(frame, key, "unit", labels.unit)
-    return chart
+    return _shares_by(wh, filters, rule, key, "unit", f"{_slug(key)}-international-share-by-unit",
+                      t("International share by unit"), labels.unit, scope=labels.population(key))
 
 
 def by_career_stage(wh: Warehouse, filters: Filters, rule: Rule) -> Chart:
-    year, key = filters.last_year, "teaching_research"
-    title = t("International share by career stage")
-    subtitle = t("{population}, {year}", population=labels.population(key), year=year)
-    frame = metrics.shares_by(wh, filters, key, "career_stage", year, rule)
-    chart = Chart("international-share-by-career-stage", title, subtitle, frame, (year, year), about=_about(key))
-    if not frame.empty:
-        chart.figure = charts.share_bars(frame, "career_stage", labels.career_stage, title, subtitle,
-                                         t("Share of people with known citizenship"))
-        chart.summary = summaries.ranking(frame, key, "career_stage", labels.career_stage)
-    return chart
+    return _shares_by(wh, filters, rule, "teaching_research", "career_stage", "international-share-by-career-stage",
+                      t("International share by career stage"), labels.career_stage)
 
 
-def top_countries(frame: pd.DataFrame, key: str, year: int, n: int) -> Chart:
-    """From `metrics.country_counts`, which the map uses too. The title counts the countries it names
+def country_counts(wh: Warehouse, filters: Filters, key: str, year: int, rule: Rule) -> pd.DataFrame:
+    """`metrics.country_counts`, or nothing when the definition in force cannot count the population (the
+    charts made from it then say why)."""
+    if _empty_unless_counted(wh, filters, key):
+        return pd.DataFrame(columns=["citizenship", "region", "headcount", "share"])
+    return metrics.country_counts(wh, filters, key, year, rule)
+
+
+def top_countries(wh: Warehouse, filters: Filters, frame: pd.DataFrame, key: str, year: int, n: int) -> Chart:
+    """From `country_counts`, which the map uses too. The title counts the countries it names
     (a country filter may leave fewer than the list's length)."""
     named = min(n, int((frame["citizenship"] != SMALL_COUNTRIES).sum())) if not frame.empty else 0
-    title = tn("Top citizenship", "Top {n} citizenships", named) if named else t("Top citizenships")
+    title = definitions.top_countries(filters.definition, named)
     subtitle = t("{subject}, {year}", subject=sentence(labels.international_people(key)), year=year)
     chart = Chart(f"top-{n}-citizenships-{_slug(key)}", title, subtitle, frame.head(n), (year, year),
-                  scope=labels.population(key), about=_about(key))
+                  scope=labels.population(key), about=_about(key), definition=filters.definition,
+                  empty_reason=_empty_unless_counted(wh, filters, key))
     if not frame.empty:
         chart.figure = charts.count_bars(frame.head(n), title, subtitle, t("Headcount (people)"))
-        chart.summary = summaries.top_countries(frame, key, year, n)
+        chart.summary = summaries.top_countries(frame, key, year, n, filters.definition)
     return chart
 
 
-def countries_map(frame: pd.DataFrame, key: str, year: int) -> Chart:
-    """From `metrics.country_counts`, which the top list uses too."""
+def countries_map(wh: Warehouse, filters: Filters, frame: pd.DataFrame, key: str, year: int) -> Chart:
+    """From `country_counts`, which the top list uses too."""
     title = t("Where they come from")
-    subtitle = t("{subject} by citizenship, {year}", subject=sentence(labels.international_people(key)), year=year)
+    subtitle = definitions.by_country(filters.definition, sentence(labels.international_people(key))) + f", {year}"
     chart = Chart(f"citizenships-map-{_slug(key)}", title, subtitle, frame, (year, year), scope=labels.population(key),
-                  about=_about(key))
+                  about=_about(key), definition=filters.definition,
+                  empty_reason=_empty_unless_counted(wh, filters, key))
     if not frame.empty:
         chart.figure = charts.world_map(frame, title, subtitle)
         chart.summary = summaries.countries_map(frame, key, year)
@@ -214,9 +266,10 @@ def regions(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Chart:
     title = t("By world region")
     subtitle = t("{subject}, headcount, {years}", subject=sentence(labels.international_people(key)),
                  years=_span(filters.years))
-    frame = metrics.region_trend(wh, filters, key, rule)
+    why = _empty_unless_counted(wh, filters, key)
+    frame = metrics.region_trend(wh, filters, key, rule) if not why else pd.DataFrame()
     chart = Chart(f"{_slug(key)}-by-region", title, subtitle, frame, filters.years, scope=labels.population(key),
-                  about=_about(key))
+                  about=_about(key), definition=filters.definition, empty_reason=why)
     if not frame.empty:
         chart.figure = charts.headcount_lines(frame, "region", labels.region, theme.REGION_COLOURS, title, subtitle)
         chart.summary = summaries.regions(frame, key)
@@ -224,12 +277,63 @@ def regions(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Chart:
 
 
 def country_drilldown(wh: Warehouse, filters: Filters, rule: Rule, country: str) -> Chart:
-    title = t("Citizens of {country}", country=labels.country(country))
+    title = definitions.from_country(filters.definition, labels.country(country))
     subtitle = t("Headcount by staff group and study level, {years}", years=_span(filters.years))
     frame = metrics.country_trend(wh, filters, country, rule)
-    chart = Chart(f"citizens-of-{country.lower()}", title, subtitle, frame, filters.years)
+    chart = Chart(f"citizens-of-{country.lower()}", title, subtitle, frame, filters.years,
+                  definition=filters.definition)
     if not frame.empty:
         chart.figure = charts.headcount_lines(frame, "population", labels.population, theme.POPULATION_COLOURS,
                                               title, subtitle)
         chart.summary = summaries.country_trend(frame, country)
+    return chart
+
+
+# --- the definitions compared (methodology page) --------------------------------
+
+def definitions_side_by_side(wh: Warehouse, rule: Rule, key: str, year: int) -> Chart:
+    """The international share of one population and year under every definition, whole university."""
+    frame = reconciliation.side_by_side(wh, key, year, rule)
+    title = t("International by each definition")
+    subtitle = t("{population}, {year}, whole university (the sidebar's filters do not apply)",
+                 population=labels.population(key), year=year)
+    counted = frame[frame["reason"] == ""].drop(columns="reason") if not frame.empty else frame
+    chart = Chart(f"international-by-definition-{_slug(key)}", title, subtitle, counted, (year, year),
+                  scope=labels.population(key), about=_about(key), definition=definitions.ALL, _scoped=True)
+    if not counted.empty and "share" in counted:
+        chart.figure = charts.share_bars(counted, "definition", lambda d: sentence(definitions.name(d)), title,
+                                         subtitle, t("Share of people whose country under the definition is known"))
+        said = [t("{definition}: {share} ({international} of {known}).", definition=sentence(definitions.name(d)),
+                  share=fmt_share(s) if s == s else fmt_share_range(lo, hi), international=i, known=k)
+                for d, s, lo, hi, i, k in zip(counted["definition"], counted["share"], counted["share_low"],
+                                              counted["share_high"], counted["international_label"],
+                                              counted["known_label"])]
+        missing = [t("{definition}: {reason}", definition=sentence(definitions.name(d)), reason=r)
+                   for d, r in zip(frame["definition"], frame["reason"]) if r]
+        chart.summary = " ".join(said + missing)
+    return chart
+
+
+def definition_changes(wh: Warehouse, rule: Rule, key: str, year: int) -> Chart:
+    """The people one population and year counts on another side under each definition than under the
+    register's, by why."""
+    frame = reconciliation.changes(wh, key, year, rule)
+    title = t("Why the definitions differ")
+    subtitle = t("{population}, {year}: people counted otherwise than by register citizenship, whole university",
+                 population=labels.population(key), year=year)
+    home = labels.country(wh.home)
+    if not frame.empty:
+        frame = frame.assign(reason=[definitions.change(d, b, a, home) for d, b, a in
+                                     zip(frame["definition"], frame["before"], frame["after"])])
+    chart = Chart(f"definitions-compared-{_slug(key)}", title, subtitle, frame, (year, year),
+                  scope=labels.population(key), about=_about(key), definition=definitions.ALL, _scoped=True,
+                  empty_reason=t("The definitions that can count {population} count everyone alike in {year}.",
+                                 population=labels.population(key), year=year) if frame.empty else "")
+    if not frame.empty:
+        chart.figure = charts.change_bars(frame, title, subtitle)
+        chart.summary = " ".join(
+            t("{definition}: {count} {change} ({before} → {after}).", definition=sentence(definitions.name(d)),
+              count=c, change=r, before=labels.category(b).lower(), after=labels.category(a).lower())
+            for d, c, r, b, a in zip(frame["definition"], frame["headcount_label"], frame["reason"],
+                                     frame["before"], frame["after"]))
     return chart

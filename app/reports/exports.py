@@ -27,11 +27,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from babel import Locale
 
+from app.model import definitions
 from app.model.data import Warehouse
+from app.model.definitions import REGISTER
 from app.model.disclosure import Rule
 from app.model.filters import EXCHANGES, STAFF, STUDENTS, Filters, describe
 from app.words import labels, safe_text
-from app.words.i18n import fmt_share_range, language, t
+from app.words.i18n import fmt_share_range, language, sentence, t
 from app.present.views import Chart
 from app.reports import renderer
 from etl.formulas import neutralise
@@ -52,6 +54,7 @@ class Meta:
     rule_note: str
     home_country: str
     synthetic: bool
+    definition_key: str = REGISTER   # the definition of international in force (app.model.definitions)
 
     def source(self, chart: Chart) -> str:
         """Where the chart's figures come from: the HR export (staff), the student registry (students), both,
@@ -76,8 +79,12 @@ class Meta:
         if chart is not None and chart.about == EXCHANGES:
             return t("Exchange periods: each exchange of a student or staff member, incoming or outgoing, counts "
                      "once, in the calendar year it starts, whatever their citizenship.")
-        return t("International: a known citizenship other than {home}; shares are of people with a known "
-                 "citizenship.", home=self.home_country)
+        key = chart.definition if chart is not None and chart.definition else self.definition_key
+        if key == definitions.ALL:   # a comparison of the definitions: each one's words
+            return " ".join(f"{sentence(definitions.name(k))} — {definitions.explanation(k, self.home_country)}"
+                            for k in definitions.KEYS)
+        return f"{definitions.explanation(key, self.home_country)} " + \
+            t("Shares are of people whose {basis} is known.", basis=definitions.basis(key))
 
     def lines(self, chart: Chart) -> list[str]:
         return [self.source(chart), self.definition(chart), self.rule_note]
@@ -88,7 +95,8 @@ class Meta:
         those that apply to figures `about` people or exchanges; None: every filter in force)."""
         return cls(university=labels.university(),
                    built_at=warehouse.built_at, filters=describe(filters, warehouse.options, about),
-                   rule_note=rule.note(), home_country=labels.country(warehouse.home), synthetic=warehouse.synthetic)
+                   rule_note=rule.note(), home_country=labels.country(warehouse.home), synthetic=warehouse.synthetic,
+                   definition_key=filters.definition)
 
 
 # --- images -----------------------------------------------------------------
@@ -164,11 +172,16 @@ _INTERNAL = {"volume", "exchanged", "hover"}
 def _column_names(chart: Chart) -> dict[str, str]:
     # An exchange chart counts periods, not people (one person may go twice).
     counted = t("Periods") if chart.about == EXCHANGES else t("People")
+    key = chart.definition if chart.definition in definitions.KEYS else REGISTER
+    noun = definitions.country_noun(key)
     return {
+        "definition": t("Definition"), "before": t("By register citizenship"), "after": t("By the definition"),
+        "reason": t("Who"),
         "population": t("Population"), "year": t("Year"), "unit": t("Unit"), "career_stage": t("Career stage"),
-        "category": t("Citizenship"), "citizenship": t("Country of citizenship"), "region": t("Region"),
-        "international": t("International (people)"), "known": t("Known citizenship (people)"),
-        "unknown": t("Citizenship unknown (people)"), "total": t("All (people)"), "headcount": counted,
+        "category": noun, "citizenship": definitions.country_heading(key),
+        "region": t("Region"), "international": t("International (people)"),
+        "known": t("{noun} known (people)", noun=noun), "unknown": t("{noun} unknown (people)", noun=noun),
+        "total": t("All (people)"), "headcount": counted,
         "share": t("Share"), "all_international": t("All international (people)"),
         "direction": t("Direction"), "incoming": t("Incoming (periods)"), "outgoing": t("Outgoing (periods)"),
         "balance": t("Incoming minus outgoing"), "level": t("Level"), "programme": t("Programme"),
@@ -180,7 +193,8 @@ def _column_names(chart: Chart) -> dict[str, str]:
     }
 
 
-_NAMERS = {"population": labels.population, "unit": labels.unit_or_missing, "career_stage": labels.career_stage,
+_NAMERS = {"definition": lambda key: sentence(definitions.name(key)), "before": labels.category,
+           "after": labels.category, "population": labels.population, "unit": labels.unit_or_missing, "career_stage": labels.career_stage,
            "category": labels.category, "citizenship": labels.country, "region": labels.region,
            "direction": labels.direction, "level": labels.mobility_level, "programme": labels.programme,
            "partner_country": labels.country, "country": labels.country, "partners": labels.partners_group}
@@ -328,8 +342,14 @@ def xlsx_bytes(chart: Chart, meta: Meta) -> bytes:
 def file_name(chart: Chart, extension: str) -> str:
     """What the file is, in the reader's language, and which filters it obeys, so that two downloads with
     different filters do not share a name: 'international-share-by-unit-all-staff_2025_germany.png'."""
-    return f"{safe_text.slug(f'{chart.title} {chart.scope}')}_{years_part(chart.years)}{filters_tag(chart.filters)}" \
-           f".{extension}"
+    return f"{safe_text.slug(f'{chart.title} {chart.scope}')}_{years_part(chart.years)}" \
+           f"{definition_tag(chart.definition)}{filters_tag(chart.filters)}.{extension}"
+
+
+def definition_tag(key: str) -> str:
+    """'_any-foreign-citizenship': a definition of international other than the register's (national statistics'),
+    so that figures counted two ways never share a file name."""
+    return f"_{safe_text.slug(definitions.name(key), length=40)}" if key in definitions.KEYS and key != REGISTER else ""
 
 
 def years_part(years: tuple[int, int]) -> str:

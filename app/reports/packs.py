@@ -85,10 +85,11 @@ def _name(title: str, charts: list[Chart]) -> str:
     return f"{safe_text.slug(title)}_{exports.years_part(years)}"
 
 
-def zip_name(title: str, years: tuple[int, int], filters: str) -> str:
-    """The pack's file name in the reader's language, with its years and the filters beyond them: two packs
-    with different filters do not take one name."""
-    return f"{safe_text.slug(title)}_{exports.years_part(years)}{exports.filters_tag(filters)}.zip"
+def zip_name(title: str, years: tuple[int, int], filters: str, definition: str = "") -> str:
+    """The pack's file name in the reader's language, with its years, the definition of international when not
+    the register's, and the filters beyond them: two packs with different choices do not take one name."""
+    return f"{safe_text.slug(title)}_{exports.years_part(years)}{exports.definition_tag(definition)}" \
+           f"{exports.filters_tag(filters)}.zip"
 
 
 def _images(charts: list[Chart], meta: Meta, told: Callable[[int], None]) -> dict[tuple[int, str], bytes]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from app.model import definitions
 from app.model import filters as flt
 from app.model.data import Warehouse, current_build
 from app.model.disclosure import Rule, current_rule
@@ -146,6 +147,14 @@ def start(key: str) -> Context:
         st.error(t("The disclosure rule in the settings is not valid, so no figures are shown. Please ask the "
                    "dashboard's administrator to set DISCLOSURE_RULE or config.toml [privacy] rule to one of: "
                    "vipunen, hesa, threshold:K (K from 2), none."), icon=":material/error:")
+        st.stop()
+    try:
+        definitions.configured()
+    except ValueError:
+        log.exception("definition of international not valid")
+        st.error(t("The default definition of international in the settings is not valid, so no figures are shown. "
+                   "Please ask the dashboard's administrator to set DEFINITION or config.toml [data] definition to one "
+                   "of: {keys}.", keys=", ".join(definitions.KEYS)), icon=":material/error:")
         st.stop()
     try:
         warehouse = open_warehouse()

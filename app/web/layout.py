@@ -10,9 +10,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from app.model import definitions
 from app.model.metrics import Headline
 from app.present.pages import Cards, Controls, Heading, Inputs, Row, Table, inputs_for
-from app.model.filters import describe
+from app.model.filters import EXCHANGES, STAFF, STUDENTS, describe
 from app.present import views
 from app.present.views import Chart
 from app.reports import exports, packs
@@ -37,6 +38,13 @@ def draw(ctx: Context) -> None:
         scope(inputs)
         empty_state(page.title())
         return
+    if page.about in (STAFF, STUDENTS):
+        # One notice for the page, not one per chart, when the definition cannot count its people at all.
+        reason = definitions.why_not(ctx.warehouse.coverage, ctx.filters.definition, page.about)
+        if reason:
+            scope(inputs)
+            empty_state(page.title(), reason)
+            return
     if page.intro is not None:
         st.caption(page.intro(inputs))
     scope(inputs)
@@ -73,7 +81,7 @@ def _blocks(blocks, inputs: Inputs, controls: dict[str, widgets.Control], ctx: C
         elif isinstance(block, Heading):
             st.subheader(block.text())
         elif isinstance(block, Cards):
-            headline_cards(block.make(inputs))
+            headline_cards(block.make(inputs), inputs.filters.definition)
         elif isinstance(block, Table):
             rows, note = block.make(inputs), block.note(inputs)
             if rows.empty:
@@ -118,7 +126,7 @@ def show(chart: Chart, ctx: Context) -> None:
     toolbar = {"displayModeBar": False} if exports.chromium() is not None else {
         "toImageButtonOptions": {"format": "png", "filename": exports.file_name(chart, "png")[:-4], "scale": 2}}
     st.markdown(f"#### {safe_text.markdown(chart.title)}")
-    st.caption("  \n".join(safe_text.markdown(words) for words in (chart.subtitle, chart.filters) if words))
+    st.caption("  \n".join(safe_text.markdown(words) for words in (chart.subtitle, chart.byline) if words))
     st.plotly_chart(views.on_screen(chart), theme=None, width="stretch", key=f"chart-{chart.key}",
                     config=PLOTLY_CONFIG | toolbar)
     st.text(chart.summary, width="stretch")   # plain text: names from the data never become Markdown
@@ -141,7 +149,9 @@ def report_pack(charts: list[Chart] | Callable[[], list[Chart]], title: str, ctx
     st.divider()
     choices = tuple((name, str(st.session_state.get(control.key))) for name, control in controls.items())
     widgets.report_pack("page-pack", t("Make a report of this page (ZIP with slides and PDF)"), title, make, meta,
-                        ctx.warehouse, ctx.rule, packs.zip_name(title, ctx.filters.years, meta.filters),
+                        ctx.warehouse, ctx.rule, packs.zip_name(title, ctx.filters.years, meta.filters,
+                                                                  "" if ctx.page.about == EXCHANGES
+                                                                  else ctx.filters.definition),
                         identity=(ctx.page.key, repr(ctx.filters), repr(ctx.rule), ctx.warehouse.built_at, choices),
                         primary=True)
 
@@ -157,7 +167,7 @@ def empty_state(title: str, reason: str = "") -> None:
             icon=":material/filter_alt_off:")
 
 
-def headline_cards(cards: list[Headline]) -> None:
+def headline_cards(cards: list[Headline], definition: str) -> None:
     if not cards:
         empty_state(t("Headline figures"))
         return
@@ -165,8 +175,9 @@ def headline_cards(cards: list[Headline]) -> None:
     for column, card in zip(columns, cards):
         with column:
             delta = views.card_change(card)
-            counts = t("{year}: {international} international of {known} with known citizenship",
-                       year=card.year, international=card.international_label, known=card.known_label)
+            counts = t("{year}: {international} international of {known} whose {basis} is known",
+                       year=card.year, international=card.international_label, known=card.known_label,
+                       basis=definitions.basis(definition))
             if card.share is not None and card.first_share is not None:
                 note = t("{change} since {year} (then {share})", change=fmt_pp(card.share - card.first_share),
                          year=card.first_year, share=fmt_share(card.first_share))
@@ -174,7 +185,8 @@ def headline_cards(cards: list[Headline]) -> None:
                 note = counts
             st.metric(labels.population_short(card.population), views.card_value(card), delta.text if delta else None,
                       delta_color=delta.colour if delta else "normal", delta_arrow=delta.arrow if delta else "auto",
-                      delta_description=delta.description if delta else None, border=True, help=counts)
+                      delta_description=delta.description if delta else None, border=True,
+                      help=f"{counts}  \n{definitions.line(definition)}")
             st.caption(note)
 
 

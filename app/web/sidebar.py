@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from app.model import definitions
 from app.model import filters as flt
 from app.model.data import Options, Warehouse
 from app.model.disclosure import Rule
@@ -18,9 +19,10 @@ from app.present import pages
 from app.reports import exports, packs
 from app.web import widgets
 from app.words import safe_text
-from app.words.i18n import LANGUAGES, t
+from app.words.i18n import LANGUAGES, sentence, t
 
 FILTERS_STATE = "_filters"
+DEFINITION_KEY = "f_definition"
 # Two lists, not a range slider: a slider moved with the arrow keys reran every page at each step.
 FIRST_YEAR_KEY, LAST_YEAR_KEY = "f_first_year", "f_last_year"
 
@@ -31,6 +33,7 @@ def _key(one: flt.Filter) -> str:
 
 def _put_in_widgets(values: flt.Filters) -> None:
     st.session_state[FIRST_YEAR_KEY], st.session_state[LAST_YEAR_KEY] = values.years
+    st.session_state[DEFINITION_KEY] = values.definition
     for one in flt.FILTERS:
         st.session_state[_key(one)] = list(one.values(values))
 
@@ -45,6 +48,11 @@ def _years_changed(moved: str) -> None:
 def _changed(one: flt.Filter) -> None:
     st.session_state[FILTERS_STATE] = replace(st.session_state[FILTERS_STATE],
                                               **{one.field: tuple(st.session_state[_key(one)])})
+
+
+def _definition_changed() -> None:
+    st.session_state[FILTERS_STATE] = replace(st.session_state[FILTERS_STATE],
+                                              definition=st.session_state[DEFINITION_KEY])
 
 
 def _reset(options: Options) -> None:
@@ -64,6 +72,13 @@ def filters(options: Options, about: str | None) -> None:
         st.session_state["f_lang"] = st.session_state["_lang"]
         st.selectbox("Language · Kieli · Språk", list(LANGUAGES), key="f_lang", format_func=LANGUAGES.get,
                      on_change=_language_changed)
+        if about != flt.EXCHANGES:
+            # Named now, in the page's language: Streamlit may call format_func later on another thread.
+            names = {key: sentence(definitions.name(key)) for key in definitions.KEYS}
+            st.selectbox(t("Who counts as international"), definitions.KEYS, key=DEFINITION_KEY,
+                         format_func=names.get, on_change=_definition_changed,
+                         help=t("Register citizenship is national statistics' definition. The methodology page "
+                                "explains each and compares them for the same people."))
         st.subheader(t("Filters"))
         if len(options.years) > 1:
             first, last = st.columns(2)
@@ -76,10 +91,13 @@ def filters(options: Options, about: str | None) -> None:
                 st.multiselect(one.label(), one.choices(options), key=_key(one), format_func=one.option or one.name,
                                placeholder=one.everyone(), on_change=_changed, args=(one,),
                                help=one.help() if one.help else None)
-        elsewhere = [one for one in flt.in_force(current) if about is not None and not one.applies_to(about)]
+        elsewhere = [one.words(current) for one in flt.in_force(current)
+                     if about is not None and not one.applies_to(about)]
+        if about == flt.EXCHANGES and current.definition != flt.defaults(options).definition:
+            elsewhere.insert(0, definitions.line(current.definition))
         if elsewhere:
             st.caption(t("Not used on this page, kept for the others: {filters}.",
-                         filters=safe_text.markdown("; ".join(one.words(current) for one in elsewhere))))
+                         filters=safe_text.markdown("; ".join(elsewhere))))
         st.button(t("Reset filters"), on_click=_reset, args=(options,), icon=":material/restart_alt:",
                   width="stretch")
 
@@ -99,5 +117,5 @@ def full_report(warehouse: Warehouse, filters: flt.Filters, rule: Rule) -> None:
         st.divider()
         widgets.report_pack("full-report", t("Full report (ZIP with slides and PDF)"), title,
                             lambda: pages.everything(warehouse, filters, rule), meta,
-                            warehouse, rule, packs.zip_name(title, filters.years, meta.filters),
+                            warehouse, rule, packs.zip_name(title, filters.years, meta.filters, filters.definition),
                             identity=(repr(filters), repr(rule), warehouse.built_at))

@@ -74,7 +74,7 @@ def international_people(key: str, of: bool = False) -> str:
 
 def category(key: str) -> str:
     return {"home": t("Home country"), "international": t("International"),
-            "other_international": t("Other international"), "unknown": t("Citizenship unknown")}[key]
+            "other_international": t("Other international"), "unknown": t("Unknown")}[key]
 
 
 def region(key: str) -> str:

@@ -1,0 +1,209 @@
+"""Which "international" (issue 16): the definitions in the dashboard, on hand-made people and on the demo.
+
+On the hand-made warehouse (tests/test_definitions_etl.py) every figure is known by hand; on the demo, every
+figure under every definition equals an independent recomputation from the person-level tables
+(tests/truth.py), and the published professor series holds."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from app.model import definitions, filters as flt, metrics, reconciliation
+from app.model.data import Warehouse
+from app.model.disclosure import Rule, parse_rule
+from app.present import pages, views
+from app.reports import exports
+from etl.build import build
+from tests.test_definitions_etl import _raw
+from tests.truth import Truth
+
+EXACT = Rule("none")
+
+
+@pytest.fixture(scope="module")
+def people(tmp_path_factory) -> Warehouse:
+    folder = tmp_path_factory.mktemp("people")
+    build(_raw(folder / "raw"), folder / "warehouse", say=lambda _: None, demo=True)
+    return Warehouse(folder / "warehouse")
+
+
+def _filters(wh: Warehouse, definition: str, years=(2022, 2022)) -> flt.Filters:
+    return flt.Filters(years=years, definition=definition)
+
+
+def _share(wh: Warehouse, definition: str, key: str) -> tuple[int, int]:
+    row = metrics.share_trend(wh, _filters(wh, definition), (key,), EXACT).iloc[0]
+    return int(row["international"]), int(row["known"])
+
+
+def test_each_definition_counts_the_hand_made_staff_as_defined(people):
+    # P1 home; P2 dual FI+DE; P3 naturalised, kept DE; P4 Swede; P5 naturalised from Estonia; P6 unknown; P7 XX;IT
+    assert _share(people, definitions.REGISTER, "professors") == (2, 6)          # Sweden, Italy
+    assert _share(people, definitions.ANY_FOREIGN, "professors") == (4, 6)       # + the two with German citizenship
+    assert _share(people, definitions.FIRST_EMPLOYMENT, "professors") == (3, 5)  # Germany, Estonia, Sweden; P6, P7 unknown
+
+
+def test_each_definition_counts_the_hand_made_students_as_defined(people):
+    assert _share(people, definitions.REGISTER, "master") == (2, 5)
+    assert _share(people, definitions.ANY_FOREIGN, "master") == (3, 5)           # + the Finnish-Swedish dual citizen
+    assert _share(people, definitions.PRIOR_EDUCATION, "master") == (1, 4)       # educated in the USA; one unknown
+
+
+def test_a_definition_that_cannot_count_a_population_says_why_instead_of_drawing(people):
+    staff = views.staff_trend(people, _filters(people, definitions.PRIOR_EDUCATION), EXACT)
+    assert staff.empty and "degree students only" in staff.empty_reason
+    students = views.student_trend(people, _filters(people, definitions.FIRST_EMPLOYMENT), EXACT)
+    assert students.empty and "staff only" in students.empty_reason
+    # The overview's trend keeps the populations it can count and says why the others are missing.
+    headline = views.headline_trend(people, _filters(people, definitions.FIRST_EMPLOYMENT), EXACT)
+    assert set(headline.data["population"]) == {"professors", "teaching_research", "all_staff"}
+    assert "staff only" in headline.summary
+
+
+def test_years_whose_exports_lack_the_column_are_named(people):
+    chart = views.staff_trend(people, _filters(people, definitions.FIRST_EMPLOYMENT, (2021, 2022)), EXACT)
+    assert "Nobody can be counted by citizenship at first employment in 2021" in chart.summary
+    # The register's figures for 2021 are there all the same.
+    register = views.staff_trend(people, _filters(people, definitions.REGISTER, (2021, 2022)), EXACT)
+    assert "Nobody" not in register.summary
+
+
+def test_the_reconciliation_of_the_hand_made_staff(people):
+    side = reconciliation.side_by_side(people, "professors", 2022, EXACT).set_index("definition")
+    assert side.loc["register", "share"] == pytest.approx(2 / 6)
+    assert side.loc["any_foreign", "share"] == pytest.approx(4 / 6)
+    assert side.loc["first_employment", "share"] == pytest.approx(3 / 5)
+    assert "degree students only" in side.loc["prior_education", "reason"]
+    moves = reconciliation.changes(people, "professors", 2022, EXACT)
+    found = {(d, b, a): int(n) for d, b, a, n in moves[["definition", "before", "after", "headcount"]].itertuples(
+        index=False)}
+    assert found == {
+        ("any_foreign", "home", "international"): 2,          # P2 and P3, dual citizens
+        ("first_employment", "home", "international"): 2,     # P3 and P5, naturalised
+        ("first_employment", "international", "unknown"): 1,  # P7: Italian, citizenship at hire unknown
+    }
+    chart = views.definition_changes(people, EXACT, "professors", 2022)
+    assert "dual citizens of Finland and another country" in chart.summary
+    assert "naturalised" in chart.summary
+
+
+def test_the_reconciliation_of_the_hand_made_students(people):
+    moves = reconciliation.changes(people, "master", 2022, EXACT)
+    found = {(d, b, a): int(n) for d, b, a, n in moves[["definition", "before", "after", "headcount"]].itertuples(
+        index=False)}
+    assert found == {
+        ("any_foreign", "home", "international"): 1,          # S5, Finnish and Swedish
+        ("prior_education", "home", "international"): 1,      # S2, a Finn educated in the USA
+        ("prior_education", "international", "home"): 1,      # S3, a Chinese citizen educated in Finland
+        ("prior_education", "international", "unknown"): 1,   # S4
+    }
+
+
+def test_a_small_gap_between_two_definitions_is_shown_as_a_range(people):
+    """Two dual citizens among six professors: the count under 'any foreign citizenship' differs from the
+    register's by 2, which comparing the two would give away."""
+    # Under a threshold of 3 the four would be shown exactly, beside the register's two hidden ones.
+    row = metrics.share_trend(people, _filters(people, definitions.ANY_FOREIGN), ("professors",),
+                              parse_rule("threshold:3")).iloc[0]
+    assert row["international"] != row["international"]   # NaN: shown only as a range
+    assert row["international_low"] == 0 and row["international_high"] >= 4
+    exact = metrics.share_trend(people, _filters(people, definitions.ANY_FOREIGN), ("professors",), EXACT).iloc[0]
+    assert exact["international"] == 4   # the rule "none" shows what it is
+
+
+# --- the demo -------------------------------------------------------------------------------------------------
+
+PUBLISHED_PROFESSORS = dict(zip(range(2010, 2018), (230, 239, 293, 329, 369, 388, 386, 386)))
+
+
+def test_the_demo_follows_the_published_professor_series(demo_warehouse):
+    truth = Truth(demo_warehouse)
+    for year, professors in PUBLISHED_PROFESSORS.items():
+        assert truth.con.execute(f"SELECT count(*) FROM staff WHERE year = {year} AND staff_group = 'professor'"
+                                 ).fetchone()[0] == professors
+
+
+@pytest.mark.parametrize("definition", definitions.KEYS)
+def test_the_demo_holds_people_the_definitions_part(demo_warehouse, definition):
+    """Naturalised staff, dual citizens, mobile home citizens and foreign citizens educated at home, in numbers
+    large enough that the definitions tell apart visibly."""
+    if definition == definitions.REGISTER:
+        return
+    wh = Warehouse(demo_warehouse)
+    key = "professors" if definition != definitions.PRIOR_EDUCATION else "degree_students"
+    moves = reconciliation.changes(wh, key, 2022, EXACT)
+    assert moves[moves["definition"] == definition]["headcount"].max() >= 20
+
+
+@pytest.mark.parametrize("definition", definitions.KEYS)
+@pytest.mark.parametrize("rule", ["vipunen", "none"])
+def test_every_share_under_every_definition_equals_a_recomputation(demo_warehouse, definition, rule):
+    wh, truth = Warehouse(demo_warehouse), Truth(demo_warehouse, rule)
+    filters = replace(flt.defaults(wh.options), definition=definition)
+    keys = tuple(k for k in metrics.POPULATIONS
+                 if definitions.why_not(wh.coverage, definition, metrics.POPULATIONS[k].population) is None)
+    trend = metrics.share_trend(wh, filters, keys, parse_rule(rule))
+    checked = 0
+    for row in trend.itertuples(index=False):
+        expected = truth.share(row.population, row.year, definition=definition)
+        if expected is None:
+            assert row.share != row.share, (row.population, row.year)
+        else:
+            assert row.share == pytest.approx(expected), (definition, row.population, row.year)
+            checked += 1
+    assert checked > len(trend) / 2
+
+
+def test_the_published_headline_holds_under_the_default_definition(demo_warehouse):
+    wh = Warehouse(demo_warehouse)
+    assert flt.defaults(wh.options).definition == definitions.REGISTER
+    trend = metrics.share_trend(wh, flt.defaults(wh.options), ("professors",), parse_rule("vipunen"))
+    shares = dict(zip(trend["year"], trend["share"]))
+    assert round(100 * shares[2010]) == 9 and round(100 * shares[2022]) == 27
+
+
+# --- the link, the default, the words ------------------------------------------------------------------------
+
+def test_the_definition_is_kept_in_the_link_and_a_wrong_one_is_ignored(demo_warehouse):
+    options = Warehouse(demo_warehouse).options
+    parsed = flt.from_query({"definition": "any_foreign"}, options)
+    assert parsed.filters.definition == "any_foreign" and not parsed.ignored
+    assert flt.to_query(parsed.filters, options) == {"definition": "any_foreign"}
+    wrong = flt.from_query({"definition": "<script>"}, options)
+    assert wrong.filters.definition == definitions.REGISTER and wrong.ignored == ["definition"]
+
+
+def test_the_default_comes_from_the_settings(monkeypatch, demo_warehouse):
+    options = Warehouse(demo_warehouse).options
+    monkeypatch.setenv("DEFINITION", "any_foreign")
+    assert flt.defaults(options).definition == "any_foreign"
+    assert flt.to_query(flt.defaults(options), options) == {}   # the default is not written into links
+    assert flt.to_query(replace(flt.defaults(options), definition="register"), options) == {"definition": "register"}
+    monkeypatch.setenv("DEFINITION", "citizenship")
+    with pytest.raises(ValueError, match="register, any_foreign, first_employment, prior_education"):
+        definitions.configured()
+
+
+@pytest.mark.parametrize("definition", definitions.KEYS)
+def test_every_chart_and_file_names_its_definition(demo_warehouse, definition):
+    wh = Warehouse(demo_warehouse)
+    filters = replace(flt.defaults(wh.options), definition=definition)
+    meta = exports.Meta.of(wh, filters, parse_rule("vipunen"))
+    charts = pages.everything(wh, filters, parse_rule("vipunen"))
+    people_charts = [c for c in charts if c.about != flt.EXCHANGES]
+    assert people_charts
+    for chart in people_charts:
+        assert chart.definition == definition, chart.key
+        if chart.empty:
+            continue
+        assert definitions.line(definition) in chart.byline
+        assert definitions.line(definition) in chart.figure.layout.title.subtitle.text
+        assert meta.definition(chart).startswith(definitions.explanation(definition, "Finland"))
+        name = exports.file_name(chart, "csv")
+        assert (definition == definitions.REGISTER) != (definitions.name(definition).replace(" ", "-") in name), name
+    for chart in charts:
+        if chart.about == flt.EXCHANGES and not chart.empty:
+            assert definitions.line(definition) not in chart.byline
+            assert "Exchange periods" in meta.definition(chart)

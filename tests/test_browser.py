@@ -228,6 +228,46 @@ def test_switching_language_translates_the_charts_and_the_url(browser, shared_se
     assert page.get_by_role("heading", name="Henkilöstö").first.is_visible()
 
 
+def test_switching_the_definition_changes_the_figures_and_the_link_and_the_comparison_follows(browser,
+                                                                                               shared_server):
+    """Issue 16: a reader switches who counts as international, keeps the choice across pages in the link,
+    and opens the comparison of the definitions."""
+    page = new_page(browser, height=2200)
+    page.goto(shared_server + "/")
+    wait_until_idle(page)
+    first_card = page.locator('[data-testid="stMetricValue"]').first
+    before = first_card.inner_text()
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_role("combobox", name="Who counts as international").click()
+    page.get_by_role("option", name="Any foreign citizenship").click()
+    page.wait_for_function("() => location.search.includes('definition=any_foreign')")
+    wait_until_idle(page)
+    page.get_by_text("International by any foreign citizenship").first.wait_for()
+    assert first_card.inner_text() != before          # dual citizens now count: the professors' share rises
+    assert float(first_card.inner_text().rstrip("%")) > float(before.rstrip("%"))
+    wait_for_charts(page)
+    shoot(page, "overview-any-foreign-citizenship")
+
+    sidebar.get_by_role("link", name="Students").click()
+    page.wait_for_url(re.compile(r"/students\?.*definition=any_foreign"))
+    wait_until_idle(page)
+    assert sidebar.get_by_role("combobox", name="Who counts as international").input_value() == \
+        "Any foreign citizenship"
+
+    sidebar.get_by_role("link", name="Methodology and data").click()
+    page.wait_for_url(re.compile(r"/methodology\?.*definition=any_foreign"))
+    wait_until_idle(page)
+    main = page.locator('[data-testid="stMain"]')
+    page.get_by_role("heading", name="Comparing the definitions").first.scroll_into_view_if_needed()
+    page.get_by_role("heading", name="Why the definitions differ").first.wait_for()
+    wait_for_charts(page)
+    text = main.inner_text()
+    assert "dual citizens of Finland and another country" in text
+    assert re.search(r"Register citizenship: \d+% \(\d[\d,]* of \d[\d,]*\)", text)
+    assert not page.locator('[data-testid="stException"]').count()
+    shoot(page, "methodology-definitions-compared")
+
+
 def test_a_tab_draws_its_charts_when_opened_and_keeps_the_filters(browser, shared_server):
     page = new_page(browser, height=2200)
     page.goto(shared_server + "/mobility?years=2016-2020")

@@ -75,7 +75,7 @@ def test_the_reconciliation_of_the_hand_made_staff(people):
     assert side.loc["register", "share"] == pytest.approx(2 / 6)
     assert side.loc["any_foreign", "share"] == pytest.approx(4 / 6)
     assert side.loc["first_employment", "share"] == pytest.approx(3 / 5)
-    assert "degree students only" in side.loc["prior_education", "reason"]
+    assert side.loc["prior_education", "reason"] == "Recorded for degree students only."
     moves = reconciliation.changes(people, "professors", 2022, EXACT)
     found = {(d, b, a): int(n) for d, b, a, n in moves[["definition", "before", "after", "headcount"]].itertuples(
         index=False)}
@@ -207,3 +207,32 @@ def test_every_chart_and_file_names_its_definition(demo_warehouse, definition):
         if chart.about == flt.EXCHANGES and not chart.empty:
             assert definitions.line(definition) not in chart.byline
             assert "Exchange periods" in meta.definition(chart)
+
+
+def test_the_configured_default_is_read_from_config_toml(monkeypatch):
+    from etl.config import load_config
+    monkeypatch.delenv("DEFINITION", raising=False)
+    assert definitions.configured() == load_config()["data"]["definition"] == definitions.REGISTER
+
+
+def test_a_mistyped_default_is_said_in_words_not_as_a_traceback(monkeypatch, demo_warehouse):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+    monkeypatch.setenv("WAREHOUSE_DIR", str(demo_warehouse))
+    monkeypatch.setenv("DEFINITION", "citizenship")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    assert not at.exception and not at.get("plotly_chart")
+    assert "DEFINITION or config.toml [data] definition" in at.error[0].value
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_the_definitions_speak_the_readers_language(open_page, lang):
+    at = open_page("methodology", lang=lang, definition="prior_education")
+    text = " ".join(str(e.value) for kind in ("markdown", "caption", "text") for e in getattr(at, kind))
+    for english in ("register citizenship", "prior education abroad", "Why the definitions differ",
+                    "dual citizens of", "International by"):
+        assert english not in text, (lang, english)
+    assert {"fi": "Ulkomailla suoritettu pohjakoulutus", "sv": "Tidigare utbildning utomlands"}[lang] in text
+    assert {"fi": "Miksi määritelmät eroavat", "sv": "Varför definitionerna skiljer sig"}[lang] in text

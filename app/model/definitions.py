@@ -88,10 +88,13 @@ def share_base(key: str) -> str:
     return t("share of people whose {basis} is known", basis=basis(key))
 
 
-def not_applicable(key: str, population: str) -> str | None:
-    """Why the definition cannot be applied to staff or students at all (None: it can)."""
+def not_applicable(key: str, population: str, advice: bool = True) -> str | None:
+    """Why the definition cannot be applied to staff or students at all (None: it can); with `advice`, what the
+    reader can do about it."""
     if population in DEFINITIONS[key].populations:
         return None
+    if not advice:
+        return t("Recorded for staff only.") if key == FIRST_EMPLOYMENT else t("Recorded for degree students only.")
     if key == FIRST_EMPLOYMENT:
         return t("Citizenship at first employment is recorded for staff only; choose another definition in the "
                  "sidebar to see students.")
@@ -107,10 +110,10 @@ def not_recorded(key: str, population: str) -> str:
              "to add it.", exports=exports, column=column, definition=name(key))
 
 
-def why_not(coverage, key: str, population: str) -> str | None:
+def why_not(coverage, key: str, population: str, advice: bool = True) -> str | None:
     """Why the definition counts nobody of the population ("staff" or "students"); None when it counts someone.
-    `coverage`: the warehouse's (data.Coverage)."""
-    if (reason := not_applicable(key, population)) is not None:
+    `coverage`: the warehouse's (data.Coverage); `advice`: as for not_applicable."""
+    if (reason := not_applicable(key, population, advice)) is not None:
         return reason
     return None if coverage.applies(key, population) else not_recorded(key, population)
 

@@ -22,7 +22,7 @@ def side_by_side(wh: Warehouse, key: str, year: int, rule: disclosure.Rule) -> p
     rows = []
     population = metrics.POPULATIONS[key].population
     for definition in DEFINITIONS:
-        reason = why_not(wh.coverage, definition, population)
+        reason = why_not(wh.coverage, definition, population, advice=False)
         filters = Filters(years=(year, year), definition=definition)
         trend = metrics.share_trend(wh, filters, (key,), rule) if reason is None else pd.DataFrame()
         if trend.empty:

@@ -7,6 +7,7 @@ figure under every definition equals an independent recomputation from the perso
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -236,3 +237,41 @@ def test_the_definitions_speak_the_readers_language(open_page, lang):
         assert english not in text, (lang, english)
     assert {"fi": "Ulkomailla suoritettu pohjakoulutus", "sv": "Tidigare utbildning utomlands"}[lang] in text
     assert {"fi": "Miksi määritelmät eroavat", "sv": "Varför definitionerna skiljer sig"}[lang] in text
+
+
+def _as_built_by_etl_0_2(warehouse: Path, target: Path, synthetic: bool) -> Path:
+    """A copy of a build whose agg_people lacks the definitions' columns, as ETL 0.2 wrote it."""
+    import json
+    import os
+    import shutil
+
+    import duckdb
+
+    from etl.definitions import DEFINITION_COLUMNS
+    shutil.copytree(os.path.realpath(warehouse), target)
+    path = target / "agg_people" / "data.parquet"
+    columns = ", ".join(DEFINITION_COLUMNS)
+    duckdb.sql(f"SELECT * EXCLUDE ({columns}) FROM read_parquet('{path}')").write_parquet(str(path) + ".new")
+    os.replace(str(path) + ".new", path)
+    manifest = json.loads((target / "manifest.json").read_text())
+    manifest.update(etl_version="0.2.0", synthetic_demo_data=synthetic)
+    (target / "manifest.json").write_text(json.dumps(manifest))
+    return target
+
+
+def test_a_warehouse_built_before_the_definitions_still_opens_and_says_to_rebuild(people, tmp_path):
+    old = Warehouse(_as_built_by_etl_0_2(people.folder, tmp_path / "old", synthetic=False))
+    assert old.coverage.outdated == "0.2.0"
+    assert _share(old, definitions.REGISTER, "professors") == (2, 6)
+    chart = views.staff_trend(old, _filters(old, definitions.ANY_FOREIGN), EXACT)
+    assert chart.empty and "older ETL (0.2.0)" in chart.empty_reason and "python -m etl build" in chart.empty_reason
+
+
+def test_an_old_demo_is_built_again_but_never_real_data(people, tmp_path, monkeypatch):
+    from app.web import frame
+    monkeypatch.setattr(frame, "DEFAULT_WAREHOUSE", tmp_path / "warehouse")
+    demo = _as_built_by_etl_0_2(people.folder, tmp_path / "demo", synthetic=True)
+    real = _as_built_by_etl_0_2(people.folder, tmp_path / "real", synthetic=False)
+    assert frame._old_demo(tmp_path / "warehouse", demo)
+    assert not frame._old_demo(tmp_path / "warehouse", real)
+    assert not frame._old_demo(tmp_path / "elsewhere", demo)   # a configured warehouse is the administrator's

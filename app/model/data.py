@@ -59,6 +59,7 @@ class Coverage:
     those whose country under it is known, of all."""
     known: dict[tuple[str, str, int], int]
     total: dict[tuple[str, int], int]
+    outdated: str | None = None   # the ETL version of a warehouse built before the definitions' columns
 
     def applies(self, definition: str, population: str) -> bool:
         """Whether anyone of the population is counted under the definition in any year."""
@@ -165,8 +166,11 @@ class Warehouse:
             f"SELECT '{key}' AS definition, population, year, sum(known)::BIGINT AS n FROM {share_table(key)} "
             "GROUP BY ALL" for key in DEFINITIONS))
         total = self.query(f"SELECT population, year, sum(total)::BIGINT AS n FROM {share_table(REGISTER)} GROUP BY ALL")
+        have = {row[0] for row in self._con.execute(
+            "DESCRIBE SELECT * FROM read_parquet(?)", [str(self.folder / "agg_people" / "data.parquet")]).fetchall()}
+        outdated = None if set(DEFINITION_COLUMNS) <= have else str(self.manifest.get("etl_version", "?"))
         return Coverage({(d, p, int(y)): int(n) for d, p, y, n in known.itertuples(index=False)},
-                        {(p, int(y)): int(n) for p, y, n in total.itertuples(index=False)})
+                        {(p, int(y)): int(n) for p, y, n in total.itertuples(index=False)}, outdated)
 
     @property
     def empty(self) -> bool:

@@ -115,7 +115,13 @@ def why_not(coverage, key: str, population: str, advice: bool = True) -> str | N
     `coverage`: the warehouse's (data.Coverage); `advice`: as for not_applicable."""
     if (reason := not_applicable(key, population, advice)) is not None:
         return reason
-    return None if coverage.applies(key, population) else not_recorded(key, population)
+    if coverage.applies(key, population):
+        return None
+    if coverage.outdated is not None:
+        return t("The warehouse was built by an older ETL ({version}), which kept only register citizenship; rebuild "
+                 "it (python -m etl build) to count by {definition}.", version=coverage.outdated,
+                 definition=name(key))
+    return not_recorded(key, population)
 
 
 def by_country(key: str, subject: str) -> str:

@@ -22,6 +22,7 @@ from app.present.pages import PAGES, Page
 from app.reports import renderer
 from app.web import sidebar, signin
 from app.words.i18n import LANGUAGES, browser_language, set_language, t
+from etl import __version__ as etl_version
 from etl.config import ROOT, settings
 
 log = logging.getLogger("dashboard")
@@ -59,21 +60,34 @@ def open_warehouse() -> Warehouse:
     build = current_build(path)
     if build is None and path.resolve() != DEFAULT_WAREHOUSE.resolve():
         raise WarehouseMissing(str(path))
-    if build is None:
+    if build is None or _old_demo(path, build):
         with _build_lock:
             build = current_build(path)
-            if build is None:
-                _build_demo(path)
+            if build is None or _old_demo(path, build):
+                _build_demo(path, again=build is not None)
                 build = current_build(path)
     return _open(str(build))
 
 
-def _build_demo(path: Path) -> None:
+def _old_demo(path: Path, build: Path) -> bool:
+    """The bundled demo, built by an earlier ETL: made again, so that it shows what this version can (never a
+    warehouse of real data, which only its administrator rebuilds)."""
+    if path.resolve() != DEFAULT_WAREHOUSE.resolve():
+        return False
+    try:
+        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(manifest.get("synthetic_demo_data")) and manifest.get("etl_version") != etl_version
+
+
+def _build_demo(path: Path, again: bool = False) -> None:
     from etl.build import build
     from etl.demo import write_demo
 
-    with st.status(t("No warehouse yet: building the synthetic demo data (about half a minute)…"),
-                   expanded=True) as status:
+    label = t("The synthetic demo data was built by an earlier version: building it again (about half a minute)…") \
+        if again else t("No warehouse yet: building the synthetic demo data (about half a minute)…")
+    with st.status(label, expanded=True) as status:
         status.write(t("Writing synthetic raw exports…"))
         write_demo(DEMO_RAW)
         status.write(t("Running the ETL…"))

@@ -193,22 +193,7 @@ def complement(protected: pd.DataFrame, filtered_raw: pd.DataFrame, whole_raw: p
     filtered one by 1 to `complement_window(rule)`, the filtered count is shown
     only as the range that the (protected) unfiltered count allows, so
     subtracting reveals nothing."""
-    if rule.exact:
-        return protected
-    window = complement_window(rule)
-    gap = whole_raw[column].to_numpy() - filtered_raw[column].to_numpy()
-    risky = (gap >= 1) & (gap <= window) & protected[column].notna().to_numpy()
-    if not risky.any():
-        return protected
-    whole = protect(whole_raw[[column]], [column], rule)
-    out = protected.copy()
-    low = np.maximum(whole[f"{column}_low"].to_numpy() - window, 0)
-    high = np.maximum(whole[f"{column}_high"].to_numpy() - 1, 0)
-    out.loc[risky, column] = np.nan
-    out.loc[risky, f"{column}_low"] = low[risky]
-    out.loc[risky, f"{column}_high"] = high[risky]
-    out.loc[risky, f"{column}_label"] = [_label(math.nan, lo, hi) for lo, hi in zip(low[risky], high[risky])]
-    return out
+    return _near(protected, filtered_raw, whole_raw, column, rule, either_way=False)
 
 
 def differ(protected: pd.DataFrame, raw: pd.DataFrame, reference_raw: pd.DataFrame, column: str,
@@ -217,17 +202,26 @@ def differ(protected: pd.DataFrame, raw: pd.DataFrame, reference_raw: pd.DataFra
     international): where they differ by 1 to `complement_window(rule)` either way, this one is shown only as
     the range of counts within that window of the (protected) reference, so comparing the two views reveals
     neither how many people the definitions tell apart nor who."""
+    return _near(protected, raw, reference_raw, column, rule, either_way=True)
+
+
+def _near(protected: pd.DataFrame, raw: pd.DataFrame, reference_raw: pd.DataFrame, column: str, rule: Rule,
+          either_way: bool) -> pd.DataFrame:
+    """`protected` with each count within the window of its reference shown only as a range around the
+    reference: below it (a part of the reference, `either_way` off) or on both sides."""
     if rule.exact:
         return protected
     window = complement_window(rule)
-    gap = np.abs(reference_raw[column].to_numpy() - raw[column].to_numpy())
+    gap = reference_raw[column].to_numpy() - raw[column].to_numpy()
+    gap = np.abs(gap) if either_way else gap
     risky = (gap >= 1) & (gap <= window) & protected[column].notna().to_numpy()
     if not risky.any():
         return protected
     reference = protect(reference_raw[[column]], [column], rule)
     out = protected.copy()
     low = np.maximum(reference[f"{column}_low"].to_numpy() - window, 0)
-    high = reference[f"{column}_high"].to_numpy() + window
+    high = reference[f"{column}_high"].to_numpy() + window if either_way else \
+        np.maximum(reference[f"{column}_high"].to_numpy() - 1, 0)
     out.loc[risky, column] = np.nan
     out.loc[risky, f"{column}_low"] = low[risky]
     out.loc[risky, f"{column}_high"] = high[risky]

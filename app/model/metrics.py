@@ -5,11 +5,13 @@ Functions read the aggregate tables, count, and pass every count through
 from the protected counts. Pages, tests and exports all use these.
 
 Definitions (as on the methodology page):
-- international: a known citizenship that is not the home country's (after the
-  citizenship rule of the ETL); with a country filter, only the selected
-  countries and regions count as international;
-- share of international = international / people with a known citizenship;
-  unknown citizenship is counted and shown, but is in neither part of a share;
+- international: by the definition in force (`Filters.definition`, see
+  app.model.definitions), a known country under it that is not the home
+  country; with a country filter, only the selected countries and regions
+  count as international; a count within a few of the register definition's
+  is shown only as a range;
+- share of international = international / people whose country under the
+  definition is known; unknown is counted and shown, but is in neither part;
 - headcount on the statistical reference date (31 December for staff, the
   academic year for students); a student at two levels counts at each level.
 """

@@ -147,8 +147,10 @@ def _trend(wh: Warehouse, filters: Filters, rule: Rule, slug: str, keys: tuple[s
            population: str, trends: pd.DataFrame | None = None) -> Chart:
     """`trends`: a share_trend that holds these populations among others (one query for two charts)."""
     kept, why = _unavailable(wh, filters, keys)
-    frame = (metrics.share_trend(wh, filters, kept, rule) if trends is None else metrics.populations(trends, kept)) \
-        if kept else metrics.populations(pd.DataFrame(columns=["population"]), ())
+    if not kept:
+        frame = pd.DataFrame()
+    else:
+        frame = metrics.share_trend(wh, filters, kept, rule) if trends is None else metrics.populations(trends, kept)
     subtitle = t("{population}, {base}, {years}", population=population, years=_span(filters.years),
                  base=definitions.share_base(filters.definition))
     chart = Chart(slug, title, subtitle, frame, filters.years, about=_about(*keys), definition=filters.definition,

@@ -310,7 +310,9 @@ def student_rosters(rng: np.random.Generator) -> dict[int, list[tuple[str, Perso
             total = round(size * growth * (1.0 if level != "bachelor" else 0.98))
             share = _interpolate(year, shares)
             present = pool.year(year, _split(total, share, unknown=round(total * 0.004)))
-            roster += [(level, p, new) for p, new in present]
+            # In the first year everyone joins the pool; as many start then as in any year, not all of them.
+            roster += [(level, p, new if year > YEARS[0] else bool(rng.random() < pool.attrition))
+                       for p, new in present]
         # A few bachelors start their master's in the same academic year: one
         # student, two levels, counted once at each.
         bachelors = [p for level, p, _ in roster if level == "bachelor" and p.citizenship == HOME]

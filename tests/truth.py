@@ -75,6 +75,20 @@ class Truth:
             SELECT count(*) FILTER ({international}), count({country}), count(*) FILTER ({country} IS NULL)
             FROM {table} WHERE year = {year} AND {condition} AND {where}""").fetchone()
 
+    def moved(self, population: str, year: int, where: str, countries: set[str] | None, definition: str):
+        """People international by the definition and not by the register's, and the other way."""
+        table, condition = POPULATIONS[population]
+        register, chosen = ("register", "is_international", "citizenship"), (definition, *DEFINITIONS[definition])
+
+        def international(_, flag: str, country: str) -> str:
+            flag, country = flag.format(home=self.home), country.format(home=self.home)
+            inside = f" AND {country} IN ({', '.join(repr(c) for c in sorted(countries)) or 'NULL'})" \
+                if countries is not None else ""
+            return f"coalesce(({flag}){inside}, false)"
+        a, b = international(*register), international(*chosen)
+        return self.con.execute(f"""SELECT count(*) FILTER (NOT {a} AND {b}), count(*) FILTER ({a} AND NOT {b})
+                                   FROM {table} WHERE year = {year} AND {condition} AND {where}""").fetchone()
+
     def protected_counts(self, population: str, year: int, where: str = "TRUE",
                          countries: set[str] | None = None,
                          definition: str = "register") -> tuple[float | None, float | None]:
@@ -85,10 +99,11 @@ class Truth:
         counts = [self.counts(part, year, where, countries, definition) for part in parts]
         register = [self.counts(part, year, where, countries) for part in parts]
         window = DIFFER_WINDOW.get(self.rule, 0) if definition != "register" else 0
+        moved = [self.moved(part, year, where, countries, definition) if window else (0, 0) for part in parts]
 
         def total(i: int) -> float | None:
-            shown = [None if i == 0 and 1 <= abs(c[0] - r[0]) <= window else self.protect(c[i])
-                     for c, r in zip(counts, register)]
+            shown = [None if i == 0 and 1 <= abs(c[0] - r[0]) <= window and min(m) <= window else self.protect(c[i])
+                     for c, r, m in zip(counts, register, moved)]
             return None if any(v is None for v in shown) else sum(shown)
         return total(0), total(1)
 

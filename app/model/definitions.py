@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from app.words.i18n import t, tn
+from app.words.i18n import t, tc, tn
 from etl.config import load_config
 from etl.definitions import ANY_FOREIGN, DEFINITIONS, FIRST_EMPLOYMENT, PRIOR_EDUCATION, REGISTER, Definition
 
@@ -27,11 +27,12 @@ def configured() -> str:
 
 def name(key: str) -> str:
     """As chosen in the sidebar and named under every chart: 'register citizenship'."""
+    # Its own context: the name is short enough for the sidebar, the basis (below) may say more.
     return {
-        REGISTER: t("register citizenship"),
-        ANY_FOREIGN: t("any foreign citizenship"),
-        FIRST_EMPLOYMENT: t("citizenship at first employment"),
-        PRIOR_EDUCATION: t("prior education abroad"),
+        REGISTER: tc("definition", "register citizenship"),
+        ANY_FOREIGN: tc("definition", "any foreign citizenship"),
+        FIRST_EMPLOYMENT: tc("definition", "citizenship at first employment"),
+        PRIOR_EDUCATION: tc("definition", "prior education abroad"),
     }[key]
 
 

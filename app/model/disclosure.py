@@ -197,16 +197,20 @@ def complement(protected: pd.DataFrame, filtered_raw: pd.DataFrame, whole_raw: p
 
 
 def differ(protected: pd.DataFrame, raw: pd.DataFrame, reference_raw: pd.DataFrame, column: str,
-           rule: Rule) -> pd.DataFrame:
+           rule: Rule, gained: np.ndarray, lost: np.ndarray) -> pd.DataFrame:
     """Close the differencing attack between two counts of the same people made two ways (two definitions of
-    international): where they differ by 1 to `complement_window(rule)` either way, this one is shown only as
-    the range of counts within that window of the (protected) reference, so comparing the two views reveals
-    neither how many people the definitions tell apart nor who."""
-    return _near(protected, raw, reference_raw, column, rule, either_way=True)
+    international): where they differ by 1 to `complement_window(rule)` either way and the difference is made
+    by a few people (`gained` or `lost`, the people one definition counts and the other does not, is within the
+    window), this one is shown only as the range of counts within that window of the (protected) reference, so
+    comparing the two views reveals neither how many people the definitions tell apart nor who. A small
+    difference between two large groups (100 gained, 97 lost) tells nothing about anyone and is shown."""
+    window = complement_window(rule)
+    few = (gained <= window) | (lost <= window)
+    return _near(protected, raw, reference_raw, column, rule, either_way=True, only=few)
 
 
 def _near(protected: pd.DataFrame, raw: pd.DataFrame, reference_raw: pd.DataFrame, column: str, rule: Rule,
-          either_way: bool) -> pd.DataFrame:
+          either_way: bool, only: np.ndarray | None = None) -> pd.DataFrame:
     """`protected` with each count within the window of its reference shown only as a range around the
     reference: below it (a part of the reference, `either_way` off) or on both sides."""
     if rule.exact:
@@ -215,6 +219,8 @@ def _near(protected: pd.DataFrame, raw: pd.DataFrame, reference_raw: pd.DataFram
     gap = reference_raw[column].to_numpy() - raw[column].to_numpy()
     gap = np.abs(gap) if either_way else gap
     risky = (gap >= 1) & (gap <= window) & protected[column].notna().to_numpy()
+    if only is not None:
+        risky &= only
     if not risky.any():
         return protected
     reference = protect(reference_raw[[column]], [column], rule)

@@ -24,7 +24,7 @@ import pandas as pd
 
 from app.model import disclosure
 from app.model.data import Warehouse, people_table, share_table
-from app.model.definitions import REGISTER
+from app.model.definitions import DEFINITIONS, REGISTER
 from app.words.i18n import fmt_int
 from app.model import filters as flt
 from app.model.filters import LEVELS, STAFF_GROUPS, Filters
@@ -76,12 +76,13 @@ def scope_sql(population: Population, filters: Filters) -> tuple[str, list]:
 
 
 def _raw_counts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by: list[str],
-                every_year: bool = False, citizenship: str | None = None) -> pd.DataFrame:
+                every_year: bool = False, citizenship: str | None = None, flows: bool = False) -> pd.DataFrame:
     """Raw counts of the populations `keys` in one scan of the aggregate table:
     a `population` column, then the `by` columns and the counts. With
     `every_year` (by = ["year"]), each population gets a row for every year of
     the filter, zero where nobody was counted. With `citizenship`, only its
-    citizens are counted."""
+    citizens are counted. With `flows`, instead of the counts: how many people the definition in force counts
+    as international and the register's does not (in `international`), and the other way (in `known`)."""
     # Populations overlap (professors are also teaching and research staff), so each
     # aggregate row joins every population whose groups it belongs to.
     members = [(key, i, POPULATIONS[key].population, group, POPULATIONS[key].new_entrants_only)
@@ -92,7 +93,14 @@ def _raw_counts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by: list
         where, params = f"{where} AND citizenship = ?", [*params, citizenship]
     columns = "".join(f'a."{b}", ' for b in by)
     member_rows = ", ".join("(?, ?, ?, ?, ?)" for _ in members) or "(NULL, NULL, NULL, NULL, NULL)"
-    if not filters.countries and "citizenship" not in by and citizenship is None:
+    if flows:
+        # Both definitions side by side: only agg_people holds them for the same people.
+        register, register_params = _international_in(REGISTER, filters)
+        chosen, chosen_params = _international_in(filters.definition, filters)
+        source, sums = "agg_people", f"""sum(headcount) FILTER (NOT {register} AND {chosen}) AS international,
+               sum(headcount) FILTER ({register} AND NOT {chosen}) AS known, 0 AS unknown, 0 AS total"""
+        intl_params = (register_params + chosen_params) * 2
+    elif not filters.countries and "citizenship" not in by and citizenship is None:
         # Citizenship already summed into its three kinds (see Warehouse).
         source, sums = share_table(filters.definition), ", ".join(f"sum({c}) AS {c}" for c in COUNTS)
     else:
@@ -123,6 +131,17 @@ def _raw_counts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by: list
         sql = f"""SELECT c.population, {keys_out + ',' if by else ''} {totals} FROM ({counts}) c
                   ORDER BY c.ord{''.join(f', c."{b}"' for b in by)}"""
     return wh.query(sql, params)
+
+
+def _international_in(definition: str, filters: Filters) -> tuple[str, list]:
+    """International by one definition, as a condition on agg_people (which holds every definition's columns);
+    false where unknown."""
+    chosen = DEFINITIONS[definition]
+    codes = flt.country_codes(filters.countries) if filters.countries else None
+    if codes is None:
+        return f"coalesce({chosen.international}, false)", []
+    marks = ", ".join("?" for _ in codes) or "NULL"
+    return f"coalesce({chosen.international} AND {chosen.country} IN ({marks}), false)", sorted(codes)
 
 
 # Populations that are sums of others shown on the same pages. Their figures are the sums of the parts'
@@ -181,7 +200,10 @@ def _protected_parts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by:
         # whose country is missing, which says nothing about anyone's origin; and the total is the same.)
         reference = _raw_counts(wh, keys, replace(filters, definition=REGISTER), by, every_year)
         reference = raw[rows].merge(reference, on=rows, how="left").fillna({c: 0 for c in COUNTS})
-        protected = disclosure.differ(protected, raw, reference, "international", rule)
+        moved = raw[rows].merge(_raw_counts(wh, keys, filters, by, every_year, flows=True), on=rows,
+                                how="left").fillna({c: 0 for c in COUNTS})
+        protected = disclosure.differ(protected, raw, reference, "international", rule,
+                                      moved["international"].to_numpy(), moved["known"].to_numpy())
     if rule.name == "threshold":
         # known + unknown = total: a lone hidden unknown would follow from the other two, so the total
         # becomes the range the known count and a hidden unknown allow (not 0, which dropped the group).
@@ -288,7 +310,10 @@ def composition(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rule
         reference = _composition_raw(wh, replace(filters, definition=REGISTER), key)
         reference = raw[["year", "category"]].merge(reference, on=["year", "category"], how="left").fillna(
             {"headcount": 0})
-        protected = disclosure.differ(protected, raw, reference, "headcount", rule)
+        moved = raw[["year"]].merge(_raw_counts(wh, (key,), filters, ["year"], True, flows=True), on="year",
+                                    how="left").fillna({c: 0 for c in COUNTS})
+        protected = disclosure.differ(protected, raw, reference, "headcount", rule,
+                                      moved["international"].to_numpy(), moved["known"].to_numpy())
     return disclosure.secondary(protected, "headcount", ["year"], rule)
 
 
@@ -382,10 +407,13 @@ def region_trend(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rul
     return disclosure.secondary(protected, "headcount", ["year"], rule)
 
 
-def country_trend(wh: Warehouse, filters: Filters, country: str, rule: disclosure.Rule) -> pd.DataFrame:
-    """One citizenship's headcount per year in each staff group and study level."""
-    counts = _raw_counts(wh, STAFF_BREAKDOWN + STUDENT_BREAKDOWN, filters, ["year"], every_year=True,
-                         citizenship=country)
+def country_trend(wh: Warehouse, filters: Filters, country: str, rule: disclosure.Rule,
+                  keys: tuple[str, ...] = STAFF_BREAKDOWN + STUDENT_BREAKDOWN) -> pd.DataFrame:
+    """One country's headcount per year in each staff group and study level of `keys` (by the definition in
+    force: its citizens, or those educated there)."""
+    if not keys:
+        return pd.DataFrame(columns=["population", "year", "headcount"])
+    counts = _raw_counts(wh, keys, filters, ["year"], every_year=True, citizenship=country)
     result = counts[["population", "year", "total"]].rename(columns={"total": "headcount"})
     if result["headcount"].sum() == 0:
         return pd.DataFrame(columns=["population", "year", "headcount"])

@@ -12,6 +12,7 @@ up with add_trace/update_layout validated every step and cost ~25 ms a chart.
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -210,27 +211,46 @@ def count_bars(frame: pd.DataFrame, title: str, subtitle: str, x_title: str) -> 
                    height=max(280, 90 + 42 * len(rows)))
 
 
+CHANGE_KINDS = ("international", "home", "unknown")   # what the definition makes of people, one colour each
+
+
 def change_bars(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
-    """People counted on another side by a definition than by register citizenship, one bar per change, with the
-    definition and why as its label."""
-    rows = frame.iloc[::-1]
+    """People counted on another side by a definition than by register citizenship, one bar per change, coloured
+    by which way they move (a legend says), with the definition and why as its label."""
+    rows = frame.iloc[::-1].reset_index(drop=True)
     heights = _count_or_top(rows["headcount"], rows["headcount_high"])
-    names = [f"{sentence(definitions.name(d))}: {r}" for d, r in zip(rows["definition"], rows["reason"])]
-    moves = [f"{labels.category(b)} → {labels.category(a)}" for b, a in zip(rows["before"], rows["after"])]
-    bars = dict(
-        type="bar", y=names, x=heights, orientation="h",
-        marker=dict(color=theme.BLUE, pattern=dict(shape=["/" if r else "" for r in rows["headcount"].isna()],
-                                                   fgcolor="white")),
-        text=list(rows["headcount_label"]), textposition="outside", cliponaxis=False,
-        customdata=[t("{count} people: {move}", count=c, move=m) for c, m in zip(rows["headcount_label"], moves)],
-        hovertemplate="%{y}<br>%{customdata}<extra></extra>")
-    figure = _figure([bars], title, subtitle, t("Headcount (people)"), "",
+    # Labels on two lines (the definition in bold, why under it), the why wrapped: long Finnish labels squeezed
+    # the bars into a corner.
+    names = [f"<b>{safe_text.plotly(sentence(definitions.name(d)))}</b><br>"
+             + "<br>".join(safe_text.plotly(part) for part in textwrap.wrap(r, 44))
+             for d, r in zip(rows["definition"], rows["reason"])]
+    kinds = ["unknown" if "unknown" in (b, a) else a for b, a in zip(rows["before"], rows["after"])]
+    legend = {"international": t("Counted as international instead"), "home": t("Counted as home instead"),
+              "unknown": t("Known by one definition only")}
+    colours = {"international": theme.BLUE, "home": "#D97706", "unknown": "#9CA3AF"}
+    data = []
+    for kind in CHANGE_KINDS:
+        at = [i for i, k in enumerate(kinds) if k == kind]
+        if not at:
+            continue
+        data.append(dict(
+            type="bar", y=[names[i] for i in at], x=[heights.iloc[i] for i in at], orientation="h",
+            name=legend[kind], marker=dict(color=colours[kind], pattern=dict(
+                shape=["/" if rows["headcount"].isna().iloc[i] else "" for i in at], fgcolor="white")),
+            text=[rows["headcount_label"].iloc[i] for i in at], textposition="outside", cliponaxis=False,
+            customdata=[t("{count} people: {move}", count=rows["headcount_label"].iloc[i],
+                          move=f"{labels.category(rows['before'].iloc[i])} → {labels.category(rows['after'].iloc[i])}")
+                        for i in at],
+            hovertemplate="%{customdata}<extra></extra>"))
+    figure = _figure(data, title, subtitle, t("Headcount (people)"), "",
                      xaxis=dict(range=[0, float(heights.max()) * 1.15 + 1], gridcolor=theme.GRID, showgrid=True,
                                 **count_ticks(float(heights.max()))),
-                     yaxis=dict(automargin=True), height=max(280, 100 + 56 * len(rows)))
-    # Each label on two lines, the definition in bold: markup added to the escaped names (_figure escaped them).
-    figure.data[0].y = [f"<b>{safe_text.plotly(sentence(definitions.name(d)))}</b><br>{safe_text.plotly(r)}"
-                        for d, r in zip(rows["definition"], rows["reason"])]
+                     yaxis=dict(automargin=True, categoryorder="array", categoryarray=names),
+                     height=max(300, 130 + 64 * len(rows)), barmode="overlay",
+                     legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
+    # The labels carry markup made from escaped parts (_figure escaped the data's own texts).
+    for trace, kind in zip(figure.data, [k for k in CHANGE_KINDS if k in kinds]):
+        trace.y = [names[i] for i, k in enumerate(kinds) if k == kind]
     return figure
 
 

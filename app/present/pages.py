@@ -397,4 +397,9 @@ def everything(wh: Warehouse, f: Filters, rule: Rule) -> list[Chart]:
             continue
         for value in each[0].options(inputs_for(page, wh, f, rule)):
             charts += page_charts(page.key, wh, f, rule, **{each[0].name: value})
+    # The methodology page's comparison of the definitions, for professors and degree students in the last year.
+    if wh.options.people_years:
+        year = wh.options.people_years[-1]
+        for key in ("professors", "degree_students"):
+            charts += [views.definitions_side_by_side(wh, rule, key, year), views.definition_changes(wh, rule, key, year)]
     return charts

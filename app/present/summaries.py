@@ -94,6 +94,15 @@ def composition(frame: pd.DataFrame, key: str, definition: str = definitions.REG
                      "in all.", other=parts["other_international"], **values)
         return t("{population} in {year}: {international} with prior education abroad, {home} in the home country, "
                  "{unknown} where it is unknown; {total} in all.", **values)
+    if definition == definitions.FIRST_EMPLOYMENT:
+        if "other_international" in parts:
+            return t("{population} in {year}: {international} citizens of the chosen countries at first employment, "
+                     "{other} of other foreign countries, {home} citizens of the home country at first employment, "
+                     "{unknown} whose citizenship then is unknown; {total} in all.",
+                     other=parts["other_international"], **values)
+        return t("{population} in {year}: {international} foreign citizens at first employment, {home} citizens of "
+                 "the home country at first employment, {unknown} whose citizenship then is unknown; {total} in all.",
+                 **values)
     if "other_international" in parts:   # a country filter: international people from elsewhere are a part too
         return t("{population} in {year}: {international} from the chosen countries, {other} international from "
                  "other countries, {home} citizens of the home country, {unknown} of unknown citizenship; {total} in "
@@ -193,15 +202,14 @@ def regions(frame: pd.DataFrame, key: str) -> str:
              second_count=second["headcount_label"])
 
 
-def country_trend(frame: pd.DataFrame, country: str) -> str:
+def country_trend(frame: pd.DataFrame, country: str, who: str) -> str:
+    """`who`: the chart's title, which names whom it counts ("Citizens of Germany", "Prior education in Germany")."""
     last_year = int(frame["year"].max())
     rows = frame[(frame["year"] == last_year) & (frame["headcount_high"] > 0)]
     if rows.empty:
-        return t("In {year}, no one with the citizenship of {country} was counted.", year=last_year,
-                 country=labels.country(country))
+        return t("In {year}, nobody was counted: {who}.", year=last_year, who=who)
     groups = ", ".join(f"{labels.population(p)} {label}" for p, label in zip(rows["population"], rows["headcount_label"]))
-    said = t("Citizens of {country} in {year}: {groups}.", country=labels.country(country), year=last_year,
-             groups=groups)
+    said = t("{who} in {year}: {groups}.", who=who, year=last_year, groups=groups)
     too_small = frame.attrs.get("too_small") or {}
     if too_small.get("groups"):
         said += " " + t("Not drawn, with 0–{most} in every year: {groups}.", most=too_small["most"],

@@ -125,10 +125,12 @@ def _slug(key: str) -> str:
     return key.replace("_", "-")
 
 
-def _unavailable(wh: Warehouse, filters: Filters, keys: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
-    """The populations of `keys` that the definition in force can count, and why the others cannot."""
-    reasons = {key: definitions.why_not(wh.coverage, filters.definition, metrics.POPULATIONS[key].population)
-               for key in keys}
+def _unavailable(wh: Warehouse, filters: Filters, keys: tuple[str, ...],
+                 advice: bool = True) -> tuple[tuple[str, ...], str]:
+    """The populations of `keys` that the definition in force can count, and why the others cannot (with
+    `advice`, what the reader can do: for the screen, not for a summary that files carry)."""
+    reasons = {key: definitions.why_not(wh.coverage, filters.definition, metrics.POPULATIONS[key].population,
+                                        advice) for key in keys}
     kept = tuple(key for key in keys if reasons[key] is None)
     return kept, " ".join(dict.fromkeys(reason for reason in reasons.values() if reason))
 
@@ -147,10 +149,14 @@ def _trend(wh: Warehouse, filters: Filters, rule: Rule, slug: str, keys: tuple[s
            population: str, trends: pd.DataFrame | None = None) -> Chart:
     """`trends`: a share_trend that holds these populations among others (one query for two charts)."""
     kept, why = _unavailable(wh, filters, keys)
+    plain = _unavailable(wh, filters, keys, advice=False)[1]
     if not kept:
         frame = pd.DataFrame()
     else:
         frame = metrics.share_trend(wh, filters, kept, rule) if trends is None else metrics.populations(trends, kept)
+    kinds = {metrics.POPULATIONS[key].population for key in kept}
+    if len(kinds) == 1 and len({metrics.POPULATIONS[key].population for key in keys}) > 1:
+        population = t("Staff") if kinds == {"staff"} else t("Degree students")   # the others are not drawn
     subtitle = t("{population}, {base}, {years}", population=population, years=_span(filters.years),
                  base=definitions.share_base(filters.definition))
     chart = Chart(slug, title, subtitle, frame, filters.years, about=_about(*keys), definition=filters.definition,
@@ -159,7 +165,7 @@ def _trend(wh: Warehouse, filters: Filters, rule: Rule, slug: str, keys: tuple[s
     if not frame.empty and frame["total"].fillna(frame["total_low"]).sum() > 0:
         chart.figure = charts.share_lines(frame, kept, title, subtitle,
                                           y_title=sentence(definitions.share_base(filters.definition)))
-        chart.summary = " ".join(part for part in (summaries.trend(frame, kept), why,
+        chart.summary = " ".join(part for part in (summaries.trend(frame, kept), plain,
                                                    _not_recorded_note(wh, filters, kept)) if part)
     return chart
 
@@ -184,9 +190,13 @@ def new_student_trend(wh: Warehouse, filters: Filters, rule: Rule, trends: pd.Da
                   t("International share of new and all degree students"), t("Degree students"), trends)
 
 
-def _empty_unless_counted(wh: Warehouse, filters: Filters, key: str) -> str:
-    """Why the definition in force cannot count this population ("" when it can)."""
-    return _unavailable(wh, filters, (key,))[1]
+def _empty_unless_counted(wh: Warehouse, filters: Filters, key: str, chosen_here: bool = False) -> str:
+    """Why the definition in force cannot count this population ("" when it can); `chosen_here`: the page has
+    its own choice of population, which is the first thing to change."""
+    if not chosen_here:
+        return _unavailable(wh, filters, (key,))[1]
+    why = _unavailable(wh, filters, (key,), advice=False)[1]
+    return f"{why} {t('Choose a population it counts above, or another definition in the sidebar.')}" if why else ""
 
 
 def composition(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Chart:
@@ -244,7 +254,7 @@ def top_countries(wh: Warehouse, filters: Filters, frame: pd.DataFrame, key: str
     subtitle = t("{subject}, {year}", subject=sentence(labels.international_people(key)), year=year)
     chart = Chart(f"top-{n}-citizenships-{_slug(key)}", title, subtitle, frame.head(n), (year, year),
                   scope=labels.population(key), about=_about(key), definition=filters.definition,
-                  empty_reason=_empty_unless_counted(wh, filters, key))
+                  empty_reason=_empty_unless_counted(wh, filters, key, chosen_here=True))
     if not frame.empty:
         chart.figure = charts.count_bars(frame.head(n), title, subtitle, t("Headcount (people)"))
         chart.summary = summaries.top_countries(frame, key, year, n, filters.definition)
@@ -257,7 +267,7 @@ def countries_map(wh: Warehouse, filters: Filters, frame: pd.DataFrame, key: str
     subtitle = definitions.by_country(filters.definition, sentence(labels.international_people(key))) + f", {year}"
     chart = Chart(f"citizenships-map-{_slug(key)}", title, subtitle, frame, (year, year), scope=labels.population(key),
                   about=_about(key), definition=filters.definition,
-                  empty_reason=_empty_unless_counted(wh, filters, key))
+                  empty_reason=_empty_unless_counted(wh, filters, key, chosen_here=True))
     if not frame.empty:
         chart.figure = charts.world_map(frame, title, subtitle)
         chart.summary = summaries.countries_map(frame, key, year)
@@ -268,7 +278,7 @@ def regions(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Chart:
     title = t("By world region")
     subtitle = t("{subject}, headcount, {years}", subject=sentence(labels.international_people(key)),
                  years=_span(filters.years))
-    why = _empty_unless_counted(wh, filters, key)
+    why = _empty_unless_counted(wh, filters, key, chosen_here=True)
     frame = metrics.region_trend(wh, filters, key, rule) if not why else pd.DataFrame()
     chart = Chart(f"{_slug(key)}-by-region", title, subtitle, frame, filters.years, scope=labels.population(key),
                   about=_about(key), definition=filters.definition, empty_reason=why)
@@ -281,13 +291,15 @@ def regions(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Chart:
 def country_drilldown(wh: Warehouse, filters: Filters, rule: Rule, country: str) -> Chart:
     title = definitions.from_country(filters.definition, labels.country(country))
     subtitle = t("Headcount by staff group and study level, {years}", years=_span(filters.years))
-    frame = metrics.country_trend(wh, filters, country, rule)
+    # Only the groups the definition counts: the others would read as "0–4 in every year".
+    kept, why = _unavailable(wh, filters, metrics.STAFF_BREAKDOWN + metrics.STUDENT_BREAKDOWN, advice=False)
+    frame = metrics.country_trend(wh, filters, country, rule, kept)
     chart = Chart(f"citizens-of-{country.lower()}", title, subtitle, frame, filters.years,
                   definition=filters.definition)
     if not frame.empty:
         chart.figure = charts.headcount_lines(frame, "population", labels.population, theme.POPULATION_COLOURS,
                                               title, subtitle)
-        chart.summary = summaries.country_trend(frame, country)
+        chart.summary = " ".join(part for part in (summaries.country_trend(frame, country, title), why) if part)
     return chart
 
 
@@ -338,4 +350,7 @@ def definition_changes(wh: Warehouse, rule: Rule, key: str, year: int) -> Chart:
               count=c, change=r, before=labels.category(b).lower(), after=labels.category(a).lower())
             for d, c, r, b, a in zip(frame["definition"], frame["headcount_label"], frame["reason"],
                                      frame["before"], frame["after"]))
+        if not rule.exact:   # each count is protected on its own
+            chart.summary += " " + t("Each figure is protected on its own by the rule in force, so the changes "
+                                     "need not add up exactly to the difference between the definitions' counts.")
     return chart

@@ -88,7 +88,7 @@ def document(charts: list[Chart], meta: Meta, title: str, pictures: list[bytes],
     pdf.add_page()
     headings = exports.headings(charts)
     # One line an entry, so the pages the contents take are known before the pages they list.
-    pdf.insert_toc_placeholder(_contents, pages=math.ceil((len(charts) + 1) / CONTENTS_LINES))
+    pdf.insert_toc_placeholder(_contents, pages=_contents_pages(pdf, len(charts)))
 
     for number, (chart, heading, picture) in enumerate(zip(charts, headings, pictures), start=1):
         pdf.add_page()
@@ -126,7 +126,17 @@ def document(charts: list[Chart], meta: Meta, title: str, pictures: list[bytes],
     return buffer.getvalue()
 
 
-CONTENTS_LINES = 26
+CONTENTS_LINE = 6.2        # mm, one entry of the contents
+CONTENTS_HEADING = 14      # mm, the heading "Contents" and the space under it (with a line to spare)
+
+
+def _contents_pages(pdf, entries: int) -> int:
+    """How many pages the contents take: as many entries a page as fit (a reserved page left empty was a blank
+    page in the report)."""
+    room = pdf.h - pdf.t_margin - pdf.b_margin
+    first = int((room - CONTENTS_HEADING) // CONTENTS_LINE)
+    rest = int((room - CONTENTS_LINE) // CONTENTS_LINE)
+    return 1 if entries <= first else 1 + math.ceil((entries - first) / rest)
 
 
 def _contents(pdf, outline) -> None:
@@ -142,8 +152,8 @@ def _contents(pdf, outline) -> None:
         while pdf.get_string_width(text) > pdf.epw - number_width - 2 and len(text) > 4:
             text = text[:-2].rstrip() + "…"
         link = pdf.add_link(page=section.page_number)
-        pdf.cell(pdf.epw - number_width, 6.2, text, link=link)
-        pdf.cell(number_width, 6.2, str(section.page_number), align="R", link=link, new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(pdf.epw - number_width, CONTENTS_LINE, text, link=link)
+        pdf.cell(number_width, CONTENTS_LINE, str(section.page_number), align="R", link=link, new_x="LMARGIN", new_y="NEXT")
 
 
 def _height(pdf, text: str, size: float) -> float:

@@ -83,7 +83,7 @@ class Meta:
         if key == definitions.ALL:   # a comparison of the definitions: each one's words
             return " ".join(f"{sentence(definitions.name(k))} — {definitions.explanation(k, self.home_country)}"
                             for k in definitions.KEYS)
-        return f"{definitions.explanation(key, self.home_country)} " + \
+        return f"{definitions.line(key)}. {definitions.explanation(key, self.home_country)} " + \
             t("Shares are of people whose {basis} is known.", basis=definitions.basis(key))
 
     def lines(self, chart: Chart) -> list[str]:
@@ -116,7 +116,7 @@ def figure_for_export(chart: Chart, meta: Meta, footnote: bool = True) -> go.Fig
     figure = go.Figure(copy.deepcopy(chart.figure.to_dict()))
     width, height = (WIDTH, HEIGHT) if footnote else SLIDE_PICTURE
     # Many filters made a subtitle wider than the image: it is wrapped, and the plot moves down to make room.
-    lines = _wrapped(f"{chart.subtitle} · {chart.filters}" if chart.filters else chart.subtitle, width // 10)
+    lines = _wrapped(f"{chart.subtitle} · {chart.byline}" if chart.byline else chart.subtitle, width // 10)
     subtitle = "<br>".join(safe_text.plotly(line) for line in lines)
     figure.update_layout(
         title=dict(text=f"<b>{safe_text.plotly(chart.title)}</b>", subtitle=dict(text=subtitle), font=dict(size=26),
@@ -127,9 +127,12 @@ def figure_for_export(chart: Chart, meta: Meta, footnote: bool = True) -> go.Fig
     for annotation in figure.layout.annotations:  # value labels, readable on a projected slide
         annotation.font.size = 17
     if footnote:
-        text = "<br>".join(safe_text.plotly(line) for line in meta.lines(chart))
-        figure.add_annotation(text=text, xref="paper", yref="paper", x=0, y=-0.16, xanchor="left", yanchor="top",
-                              showarrow=False, align="left", font=dict(size=14, color="#4B5563"))
+        # Each line wrapped to the image's width: a long definition ran off its right edge.
+        notes = [part for line in meta.lines(chart) for part in _wrapped(line, width // 8)]
+        text = "<br>".join(safe_text.plotly(line) for line in notes)
+        figure.update_layout(margin_b=110 + 19 * len(notes))
+        figure.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, yshift=-70, xanchor="left",
+                              yanchor="top", showarrow=False, align="left", font=dict(size=14, color="#4B5563"))
     return figure
 
 
@@ -173,7 +176,7 @@ def _column_names(chart: Chart) -> dict[str, str]:
     # An exchange chart counts periods, not people (one person may go twice).
     counted = t("Periods") if chart.about == EXCHANGES else t("People")
     key = chart.definition if chart.definition in definitions.KEYS else REGISTER
-    noun = definitions.country_noun(key)
+    noun = definitions.country_noun(key) if chart.definition != definitions.ALL else t("Country")
     return {
         "definition": t("Definition"), "before": t("By register citizenship"), "after": t("By the definition"),
         "reason": t("Who"),

@@ -34,6 +34,13 @@ def _quiet(text: str, done: float) -> None:
 def pack(charts: list[Chart], meta: Meta, title: str, methodology: str, with_images: bool = True,
          progress: Progress = _quiet) -> bytes:
     """The ZIP. Without images (no Chromium on the server) it holds the data files and a README only."""
+    # Charts with nothing to show are not drawn, but named with why, in the README and the PDF.
+    not_drawn = [t("{title}: {reason}", title=f"{c.title} ({c.scope})" if c.scope else c.title,
+                   reason=c.empty_reason or t("nothing to show for these filters."))
+                 for c in charts if c.empty]
+    if not_drawn:
+        methodology = "\n\n".join(["## " + t("Not drawn"), "\n".join(f"- {line}" for line in not_drawn),
+                                     methodology])
     charts = [c for c in charts if not c.empty]
     buffer = io.BytesIO()
     names: set[str] = set()
@@ -64,7 +71,7 @@ def pack(charts: list[Chart], meta: Meta, title: str, methodology: str, with_ima
                 archive.writestr(named["png"], images[index, "png"], zipfile.ZIP_STORED)
                 archive.writestr(named["svg"], images[index, "svg"])
             pictures = [images[index, "slide"] for index in range(len(charts))]
-            name = _name(title, charts)
+            name = _name(title, charts, meta)
             progress(t("Building the slides…"), 0.72)
             archive.writestr(f"{name}.pptx", slides.deck(charts, meta, title, pictures))
             progress(t("Building the PDF report…"), 0.82)
@@ -74,15 +81,17 @@ def pack(charts: list[Chart], meta: Meta, title: str, methodology: str, with_ima
                 log.exception("PDF left out of a report pack")
                 left_out.append(t("The PDF report is left out: the server has no font to write it with (its "
                                   "administrator can install fonts-dejavu-core)."))
-        archive.writestr(t("README") + ".txt", _readme(charts, meta, title, with_images, left_out))
+        archive.writestr(t("README") + ".txt", _readme(charts, meta, title, with_images, left_out, not_drawn))
         progress(t("Packing the ZIP…"), 0.97)
     progress(t("Ready."), 1.0)
     return buffer.getvalue()
 
 
-def _name(title: str, charts: list[Chart]) -> str:
+def _name(title: str, charts: list[Chart], meta: Meta) -> str:
     years = (min(c.years[0] for c in charts), max(c.years[1] for c in charts))
-    return f"{safe_text.slug(title)}_{exports.years_part(years)}"
+    about_people = any(c.definition for c in charts)
+    return f"{safe_text.slug(title)}_{exports.years_part(years)}" \
+           f"{exports.definition_tag(meta.definition_key) if about_people else ''}"
 
 
 def zip_name(title: str, years: tuple[int, int], filters: str, definition: str = "") -> str:
@@ -114,9 +123,12 @@ def _images(charts: list[Chart], meta: Meta, told: Callable[[int], None]) -> dic
     return images
 
 
-def _readme(charts: list[Chart], meta: Meta, title: str, with_images: bool, left_out: list[str]) -> bytes:
+def _readme(charts: list[Chart], meta: Meta, title: str, with_images: bool, left_out: list[str],
+            not_drawn: list[str]) -> bytes:
     lines = [title, "", meta.university, meta.filters or t("Filters: none (all data)"), meta.definition(),
              meta.rule_note, "", *left_out, *([""] if left_out else [])]
+    if not_drawn:
+        lines += [t("Not drawn:"), *(f"- {line}" for line in not_drawn), ""]
     if with_images:
         lines += [t("The deck (.pptx) and the PDF report hold every chart with its finding, summary and source; "
                     "each chart is also here as an image (PNG for slides, SVG for print) and as data (CSV, Excel)."),

@@ -127,8 +127,13 @@ def figure_for_export(chart: Chart, meta: Meta, footnote: bool = True) -> go.Fig
     for annotation in figure.layout.annotations:  # value labels, readable on a projected slide
         annotation.font.size = 17
     if footnote:
-        # Each line wrapped to the image's width: a long definition ran off its right edge.
-        notes = [part for line in meta.lines(chart) for part in _wrapped(line, width // 8)]
+        # Each line wrapped to the plot's width (where the note starts): a long definition ran off the right edge.
+        # The comparison of the definitions names them only (its labels take a third of the width; the CSV and
+        # the methodology explain each).
+        compared = chart.definition == definitions.ALL
+        lines = [meta.source(chart), t("Definitions of international compared: {names}.", names=", ".join(
+            definitions.name(k) for k in definitions.KEYS)), meta.rule_note] if compared else meta.lines(chart)
+        notes = [part for line in lines for part in _wrapped(line, width // (12 if compared else 8))]
         text = "<br>".join(safe_text.plotly(line) for line in notes)
         figure.update_layout(margin_b=110 + 19 * len(notes))
         figure.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, yshift=-70, xanchor="left",

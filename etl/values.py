@@ -149,12 +149,16 @@ def citizenships(text: str) -> list[str]:
 
 
 def country_or_unknown(text: str) -> str | None:
-    """A single country that may be unknown (the country of prior education)."""
+    """A single country that may be unknown (the country of prior education): a place, so not "stateless"."""
+    accepted = "ISO 3166 code or country name in English, Finnish or Swedish, or blank/unknown/tuntematon/okänd/XX/999"
     try:
-        return parse_country(text)
+        code = parse_country(text)
     except CountryError as error:
-        raise ValueError(f"{error} (accepted: ISO 3166 code or country name in English, Finnish or Swedish, "
-                         "or blank/unknown/tuntematon/okänd/XX/999)") from None
+        raise ValueError(f"{error} (accepted: {accepted})") from None
+    if code == "XXA":
+        raise ValueError(f"stateless is a citizenship, not a country where a qualification is taken (accepted: "
+                         f"{accepted})")
+    return code
 
 
 def text_list(text: str) -> list[str]:

@@ -20,9 +20,10 @@ def configured() -> str:
     """The default definition: DEFINITION, else config.toml [data] definition, else the register's.
     Raises ValueError naming the accepted values when the setting is not one of them."""
     value = os.environ.get("DEFINITION") or load_config().get("data", {}).get("definition") or REGISTER
-    if value not in DEFINITIONS:
+    chosen = value.strip().lower() if isinstance(value, str) else value   # as typed: " Register"
+    if not isinstance(chosen, str) or chosen not in DEFINITIONS:
         raise ValueError(f"definition {value!r} is not one of: {', '.join(KEYS)}")
-    return value
+    return chosen
 
 
 def name(key: str) -> str:

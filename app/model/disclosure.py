@@ -197,14 +197,18 @@ def complement(protected: pd.DataFrame, filtered_raw: pd.DataFrame, whole_raw: p
 
 
 def differ(protected: pd.DataFrame, raw: pd.DataFrame, reference_raw: pd.DataFrame, column: str,
-           rule: Rule, gained: np.ndarray, lost: np.ndarray) -> pd.DataFrame:
+           rule: Rule, gained: np.ndarray | None = None, lost: np.ndarray | None = None) -> pd.DataFrame:
     """Close the differencing attack between two counts of the same people made two ways (two definitions of
     international): where they differ by 1 to `complement_window(rule)` either way and the difference is made
     by a few people (`gained` or `lost`, the people one definition counts and the other does not, is within the
     window), this one is shown only as the range of counts within that window of the (protected) reference, so
     comparing the two views reveals neither how many people the definitions tell apart nor who. A small
-    difference between two large groups (100 gained, 97 lost) tells nothing about anyone and is shown."""
+    difference between two large groups (100 gained, 97 lost) tells nothing about anyone and is shown where
+    the rule rounds every count; never under a threshold rule, whose exact counts let a filter split such a
+    difference into its parts, nor where `gained` and `lost` are not given."""
     window = complement_window(rule)
+    if gained is None or lost is None or rule.name == "threshold":
+        return _near(protected, raw, reference_raw, column, rule, either_way=True)
     few = (gained <= window) | (lost <= window)
     return _near(protected, raw, reference_raw, column, rule, either_way=True, only=few)
 

@@ -310,10 +310,15 @@ def composition(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rule
         reference = _composition_raw(wh, replace(filters, definition=REGISTER), key)
         reference = raw[["year", "category"]].merge(reference, on=["year", "category"], how="left").fillna(
             {"headcount": 0})
-        moved = raw[["year"]].merge(_raw_counts(wh, (key,), filters, ["year"], True, flows=True), on="year",
-                                    how="left").fillna({c: 0 for c in COUNTS})
-        protected = disclosure.differ(protected, raw, reference, "headcount", rule,
-                                      moved["international"].to_numpy(), moved["known"].to_numpy())
+        if filters.countries:
+            # The parts of other countries and of home move apart from the chosen countries': no flows of the
+            # chosen countries' people say they are large.
+            protected = disclosure.differ(protected, raw, reference, "headcount", rule)
+        else:
+            moved = raw[["year"]].merge(_raw_counts(wh, (key,), filters, ["year"], True, flows=True), on="year",
+                                        how="left").fillna({c: 0 for c in COUNTS})
+            protected = disclosure.differ(protected, raw, reference, "headcount", rule,
+                                          moved["international"].to_numpy(), moved["known"].to_numpy())
     return disclosure.secondary(protected, "headcount", ["year"], rule)
 
 
@@ -361,13 +366,7 @@ def shares_by(wh: Warehouse, filters: Filters, key: str, dimension: str, year: i
 def country_counts(wh: Warehouse, filters: Filters, key: str, year: int, rule: disclosure.Rule) -> pd.DataFrame:
     """International people in one year by citizenship, largest first, with
     each country's region and its part of all international people."""
-    population = POPULATIONS[key]
-    year_filters = Filters(**{**filters.__dict__, "years": (year, year)})
-    where, params = scope_sql(population, year_filters)
-    international, intl_params = flt.international_where(filters)
-    frame = wh.query(f"""
-        SELECT citizenship, sum(headcount) AS headcount FROM {people_table(filters.definition)}
-        WHERE {where} AND {international} GROUP BY citizenship""", params + intl_params)
+    frame = _by_country(wh, filters, key, year)
     if frame.empty:
         return pd.DataFrame(columns=["citizenship", "region", "headcount", "share"])
     frame["region"] = frame["citizenship"].map(region_of)
@@ -380,7 +379,20 @@ def country_counts(wh: Warehouse, filters: Filters, key: str, year: int, rule: d
             others = pd.DataFrame({"citizenship": [SMALL_COUNTRIES], "region": ["several"],
                                    "headcount": [int(frame.loc[small, "headcount"].sum())]})
             frame = pd.concat([frame[~small], others], ignore_index=True)
-    protected = disclosure.protect(frame.assign(all_international=total), ["headcount", "all_international"], rule)
+    frame = frame.assign(all_international=total)
+    protected = disclosure.protect(frame, ["headcount", "all_international"], rule)
+    if filters.definition != REGISTER:
+        # Each country's count and the total beside the register's: a gap of a few is the dual citizens (or
+        # naturalised staff, mobile students) of that country.
+        register = _by_country(wh, replace(filters, definition=REGISTER), key, year).set_index("citizenship")["headcount"]
+        named = frame["citizenship"] != SMALL_COUNTRIES
+        reference = frame.assign(
+            headcount=[int(register.get(c, 0)) if n else int(register.drop(frame.loc[named, "citizenship"],
+                                                                                errors="ignore").sum())
+                       for c, n in zip(frame["citizenship"], named)],
+            all_international=int(register.sum()))
+        for column in ("headcount", "all_international"):
+            protected = disclosure.differ(protected, frame, reference, column, rule)
     protected = disclosure.secondary(protected, "headcount", [], rule)
     shares = disclosure.share(protected["headcount"], protected["all_international"], rule,
                               protected["headcount_low"], protected["headcount_high"])
@@ -391,20 +403,39 @@ def country_counts(wh: Warehouse, filters: Filters, key: str, year: int, rule: d
                               ignore_index=True).drop(columns="_small")
 
 
+def _by_country(wh: Warehouse, filters: Filters, key: str, year: int) -> pd.DataFrame:
+    """Exact counts of the international people of one population and year by country (under the definition
+    in force)."""
+    year_filters = Filters(**{**filters.__dict__, "years": (year, year)})
+    where, params = scope_sql(POPULATIONS[key], year_filters)
+    international, intl_params = flt.international_where(filters)
+    return wh.query(f"""
+        SELECT citizenship, sum(headcount) AS headcount FROM {people_table(filters.definition)}
+        WHERE {where} AND {international} GROUP BY citizenship""", params + intl_params)
+
+
 def region_trend(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rule) -> pd.DataFrame:
     """International people per year by world region."""
-    population = POPULATIONS[key]
-    where, params = scope_sql(population, filters)
+    by_region = _by_region(wh, filters, key)
+    if by_region.empty:
+        return pd.DataFrame(columns=["year", "region", "headcount"])
+    protected = disclosure.protect(by_region, ["headcount"], rule)
+    if filters.definition != REGISTER:   # as in country_counts
+        reference = by_region[["year", "region"]].merge(_by_region(wh, replace(filters, definition=REGISTER), key),
+                                                        on=["year", "region"], how="left").fillna({"headcount": 0})
+        protected = disclosure.differ(protected, by_region, reference, "headcount", rule)
+    return disclosure.secondary(protected, "headcount", ["year"], rule)
+
+
+def _by_region(wh: Warehouse, filters: Filters, key: str) -> pd.DataFrame:
+    where, params = scope_sql(POPULATIONS[key], filters)
     international, intl_params = flt.international_where(filters)
     frame = wh.query(f"""
         SELECT year, citizenship, sum(headcount) AS headcount FROM {people_table(filters.definition)}
         WHERE {where} AND {international} GROUP BY ALL""", params + intl_params)
-    if frame.empty:
-        return pd.DataFrame(columns=["year", "region", "headcount"])
     frame["region"] = frame["citizenship"].map(region_of)
-    by_region = frame.groupby(["year", "region"], as_index=False)["headcount"].sum()
-    protected = disclosure.protect(by_region.sort_values(["year", "region"], ignore_index=True), ["headcount"], rule)
-    return disclosure.secondary(protected, "headcount", ["year"], rule)
+    return frame.groupby(["year", "region"], as_index=False)["headcount"].sum().sort_values(
+        ["year", "region"], ignore_index=True)
 
 
 def country_trend(wh: Warehouse, filters: Filters, country: str, rule: disclosure.Rule,
@@ -420,6 +451,13 @@ def country_trend(wh: Warehouse, filters: Filters, country: str, rule: disclosur
     protected = disclosure.protect(result, ["headcount"], rule)
     if rule.exact:
         return protected
+    if filters.definition != REGISTER:   # as in country_counts: the same country's people by the register
+        register = _raw_counts(wh, keys, replace(filters, definition=REGISTER), ["year"], every_year=True,
+                               citizenship=country)
+        reference = result[["population", "year"]].merge(
+            register[["population", "year", "total"]].rename(columns={"total": "headcount"}),
+            on=["population", "year"], how="left").fillna({"headcount": 0})
+        protected = disclosure.differ(protected, result, reference, "headcount", rule)
     # Nobody and a count too small to show both read "0–4": told apart, "1–4" named the country as present,
     # and beside the country list's "1–4 more from countries too small to name" that gave each its one
     # person. A group with no year above that is left out (named in `attrs["too_small"]`, so the summary can say

@@ -37,7 +37,10 @@ def side_by_side(wh: Warehouse, key: str, year: int, rule: disclosure.Rule) -> p
 def changes(wh: Warehouse, key: str, year: int, rule: disclosure.Rule) -> pd.DataFrame:
     """People of the population in the year counted on another side by a definition than by the register's:
     `definition`, `before` and `after` (home, international, unknown), `headcount` protected. Only changes that
-    happen (a row of nobody is left out) under definitions that count the population."""
+    happen (a row of nobody is left out) under definitions that count the population. A definition whose
+    changes or counts (its own or the register's) include one shown only as a range shows none of its changes
+    (`attrs["withheld"]` names it): the register's count, the definition's and its changes add up, so the
+    others would give the hidden one back."""
     population = metrics.POPULATIONS[key]
     where, params = metrics.scope_sql(population, Filters(years=(year, year)))
     frames = []
@@ -58,7 +61,17 @@ def changes(wh: Warehouse, key: str, year: int, rule: disclosure.Rule) -> pd.Dat
     found = found.assign(_o=[(definitions_order[d], order[(b, a)]) for d, b, a in
                              zip(found["definition"], found["before"], found["after"])])
     found = found.sort_values("_o", ignore_index=True).drop(columns="_o")
-    return disclosure.protect(found, ["headcount"], rule)
+    protected = disclosure.protect(found, ["headcount"], rule)
+    if rule.exact:
+        return protected
+    side = side_by_side(wh, key, year, rule).set_index("definition")
+    exact = {d for d in side.index if "international" in side and side.loc[d, "international"] == side.loc[d, "international"]}
+    withheld = [d for d in dict.fromkeys(protected["definition"])
+                if REGISTER not in exact or d not in exact
+                or protected.loc[protected["definition"] == d, "headcount"].isna().any()]
+    kept = protected[~protected["definition"].isin(withheld)].reset_index(drop=True)
+    kept.attrs["withheld"] = withheld
+    return kept
 
 
 def _side(column: str) -> str:

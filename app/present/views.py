@@ -313,7 +313,9 @@ def definitions_side_by_side(wh: Warehouse, rule: Rule, key: str, year: int) -> 
                  population=labels.population(key), year=year)
     counted = frame[frame["reason"] == ""].drop(columns="reason") if not frame.empty else frame
     chart = Chart(f"international-by-definition-{_slug(key)}", title, subtitle, counted, (year, year),
-                  scope=labels.population(key), about=_about(key), definition=definitions.ALL, _scoped=True)
+                  scope=labels.population(key), about=_about(key), definition=definitions.ALL, _scoped=True,
+                  empty_reason=t("No {population} were counted in {year}.", population=labels.population(key),
+                                 year=year))
     if not counted.empty and "share" in counted:
         chart.figure = charts.share_bars(counted, "definition", lambda d: sentence(definitions.name(d)), title,
                                          subtitle, t("Share of people whose country under the definition is known"))
@@ -339,10 +341,20 @@ def definition_changes(wh: Warehouse, rule: Rule, key: str, year: int) -> Chart:
     if not frame.empty:
         frame = frame.assign(reason=[definitions.change(d, b, a, home) for d, b, a in
                                      zip(frame["definition"], frame["before"], frame["after"])])
+    withheld = ", ".join(sentence(definitions.name(d)) for d in frame.attrs.get("withheld", []))
+    withheld = t("Not shown for {definitions}: one of the counts is shown only as a range, and the others would "
+                 "give it back.", definitions=withheld) if withheld else ""
+    counting = [d for d in definitions.KEYS if d != definitions.REGISTER and definitions.why_not(
+        wh.coverage, d, metrics.POPULATIONS[key].population) is None]
+    if not counting:
+        why = t("No definition other than register citizenship can count {population}.",
+                population=labels.population(key))
+    else:
+        why = withheld or t("The definitions that can count {population} count everyone alike in {year}.",
+                            population=labels.population(key), year=year)
     chart = Chart(f"definitions-compared-{_slug(key)}", title, subtitle, frame, (year, year),
                   scope=labels.population(key), about=_about(key), definition=definitions.ALL, _scoped=True,
-                  empty_reason=t("The definitions that can count {population} count everyone alike in {year}.",
-                                 population=labels.population(key), year=year) if frame.empty else "")
+                  empty_reason=why if frame.empty else "")
     if not frame.empty:
         chart.figure = charts.change_bars(frame, title, subtitle)
         chart.summary = " ".join(
@@ -350,6 +362,8 @@ def definition_changes(wh: Warehouse, rule: Rule, key: str, year: int) -> Chart:
               count=c, change=r, before=labels.category(b).lower(), after=labels.category(a).lower())
             for d, c, r, b, a in zip(frame["definition"], frame["headcount_label"], frame["reason"],
                                      frame["before"], frame["after"]))
+        if withheld:
+            chart.summary += " " + withheld
         if not rule.exact:   # each count is protected on its own
             chart.summary += " " + t("Each figure is protected on its own by the rule in force, so the changes "
                                      "need not add up exactly to the difference between the definitions' counts.")

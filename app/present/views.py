@@ -196,7 +196,8 @@ def _empty_unless_counted(wh: Warehouse, filters: Filters, key: str, chosen_here
     if not chosen_here:
         return _unavailable(wh, filters, (key,))[1]
     why = _unavailable(wh, filters, (key,), advice=False)[1]
-    return f"{why} {t('Choose a population it counts above, or another definition in the sidebar.')}" if why else ""
+    advice = t("Choose a population it counts above, or another definition in the sidebar.")
+    return f"{why} {advice}" if why else ""
 
 
 def composition(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Chart:

@@ -373,6 +373,11 @@ def test_the_page_speaks_its_language_and_the_keyboard_is_visible_and_quiet(brow
     page.wait_for_function("document.documentElement.lang === 'sv'", timeout=10_000)
     assert page.locator('[data-testid="stSkipToContent"]').text_content() == "Hoppa till huvudinnehållet"
     page.get_by_role("combobox", name="Language · Kieli · Språk").focus()
+    page.keyboard.press("Tab")   # the help of the next choice, then the choice: who counts as international
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == \
+        "Help for Vem räknas som internationell"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Vem räknas som internationell"
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
     assert focused == "Från år"

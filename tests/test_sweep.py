@@ -37,7 +37,8 @@ NOT_COUNTS = [
     # Partner institutions are not people: the partner page's cards count them exactly.
     r"(Partner agreements|With exchanges|Without exchanges|Not listed as partners) \d[\d,]*",
     # A balance is the difference of two counts written beside it, so it tells nothing they do not.
-    r"balance [+−-]?\d[\d,]*(…[+−-]?\d[\d,]*)?", r"(Top|top) \d+", r"\b\d+ December\b", r"multiple of 3",
+    r"balance [+−-]?\d[\d,]*(…[+−-]?\d[\d,]*)?",
+    r"surplus of (incoming|outgoing) exchanges was with [^()]*\([+−-]?\d[\d,]*\)", r"(Top|top) \d+", r"\b\d+ December\b", r"multiple of 3",
     r"nearest 5", r"fewer than 22\.5", r"\b\d+ largest\b", r"a number from 1 to 4\b", r"under \d+ suppressed", r"<\d+", r"\b\d+ (networks?|programmes?)\b",
 ]
 RANGE = re.compile(r"\b(\d[\d,]*)–(\d[\d,]*)\b")

@@ -154,6 +154,7 @@ def test_a_download_in_finnish_is_in_finnish(browser, shared_server, tmp_path):
     page = new_page(browser)
     page.goto(shared_server + "/staff?years=2010-2022&lang=fi")
     wait_until_idle(page)
+    wait_for_charts(page)   # on a loaded machine the first CSV button drawn was a later chart's
     with page.expect_download() as download:
         page.locator('[data-testid="stDownloadButton"]').filter(has_text="CSV").first.click()
     path = tmp_path / "chart.csv"

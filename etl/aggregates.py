@@ -42,6 +42,35 @@ AGGREGATES: dict[str, tuple[str, str]] = {
                CAST(sum(round(datediff('day', start_date, end_date) / 7)) AS BIGINT) AS weeks_total
         FROM mobility WHERE level <> 'staff' AND end_date IS NOT NULL GROUP BY ALL""",
         "year, direction, unit, partner_country"),
+    # Careers (ETL 0.4): staff followed across years by their pseudonym, the only way to see who stays. A cohort
+    # is the staff who first appear in a year after the first year of data (in the first year, newcomers and
+    # those who came earlier look alike); each row counts them by what they were on entry (group, unit, stage,
+    # gender, every definition's country) and how many are present `after` 1, 3 or 5 years, for the years the
+    # data reaches.
+    "agg_retention": ("""
+        WITH span AS (SELECT min(year) AS first_year, max(year) AS last_year FROM staff),
+             present AS (SELECT DISTINCT person_key, year FROM staff),
+             entry AS (SELECT year, 'staff' AS population, staff_group AS "group", unit, career_stage, gender,
+                              citizenship, is_international, {staff}, person_key
+                       FROM staff QUALIFY year = min(year) OVER (PARTITION BY person_key))
+        SELECT e.* EXCLUDE (person_key), a.after, count(*) AS headcount, count(p.person_key) AS retained
+        FROM entry e CROSS JOIN span CROSS JOIN (VALUES (1), (3), (5)) a(after)
+        LEFT JOIN present p ON p.person_key = e.person_key AND p.year = e.year + a.after
+        WHERE e.year > span.first_year AND e.year + a.after <= span.last_year
+        GROUP BY ALL""",
+        'year, after, "group", unit, career_stage, gender, citizenship, ' + ", ".join(DEFINITION_COLUMNS)),
+    # Research staff at a career stage in a year who are at a stage the next year too, and how many of them
+    # are then at a higher one.
+    "agg_careers": ("""
+        WITH research AS (SELECT year, 'staff' AS population, staff_group AS "group", unit, career_stage, gender,
+                                 citizenship, is_international, {staff}, person_key
+                          FROM staff WHERE career_stage IS NOT NULL)
+        SELECT r.* EXCLUDE (person_key), count(*) AS headcount,
+               count(*) FILTER (n.career_stage > r.career_stage) AS moved_up
+        FROM research r JOIN staff n ON n.person_key = r.person_key AND n.year = r.year + 1
+        WHERE n.career_stage IS NOT NULL
+        GROUP BY ALL""",
+        'year, "group", unit, career_stage, gender, citizenship, ' + ", ".join(DEFINITION_COLUMNS)),
 }
 
 

@@ -178,6 +178,7 @@ class Pool:
     origins: list[tuple[str, int]]
     units: list[tuple[str, float]]
     attrition: float
+    attrition_abroad: float | None = None   # of foreign citizens, when they leave more (or less) often
     naturalised: float = 0.0      # of home citizens joining: naturalised before, foreign at first employment
     naturalising: float = 0.0     # of foreign citizens present four years or more: naturalised each year
     schooled_abroad: float = 0.03  # of home citizens: admitted on a qualification from abroad
@@ -232,17 +233,37 @@ class Pool:
                 self.people["intl"].remove(person)
                 self.people["home"].append(citizen)
 
-    def year(self, year: int, targets: dict[str, int]) -> list[tuple[Person, bool]]:
-        """The people present in `year`, each with whether they are new this year."""
+    def promote(self, rates: dict[int, float], rates_abroad: dict[int, float]) -> None:
+        """Some move up a research career stage each year (a new record: earlier rosters keep the old stage)."""
+        for category, people in self.people.items():
+            chances = rates_abroad if category == "intl" else rates
+            self.people[category] = [replace(p, stage=p.stage + 1)
+                                     if p.stage in chances and self.rng.random() < chances[p.stage] else p
+                                     for p in people]
+
+    def year(self, year: int, targets: dict[str, int], promoted_from: Pool | None = None,
+             promoted: float = 0.0) -> list[tuple[Person, bool]]:
+        """The people present in `year`, each with whether they are new this year; of the places to fill, a
+        share `promoted` goes to people of `promoted_from` at the stage below (who leave that pool)."""
         present: list[tuple[Person, bool]] = []
         self.naturalise(year)
         for category, target in targets.items():
+            leaving = self.attrition_abroad if category == "intl" and self.attrition_abroad is not None \
+                else self.attrition
             stayers = [p for p in self.people[category]
-                       if year - p.started < p.duration and self.rng.random() >= self.attrition]
+                       if year - p.started < p.duration and self.rng.random() >= leaving]
             if len(stayers) > target:
                 keep = sorted(self.rng.choice(len(stayers), size=target, replace=False))
                 stayers = [stayers[i] for i in keep]
-            joiners = [self._new(category, year) for _ in range(target - len(stayers))]
+            joiners = []
+            for _ in range(target - len(stayers)):
+                below = [p for p in promoted_from.people[category] if p.stage == 3] if promoted_from else []
+                if below and self.rng.random() < promoted:
+                    chosen = below[int(self.rng.integers(len(below)))]
+                    promoted_from.people[category].remove(chosen)
+                    joiners.append(replace(chosen, stage=4))
+                else:
+                    joiners.append(self._new(category, year))
             self.people[category] = stayers + joiners
             present += [(p, False) for p in stayers] + [(p, True) for p in joiners]
         return present
@@ -264,19 +285,24 @@ SCHOOL_WEIGHTS = [("ARTS", 0.10), ("BIZ", 0.12), ("CHEM", 0.15), ("ELEC", 0.18),
 
 def staff_rosters(rng: np.random.Generator) -> dict[int, list[tuple[str, Person]]]:
     professors = Pool(rng, "H", STAFF_ORIGINS, SCHOOL_WEIGHTS, attrition=0.05, naturalised=0.025, naturalising=0.03)
-    researchers = Pool(rng, "H", STAFF_ORIGINS, SCHOOL_WEIGHTS, attrition=0.18, naturalised=0.02, naturalising=0.03)
+    # Early-career researchers on fixed-term contracts leave far more often than professors, and those from
+    # abroad more often still (many move on to another country); some move up a stage each year.
+    researchers = Pool(rng, "H", STAFF_ORIGINS, SCHOOL_WEIGHTS, attrition=0.15, attrition_abroad=0.24,
+                       naturalised=0.02, naturalising=0.03)
     others = Pool(rng, "H", STAFF_ORIGINS, SCHOOL_WEIGHTS + [(SERVICES, 0.9)], attrition=0.07, naturalised=0.03,
                   naturalising=0.03)
     researchers.counter, others.counter = 200_000, 500_000
     rosters = {}
     for year in YEARS:
+        researchers.promote({1: 0.14, 2: 0.09}, {1: 0.11, 2: 0.07})
         n_prof = PROFESSORS.get(year) or round(_interpolate(year, {2017: 386, 2019: 392, 2025: 389}))
         share = _interpolate(year, {2010: 0.09, 2022: 0.27, 2025: 0.285})
         targets = _split(n_prof, share, unknown=2 if year < 2016 else 3)
         if year in PROFESSOR_SHARE:
             known = n_prof - targets["unknown"]
             assert round(100 * targets["intl"] / known) == round(100 * PROFESSOR_SHARE[year])
-        roster = [("professor", p) for p, _ in professors.year(year, targets)]
+        # A third of new professors come from the university's own senior researchers.
+        roster = [("professor", p) for p, _ in professors.year(year, targets, researchers, promoted=0.33)]
         n_res = round(_interpolate(year, {2010: 2000, 2023: 2400, 2025: 2420}))
         roster += [("teaching_research", p) for p, _ in researchers.year(
             year, _split(n_res, _interpolate(year, {2010: 0.28, 2023: 0.52, 2025: 0.53}), unknown=round(n_res * 0.01)))]

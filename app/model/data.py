@@ -18,6 +18,8 @@ import pandas as pd
 from etl.definitions import DEFINITION_COLUMNS, DEFINITIONS, REGISTER
 
 
+_STAFF_KEYS = ('year, population, "group", unit, career_stage, gender, citizenship, is_international, '
+               + ", ".join(DEFINITION_COLUMNS))
 # What the app loads of each aggregate: only the columns a page uses. Left out on purpose: `fte` of
 # agg_people and the exact days of agg_mobility, which in a row of one person are that person's own values.
 AGGREGATE_COLUMNS: dict[str, str] = {
@@ -26,6 +28,9 @@ AGGREGATE_COLUMNS: dict[str, str] = {
     "agg_mobility": "year, direction, level, unit, programme, partner_code, partner_name, partner_country, exchanges",
     "agg_stays": "year, direction, unit, partner_country, periods, weeks_total",
     "partners": "partner_code, partner_name, country, city, programmes, networks, valid_from, valid_to",
+    # Staff followed across years (ETL 0.4).
+    "agg_retention": f"{_STAFF_KEYS}, after, headcount, retained",
+    "agg_careers": f"{_STAFF_KEYS}, headcount, moved_up",
 }
 AGGREGATE_TABLES = tuple(AGGREGATE_COLUMNS)
 # Summed from the aggregates in memory: per definition of international, the people table and the share table
@@ -44,9 +49,18 @@ def people_table(definition: str) -> str:
 def share_table(definition: str) -> str:
     """People under one definition summed into international, known, unknown and total."""
     return f"share_{definition}"
-# Warehouses built before agg_stays existed open with an empty one (the average stay shows its empty state).
-_EMPTY_STAYS = """SELECT * FROM (VALUES (0, '', '', '', 0::BIGINT, 0::BIGINT))
-                  t(year, direction, unit, partner_country, periods, weeks_total) WHERE false"""
+# Warehouses built before a table existed open with an empty one (its charts show their empty state, and the
+# careers say to rebuild).
+_STAFF_EMPTY = ("0 AS year, '' AS population, '' AS \"group\", '' AS unit, 0 AS career_stage, '' AS gender, "
+                "'' AS citizenship, false AS is_international, "
+                + ", ".join(f"{'false' if c.endswith('_international') else chr(39) * 2} AS {c}"
+                            for c in DEFINITION_COLUMNS))
+_EMPTY = {
+    "agg_stays": """SELECT * FROM (VALUES (0, '', '', '', 0::BIGINT, 0::BIGINT))
+                    t(year, direction, unit, partner_country, periods, weeks_total) WHERE false""",
+    "agg_retention": f"SELECT {_STAFF_EMPTY}, 0 AS after, 0::BIGINT AS headcount, 0::BIGINT AS retained WHERE false",
+    "agg_careers": f"SELECT {_STAFF_EMPTY}, 0::BIGINT AS headcount, 0::BIGINT AS moved_up WHERE false",
+}
 
 
 class WarehouseMissing(Exception):
@@ -98,8 +112,8 @@ class Warehouse:
         self._lock = threading.Lock()
         for table, columns in AGGREGATE_COLUMNS.items():
             path = self.folder / table / "data.parquet"
-            if table == "agg_stays" and not path.exists():
-                self._con.execute(f"CREATE TABLE {table} AS {_EMPTY_STAYS}")
+            if table in _EMPTY and not path.exists():
+                self._con.execute(f"CREATE TABLE {table} AS {_EMPTY[table]}")
                 continue
             # The path is an argument, never SQL text: the folder's name may hold a quote.
             self._con.execute(f"CREATE TABLE {table} AS SELECT {_present(self._con, path, columns)} "
@@ -132,6 +146,8 @@ class Warehouse:
             FROM agg_mobility GROUP BY ALL ORDER BY year""")
         self.options = self._options()
         self.coverage = self._coverage()
+        # Staff followed across years: absent from warehouses built before ETL 0.4.
+        self.careers = (self.folder / "agg_retention" / "data.parquet").exists()
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         # A cursor is a connection of its own: safe while other sessions query too.

@@ -95,8 +95,8 @@ def _raw_counts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by: list
     member_rows = ", ".join("(?, ?, ?, ?, ?)" for _ in members) or "(NULL, NULL, NULL, NULL, NULL)"
     if flows:
         # Both definitions side by side: only agg_people holds them for the same people.
-        register, register_params = _international_in(REGISTER, filters)
-        chosen, chosen_params = _international_in(filters.definition, filters)
+        register, register_params = international_in(REGISTER, filters)
+        chosen, chosen_params = international_in(filters.definition, filters)
         source, sums = "agg_people", f"""sum(headcount) FILTER (NOT {register} AND {chosen}) AS international,
                sum(headcount) FILTER ({register} AND NOT {chosen}) AS known, 0 AS unknown, 0 AS total"""
         intl_params = (register_params + chosen_params) * 2
@@ -133,7 +133,7 @@ def _raw_counts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by: list
     return wh.query(sql, params)
 
 
-def _international_in(definition: str, filters: Filters) -> tuple[str, list]:
+def international_in(definition: str, filters: Filters) -> tuple[str, list]:
     """International by one definition, as a condition on agg_people (which holds every definition's columns);
     false where unknown."""
     chosen = DEFINITIONS[definition]
@@ -363,6 +363,17 @@ def shares_by(wh: Warehouse, filters: Filters, key: str, dimension: str, year: i
 
 
 
+def shares_over_time(wh: Warehouse, filters: Filters, key: str, dimension: str,
+                     rule: disclosure.Rule) -> pd.DataFrame:
+    """The share per year by unit, career stage or group/level."""
+    column = {"unit": "unit", "career_stage": "career_stage", "group": "group"}[dimension]
+    counts = _protected_counts(wh, (key,), filters, ["year", column], rule).drop(columns="population")
+    counts = counts[counts[column].notna() & (counts["total_high"] > 0)]
+    if counts.empty:
+        return pd.DataFrame(columns=["year", column, *COUNTS, "share"])
+    return _with_shares(counts.reset_index(drop=True), rule)
+
+
 def country_counts(wh: Warehouse, filters: Filters, key: str, year: int, rule: disclosure.Rule) -> pd.DataFrame:
     """International people in one year by citizenship, largest first, with
     each country's region and its part of all international people."""
@@ -401,6 +412,25 @@ def country_counts(wh: Warehouse, filters: Filters, key: str, year: int, rule: d
     result = result.assign(_small=result["citizenship"] == SMALL_COUNTRIES)
     return result.sort_values(["_small", "headcount_high", "citizenship"], ascending=[True, False, True],
                               ignore_index=True).drop(columns="_small")
+
+
+def each_country(wh: Warehouse, filters: Filters, key: str, year: int, rule: disclosure.Rule) -> pd.DataFrame:
+    """International people of one year by country, each country's count protected on its own (not pooled
+    with the small ones as in `country_counts`: for measures that name no country), with the gap to the
+    register's definition closed as there; largest first. Columns: citizenship, headcount and its protected
+    forms, and `all_international`, the protected total."""
+    frame = _by_country(wh, filters, key, year)
+    if frame.empty or frame["headcount"].sum() == 0:
+        return pd.DataFrame(columns=["citizenship", "headcount", "all_international"])
+    frame = frame.assign(all_international=int(frame["headcount"].sum()))
+    protected = disclosure.protect(frame, ["headcount", "all_international"], rule)
+    if filters.definition != REGISTER:
+        register = _by_country(wh, replace(filters, definition=REGISTER), key, year).set_index("citizenship")["headcount"]
+        reference = frame.assign(headcount=[int(register.get(c, 0)) for c in frame["citizenship"]],
+                                 all_international=int(register.sum()))
+        for column in ("headcount", "all_international"):
+            protected = disclosure.differ(protected, frame, reference, column, rule)
+    return protected.sort_values(["headcount_high", "citizenship"], ascending=[False, True], ignore_index=True)
 
 
 def _by_country(wh: Warehouse, filters: Filters, key: str, year: int) -> pd.DataFrame:

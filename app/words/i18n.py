@@ -159,6 +159,19 @@ def fmt_share_range(low: float, high: float) -> str:
     return first if first == last else f"{first}–{last}"
 
 
+def fmt_decimal(value: float, decimals: int = 1) -> str:
+    """A measure that is not a count ("23.4", Finnish "23,4")."""
+    return format_decimal(round(value, decimals), format="#,##0." + "0" * decimals, locale=language())
+
+
+def fmt_decimal_range(low: float, high: float, decimals: int = 1) -> str:
+    """A measure known only as a range ("17.4–30.5"); one figure when both ends read the same."""
+    if math.isnan(low) or math.isnan(high):
+        return "–"
+    first, last = fmt_decimal(low, decimals), fmt_decimal(high, decimals)
+    return first if first == last else f"{first}–{last}"
+
+
 def pp_shown(change: float) -> float:
     """A change of a share in percentage points as written (one decimal): its sign is the sign people read."""
     return round(change * 100, 1) + 0.0   # + 0.0: no "-0.0"

@@ -30,6 +30,7 @@ def page() -> None:
     st.title(t("Methodology and data"))
     st.markdown(methodology.definitions(home))
     compare(ctx)
+    st.markdown(methodology.strategy())
 
     st.header(t("Protecting small numbers"))
     st.markdown(methodology.disclosure(ctx.rule))

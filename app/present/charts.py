@@ -20,7 +20,8 @@ import plotly.graph_objects as go
 from app.model import definitions
 from app.present import theme
 from app.words import labels, safe_text
-from app.words.i18n import fmt_pct, fmt_share, fmt_share_range, plotly_separators, sentence, t
+from app.words.i18n import (fmt_decimal, fmt_decimal_range, fmt_pct, fmt_share, fmt_share_range, plotly_separators,
+                            sentence, t, tn)
 from app.words.labels import SMALL_COUNTRIES
 
 HEIGHT = 440
@@ -40,9 +41,11 @@ def _count_or_top(values: pd.Series, highs: pd.Series) -> pd.Series:
     return values.where(values.notna(), highs)
 
 
-def _year_ticks(years: pd.Series) -> list[int]:
+def _year_ticks(years: pd.Series, most: int = 16) -> list[int]:
+    """Every year, or every second (or more) when more than `most` would not fit (a chart half the page wide
+    fits about 8)."""
     first, last = int(years.min()), int(years.max())
-    step = 1 if last - first <= 16 else 2
+    step = max(1, math.ceil((last - first) / most))
     return list(range(first, last + 1, step))
 
 
@@ -89,7 +92,7 @@ def _range_bars(x: pd.Series, low: pd.Series, high: pd.Series, hover: list[str],
 
 def share_lines(frame: pd.DataFrame, keys: tuple[str, ...], title: str, subtitle: str, *, series: str = "population",
                 names=labels.population, colours: dict[str, str] | None = None, part: str = "international",
-                whole: str = "known", y_title: str | None = None) -> go.Figure:
+                whole: str = "known", y_title: str | None = None, narrow: bool = False) -> go.Figure:
     """A share per year, one line per series (populations by default), labelled at both ends;
     the hover says what it is a share of ("27% — 105 of 387")."""
     colours = colours or theme.POPULATION_COLOURS
@@ -117,7 +120,8 @@ def share_lines(frame: pd.DataFrame, keys: tuple[str, ...], title: str, subtitle
     top = min(1.0, max(0.05, float(frame["share_high"].max()) * 1.08)) if frame["share_high"].notna().any() else 1.0
     years = frame["year"]
     return _figure(data, title, subtitle, t("Year"), y_title or t("Share"),
-                   xaxis=dict(tickvals=_year_ticks(years), range=[years.min() - 1.2, years.max() + 1.2]),
+                   xaxis=dict(tickvals=_year_ticks(years, 8 if narrow else 16),
+                              range=[years.min() - 1.2, years.max() + 1.2]),
                    yaxis=dict(range=[0, top], **percent_ticks(top)), annotations=_end_labels(ends, top))
 
 
@@ -423,3 +427,101 @@ def partner_map(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
         text=[labels.country(c) for c in frame["country"]], customdata=frame["hover"],
         hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>", name="")]
     return _map(data, title, subtitle, MAP_GEO)
+
+
+def measure_lines(frame: pd.DataFrame, series: tuple[str, ...], names, colours: dict[str, str], title: str,
+                  subtitle: str, y_title: str, percent: bool = False) -> go.Figure:
+    """Measures per year, one line per series (`<series>`, `<series>_low`, `<series>_high` columns); a value known
+    only as a range is drawn as a pale bar from its low to its high end, never as a point."""
+    data = []
+    written = fmt_share if percent else fmt_decimal
+    for key in series:
+        if key not in frame or frame[f"{key}_low"].isna().all():
+            continue
+        rows = frame.sort_values("year")
+        name = names(key)
+        hover = [written(v) if v == v else (fmt_share_range(lo, hi) if percent else fmt_decimal_range(lo, hi))
+                 for v, lo, hi in zip(rows[key], rows[f"{key}_low"], rows[f"{key}_high"])]
+        if rows[key].notna().any():
+            data.append(dict(type="scatter", x=rows["year"], y=rows[key], name=name, mode="lines+markers",
+                             line=dict(color=colours[key], width=3), marker=dict(size=7), customdata=hover,
+                             hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
+        ranged = rows[key].isna() & rows[f"{key}_low"].notna()
+        if ranged.any():
+            data.append(_range_bars(rows["year"][ranged], rows[f"{key}_low"][ranged], rows[f"{key}_high"][ranged],
+                                    [h for h, r in zip(hover, ranged) if r], colours[key], name))
+            # The legend shows the line; a series drawn only as ranges needs an entry of its own.
+            data[-1]["showlegend"] = bool(rows[key].isna().all())
+    top = max(float(frame[f"{key}_high"].max()) for key in series if key in frame and frame[f"{key}_high"].notna().any())
+    top = top * 1.1 if top > 0 else 1.0
+    yaxis = dict(range=[0, min(top, 1.0)], **percent_ticks(min(top, 1.0))) if percent else \
+        dict(range=[0, top], tickformat=",~f")
+    return _figure(data, title, subtitle, t("Year"), y_title,
+                   xaxis=dict(tickvals=_year_ticks(frame["year"], 8)), yaxis=yaxis)
+
+
+def target_path(frame: pd.DataFrame, projection: pd.DataFrame | None, population: str, target: float,
+                target_year: int, target_words: str, title: str, subtitle: str, y_title: str) -> go.Figure:
+    """A population's share per year, the straight line of its recent pace on to the target year (dashed, with
+    its band), and the target as a point."""
+    figure = share_lines(frame, (population,), title, subtitle, y_title=y_title)
+    colour = theme.POPULATION_COLOURS[population]
+    extra: list[dict] = []
+    if projection is not None and not projection.empty:
+        hover = [fmt_share(s) + (f" ({fmt_share_range(lo, hi)})" if lo == lo else "")
+                 for s, lo, hi in zip(projection["share"], projection["share_low"], projection["share_high"])]
+        if projection["share_low"].notna().all():
+            extra.append(dict(type="scatter", x=list(projection["year"]) + list(projection["year"])[::-1],
+                              y=list(projection["share_high"]) + list(projection["share_low"])[::-1], fill="toself",
+                              mode="lines",
+                              fillcolor="rgba(0,114,178,0.12)", line=dict(width=0), hoverinfo="skip",
+                              name=t("Band of the recent variation"), showlegend=True))
+        extra.append(dict(type="scatter", x=projection["year"], y=projection["share"], mode="lines",
+                          line=dict(color=colour, width=2, dash="dash"), name=t("At the recent pace"),
+                          customdata=hover, hovertemplate="%{x}: %{customdata}<extra></extra>"))
+    extra.append(dict(type="scatter", x=[target_year], y=[target], mode="markers+text", name=t("Target"),
+                      marker=dict(symbol="star", size=18, color=theme.VERMILLION, line=dict(color="white", width=1)),
+                      text=[target_words], textposition="top center",
+                      textfont=dict(color=theme.ink(theme.VERMILLION), size=13),
+                      hovertemplate=f"{safe_text.plotly(target_words)}<extra></extra>"))
+    highs = [float(frame["share_high"].max()) if not frame.empty else 0.0, target * 1.15]
+    if projection is not None and not projection.empty:
+        highs.append(float(projection["share_high"].fillna(projection["share"]).max()))
+    top = min(1.0, max(highs) * 1.1)
+    first = int(frame["year"].min()) if not frame.empty else target_year
+    figure.add_traces(safe_text.plotly_traces(extra))
+    figure.update_layout(
+        showlegend=True, xaxis=dict(tickvals=_year_ticks(pd.Series([first, target_year])),
+                                    range=[first - 1.2, target_year + 1.2]),
+        yaxis=dict(range=[0, top], **percent_ticks(top)))
+    return figure
+
+
+def retention_bars(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+    """The share still present 1, 3 and 5 years after starting, international and home side by side; a share
+    known only as a range is a hatched bar from its low to its high end; a withheld one is not drawn."""
+    data = []
+    for origin in ("international", "home"):
+        rows = frame[frame["origin"] == origin].sort_values("after")
+        exact = rows["share"].notna()
+        base = rows["share_low"].where(~exact, 0).fillna(0)
+        length = rows["share"].where(exact, rows["share_high"] - rows["share_low"]).fillna(0)
+        written = [fmt_share(s) if e else (fmt_share_range(lo, hi) if lo == lo else t("withheld"))
+                   for s, e, lo, hi in zip(rows["share"], exact, rows["share_low"], rows["share_high"])]
+        hover = [t("{share} — {retained} of {cohort}", share=w, retained=r, cohort=c)
+                 for w, r, c in zip(written, rows["retained_label"], rows["headcount_label"])]
+        name = labels.category(origin)
+        colour = ORIGIN_COLOURS[origin]
+        data.append(dict(
+            type="bar", x=[tn("after {n} year", "after {n} years", int(a)) for a in rows["after"]],
+            y=length, base=base, name=name, text=written, textposition="outside", cliponaxis=False,
+            marker=dict(color=colour, pattern=dict(shape=["" if e else "/" for e in exact], fgcolor="white"),
+                        line=dict(color=colour, width=1)),
+            customdata=hover, hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
+    return _figure(data, title, subtitle, "", t("Still at the university"), barmode="group", bargap=0.3,
+                   yaxis=dict(range=[0, 1.12], **percent_ticks(1.0)), showlegend=True)
+
+
+# International and home people side by side (lines and bars): blue and grey, as in the composition charts.
+ORIGIN_COLOURS = {"international": theme.BLUE, "home": theme.GREY}
+STAGE_COLOURS = {1: theme.SKY, 2: theme.GREEN, 3: theme.ORANGE, 4: theme.BLUE}

@@ -57,6 +57,40 @@ def definitions(home_country: str) -> str:
     ])
 
 
+def strategy() -> str:
+    """How the strategy page's figures are made: projection, diversity, careers."""
+    return "\n\n".join([
+        t("## Strategy figures"),
+        t("**Targets** — set in config.toml (population, definition, share to reach at least, year, baseline year) "
+          "and judged on the whole university under the target's own definition. The pace is the slope of a straight "
+          "line fitted by least squares to the shares from the baseline year to the latest year; a share known only "
+          "as a range is left out of the fit. The projection carries the line on to the target year. Its band is one "
+          "standard error of a new year's share either side of the line, from how far the years scatter around it "
+          "(about two years in three would fall inside if the past variation went on); with two years there is no "
+          "band. *On track*: the projection reaches the target; *behind*: it does not, and the page says what "
+          "yearly change from the latest figure would; *met*: the latest figure is already there; after the "
+          "target year, *reached* or *missed* by that year's figure. Shares are compared as written, to a tenth of "
+          "a percent."),
+        t("**Diversity of origins** — for the international people of a population in a year: the number of "
+          "countries they come from; the effective number of countries, exp(−Σ pᵢ ln pᵢ) (Shannon) and 1 / Σ pᵢ² "
+          "(inverse Simpson), where pᵢ is each country's part of the international people: the number of equally "
+          "large countries that would be as diverse, the second weighing the large countries more; and the share "
+          "of the five largest countries. A university with many people from few countries is less international "
+          "than its share suggests. Each is computed from each country's count as the disclosure rule protects it; "
+          "where a count is shown only as a range, the measure is computed with every such count at the low end "
+          "and at the high end of its range and shown as the range between (a single figure when they agree). No "
+          "country is named. With countries chosen in the sidebar the measures are not shown."),
+        t("**Careers and retention** — the ETL follows each staff member from year to year by their pseudonym and "
+          "writes only counts. A cohort is the staff who first appear in a year, international or home by the "
+          "definition in force in that first year; the first year of data has no cohort (its people may have come "
+          "earlier). *Still at the university after k years*: in the staff data k years later, in any group or "
+          "unit; the cohorts of the chosen years are pooled, each as far as the data reaches. *Moving up a career "
+          "stage*: of researchers at stage I–III in a year who are at a stage the next year, those at a higher "
+          "one. Counts are protected by the rule in force, shares computed from the protected counts: a small "
+          "group's share is a range, or withheld when the rule hides its size."),
+    ])
+
+
 def disclosure(rule: Rule) -> str:
     why = t("Small numbers can identify people: two professors from one country in one school are easy to "
             "recognise. Every figure on screen and in every download is therefore protected by one rule.")

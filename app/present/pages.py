@@ -12,13 +12,13 @@ from typing import Any
 
 import pandas as pd
 
-from app.model import definitions, metrics, mobility
+from app.model import definitions, metrics, mobility, strategy
 from app.model.data import Warehouse
 from app.model.disclosure import Rule
 from app.model.filters import EXCHANGES, PEOPLE, STAFF, STUDENTS, Filters, country_codes, describe
-from app.present import mobility_views, views
+from app.present import mobility_views, strategy_views, views
 from app.present.views import Chart
-from app.words import labels
+from app.words import labels, safe_text
 from app.words.i18n import t
 
 
@@ -110,7 +110,25 @@ class Table:
     note: Callable[[Inputs], str] = lambda i: ""
 
 
-Block = Row | Controls | Heading | Cards | Table
+@dataclass(frozen=True)
+class Charts:
+    """As many charts as the settings make (one per configured target), two side by side; `empty` says what to
+    do when there are none, `notes` what is wrong with the settings."""
+    make: Callable[[Inputs], list[Chart]]
+    title: Callable[[], str]
+    empty: Callable[[Inputs], str]
+    notes: Callable[[Inputs], list[str]] = lambda i: []
+    example: str = ""            # shown as code under `empty`
+
+
+@dataclass(frozen=True)
+class Notes:
+    """Sentences with a link to the page that says more (the targets' verdicts on the overview)."""
+    make: Callable[[Inputs], list[str]]
+    link: str                    # the key of the page that says more
+
+
+Block = Row | Controls | Heading | Cards | Table | Charts | Notes
 
 
 @dataclass(frozen=True)
@@ -153,7 +171,13 @@ class Page:
 
     def charts(self, inputs: Inputs) -> list[Chart]:
         """Every chart of the page, in the page's order (the report pack's content)."""
-        return [inputs.chart(make) for block in self.blocks() if isinstance(block, Row) for make in block.charts]
+        made = []
+        for block in self.blocks():
+            if isinstance(block, Row):
+                made += [inputs.chart(make) for make in block.charts]
+            elif isinstance(block, Charts):
+                made += inputs.once(block.make, lambda block=block: block.make(inputs))
+        return made
 
 
 def data_years(wh: Warehouse, about: str | None) -> tuple[int, ...]:
@@ -327,6 +351,50 @@ def _default_network(i: Inputs) -> str:
     return "Unite!" if "Unite!" in names else (names[0] if names else "")
 
 
+def _trajectories(i: Inputs) -> list[strategy.Trajectory]:
+    return i.once("trajectories", lambda: strategy.trajectories(i.warehouse, i.rule)[0])
+
+
+def _targets(i: Inputs) -> list[Chart]:
+    return [strategy_views.target_chart(path) for path in _trajectories(i)]
+
+
+def _target_notes(i: Inputs) -> list[str]:
+    return strategy.configured_targets()[1]
+
+
+def _target_verdicts(i: Inputs) -> list[str]:
+    """Each target and its verdict, for the overview (Markdown: the words are escaped)."""
+    return [f"**{safe_text.markdown(strategy_views.target_words(path.target))}** — "
+            f"{safe_text.markdown(strategy_views.verdict(path))}" for path in _trajectories(i)]
+
+
+def _diversity_frame(i: Inputs) -> pd.DataFrame:
+    # One computation for both charts.
+    return i.once("diversity", lambda: strategy_views.diversity_frame(i.warehouse, i.filters,
+                                                                        i.choices["population"], i.rule))
+
+
+def _diversity(i: Inputs) -> Chart:
+    return strategy_views.diversity_chart(i.warehouse, i.filters, i.rule, i.choices["population"], _diversity_frame(i))
+
+
+def _top_five(i: Inputs) -> Chart:
+    return strategy_views.top_five_chart(i.warehouse, i.filters, i.rule, i.choices["population"], _diversity_frame(i))
+
+
+def _retention(i: Inputs) -> Chart:
+    return strategy_views.retention_chart(i.warehouse, i.filters, i.rule, i.choices["cohort"])
+
+
+def _stage_shares(i: Inputs) -> Chart:
+    return strategy_views.stage_share_chart(i.warehouse, i.filters, i.rule)
+
+
+def _moving_up(i: Inputs) -> Chart:
+    return strategy_views.moving_up_chart(i.warehouse, i.filters, i.rule)
+
+
 # --- the pages ---------------------------------------------------------------
 
 PAGES: dict[str, Page] = {p.key: p for p in (
@@ -335,7 +403,23 @@ PAGES: dict[str, Page] = {p.key: p for p in (
          intro=lambda i: t("The international share in {year} and how it has changed.", year=i.years_shown()[0])
          + f" {definitions.line(i.filters.definition)}.",
          requires=lambda i: bool(i.years_shown()), about=PEOPLE,
-         body=(Cards(_headline_cards), Row((_headline,)))),
+         body=(Cards(_headline_cards), Notes(_target_verdicts, "strategy"), Row((_headline,)))),
+    Page("strategy", "pages/8_strategy.py", ":material/flag:", lambda: t("Strategy"),
+         heading=lambda: t("Strategy: targets, diversity and careers"),
+         intro=lambda i: t("Whether the university is on track for its own targets, how many countries its people "
+                           "come from, and who stays and moves up."),
+         requires=lambda i: bool(i.years_shown()), about=PEOPLE,
+         choices=(
+             Choice("population", lambda: t("Population"), lambda i: COUNTRY_POPULATIONS, lambda i: "all_staff",
+                    labels.population),
+             Choice("cohort", lambda: t("Staff group"), lambda i: strategy_views.STAFF_POPULATIONS,
+                    lambda i: strategy_views.STAFF_POPULATIONS[0], labels.population),
+         ),
+         body=(Heading(lambda: t("Targets")), Charts(_targets, lambda: t("Targets"), lambda i: strategy_views.no_targets(),
+                                                     _target_notes, strategy_views.TARGET_EXAMPLE),
+               Heading(lambda: t("Diversity of origins")), Controls(("population",)), Row((_diversity, _top_five)),
+               Heading(lambda: t("Careers and retention")), Controls(("cohort",)), Row((_retention,)),
+               Row((_stage_shares, _moving_up)))),
     Page("staff", "pages/1_staff.py", ":material/badge:", lambda: t("Staff"),
          intro=lambda i: t("Headcount on 31 December; a person with several employments counts once, in the largest "
                            "one."),

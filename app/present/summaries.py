@@ -7,6 +7,7 @@ uses the same protected figures as the chart.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -33,11 +34,12 @@ def _too_small(subject: str) -> str:
 
 
 def share_change(key: str, years_and_shares: list[tuple[int, float]],
-                 ranges: list[tuple[int, float, float]] = ()) -> str:
+                 ranges: list[tuple[int, float, float]] = (), subject: str | None = None) -> str:
     """'The share of international professors rose from 9% in 2010 to 27% in 2022.' `ranges`: (year, lowest,
-    highest) of the shares known only as a range, said when no year has an exact share."""
+    highest) of the shares known only as a range, said when no year has an exact share. `subject`: what the
+    share is of, when not the international people of the population `key`."""
     points = [(y, s) for y, s in years_and_shares if s is not None and not math.isnan(s)]
-    subject = labels.international_people(key, of=True)
+    subject = subject or labels.international_people(key, of=True)
     known = [(y, lo, hi) for y, lo, hi in ranges if not (math.isnan(lo) or math.isnan(hi))]
     if known and (not points or known[-1][0] > points[-1][0]):
         # The latest year's share is known only as a range: said as one, never left out.
@@ -61,13 +63,41 @@ def share_change(key: str, years_and_shares: list[tuple[int, float]],
     return t("The share of {subject} was {start} in {first} and {end} in {last}.", **values)
 
 
-def trend(frame: pd.DataFrame, keys: tuple[str, ...]) -> str:
+def trend(frame: pd.DataFrame, keys: tuple, subject: Callable[[object], str] | None = None,
+          series: str = "population") -> str:
+    """How each series' share changed; `subject` says what a series' share is of (by default the international
+    people of the population)."""
     sentences = []
     for key in keys:
-        rows = frame[frame["population"] == key].sort_values("year")
+        rows = frame[frame[series] == key].sort_values("year")
         if not rows.empty:
             ranges = list(zip(rows["year"], rows["share_low"], rows["share_high"])) if "share_low" in rows else []
-            sentences.append(share_change(key, list(zip(rows["year"], rows["share"])), ranges))
+            sentences.append(share_change(key, list(zip(rows["year"], rows["share"])), ranges,
+                                          subject(key) if subject else None))
+    return " ".join(sentences)
+
+
+def retention(frame: pd.DataFrame, cohorts: dict[int, tuple[int, int] | None]) -> str:
+    """'International: 77% still here after 1 year, 44% after 3 years, 26% after 5 years.' and the same for home
+    people, then which cohorts each figure covers."""
+    sentences = []
+    for origin in ("international", "home"):
+        rows = frame[frame["origin"] == origin].sort_values("after")
+        parts = [tn("{share} after {n} year", "{share} after {n} years", int(a),
+                    share=fmt_share(sh) if sh == sh else fmt_share_range(lo, hi) if lo == lo else t("withheld"))
+                 for a, sh, lo, hi in zip(rows["after"], rows["share"], rows["share_low"], rows["share_high"])]
+        if parts:
+            sentences.append(t("{origin}: still at the university {shares}.", origin=labels.category(origin),
+                               shares=", ".join(parts)))
+    spans = [tn("after {n} year, those who started in {years}", "after {n} years, those who started in {years}",
+                int(a), years=f"{cohorts[a][0]}–{cohorts[a][1]}" if cohorts[a][0] != cohorts[a][1]
+                else str(cohorts[a][0]))
+             for a in sorted(frame["after"].unique()) if cohorts.get(a)]
+    if spans:
+        sentences.append(t("Counted: {spans}.", spans="; ".join(spans)))
+    withheld = frame["share_low"].isna().any()
+    if withheld:
+        sentences.append(t("A share is withheld where the group is too small for the rule to show it."))
     return " ".join(sentences)
 
 

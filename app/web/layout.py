@@ -12,7 +12,7 @@ import streamlit as st
 
 from app.model import definitions
 from app.model.metrics import Headline
-from app.present.pages import Cards, Controls, Heading, Inputs, Row, Table, inputs_for
+from app.present.pages import PAGES, Cards, Charts, Controls, Heading, Inputs, Notes, Row, Table, inputs_for
 from app.model.filters import EXCHANGES, STAFF, STUDENTS, describe
 from app.present import views
 from app.present.views import Chart
@@ -82,6 +82,25 @@ def _blocks(blocks, inputs: Inputs, controls: dict[str, widgets.Control], ctx: C
             st.subheader(block.text())
         elif isinstance(block, Cards):
             headline_cards(block.make(inputs), inputs.filters.definition)
+        elif isinstance(block, Charts):
+            for note in block.notes(inputs):
+                st.warning(safe_text.markdown(note), icon=":material/settings:")
+            made = inputs.once(block.make, lambda block=block: block.make(inputs))
+            if not made:
+                empty_state(block.title(), block.empty(inputs))
+                if block.example:
+                    st.code(block.example, language="toml")
+            for pair in range(0, len(made), 2):
+                _side_by_side([lambda chart=chart: show(chart, ctx) for chart in made[pair:pair + 2]], None)
+        elif isinstance(block, Notes):
+            lines = block.make(inputs)
+            if lines:
+                with st.container(border=True):
+                    for line in lines:
+                        st.markdown(f":material/flag: {line}")
+                    linked = PAGES[block.link]
+                    st.page_link(linked.script, label=t("More on the {page} page", page=linked.title()),
+                                 icon=":material/arrow_forward:", query_params=st.query_params.to_dict())
         elif isinstance(block, Table):
             rows, note = block.make(inputs), block.note(inputs)
             if rows.empty:

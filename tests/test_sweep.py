@@ -21,7 +21,7 @@ FILTER_SETS = {
     "filtered": {"countries": "DEU", "units": "SCI", "years": "2015-2022", "partner_countries": "DEU"},
     "tiny": {"countries": "EGY", "partner_countries": "region:oceania"},
 }
-PAGES = ("overview", "staff", "students", "countries", "mobility", "partners", "networks")
+PAGES = ("overview", "strategy", "staff", "students", "countries", "mobility", "partners", "networks")
 
 # Numbers that are not counts of people or exchange periods, with the words that say so.
 NOT_COUNTS = [
@@ -39,6 +39,10 @@ NOT_COUNTS = [
     # A balance is the difference of two counts written beside it, so it tells nothing they do not.
     r"balance [+−-]?\d[\d,]*(…[+−-]?\d[\d,]*)?",
     r"surplus of (incoming|outgoing) exchanges was with [^()]*\([+−-]?\d[\d,]*\)", r"(Top|top) \d+", r"\b\d+ December\b", r"multiple of 3",
+    # The strategy page: measures with decimals (effective numbers of countries; no count has decimals), the
+    # years after starting, the career stages, the target's settings.
+    r"\b\d+\.\d+(–\d+\.\d+)?\b", r"\bafter \d+ years?\b", r"\b\d+, \d+ and \d+ years\b",
+    r"\bstages? I–III\b",
     r"nearest 5", r"fewer than 22\.5", r"\b\d+ largest\b", r"a number from 1 to 4\b", r"under \d+ suppressed", r"<\d+", r"\b\d+ (networks?|programmes?)\b",
 ]
 RANGE = re.compile(r"\b(\d[\d,]*)–(\d[\d,]*)\b")

@@ -110,6 +110,7 @@ def test_filters_change_the_url_and_the_figures_and_hold_across_pages(browser, d
     ("countries", "/countries?population=degree_students"), ("methodology", "/methodology"),
     ("overview-2010-2022", "/?years=2010-2022"), ("mobility", "/mobility"), ("partners", "/partners"),
     ("networks", "/networks"), ("empty-state", "/staff?units=SERV&groups=professor&gender=other"),
+    ("strategy", "/strategy"), ("strategy-fi", "/strategy?lang=fi"),
 ])
 def test_screenshots_of_every_page(browser, demo_warehouse, name, path, request):
     server = request.getfixturevalue("shared_server")
@@ -267,6 +268,31 @@ def test_switching_the_definition_changes_the_figures_and_the_link_and_the_compa
     assert re.search(r"Register citizenship: \d+% \(\d[\d,]* of \d[\d,]*\)", text)
     assert not page.locator('[data-testid="stException"]').count()
     shoot(page, "methodology-definitions-compared")
+
+
+def test_the_strategy_page_shows_the_targets_and_follows_the_staff_group(browser, shared_server):
+    """Issue 17: the overview names each target's verdict and links to the strategy page, where a reader
+    chooses another staff group for the retention chart and the link keeps it."""
+    page = new_page(browser, height=2600)
+    page.goto(shared_server + "/")
+    wait_until_idle(page)
+    main = page.locator('[data-testid="stMain"]')
+    assert "Behind: reaching 35% by 2030 needs" in main.inner_text()
+    main.get_by_role("link", name="More on the Strategy page").click()
+    page.wait_for_url(re.compile(r"/strategy"))
+    wait_until_idle(page)
+    wait_for_charts(page)
+    assert page.get_by_role("heading", name="Example target — International professors: 35% by 2030").is_visible()
+    before = main.inner_text()
+    assert "Other teaching and research staff who started in" in before
+    main.get_by_role("combobox", name="Staff group").click()
+    page.get_by_role("option", name="Professors").click()
+    page.wait_for_function("() => location.search.includes('cohort=professors')")
+    wait_until_idle(page)
+    page.get_by_text("Professors who started in").first.wait_for()
+    wait_for_charts(page)
+    assert not page.locator('[data-testid="stException"]').count()
+    shoot(page, "strategy-professors")
 
 
 def test_a_tab_draws_its_charts_when_opened_and_keeps_the_filters(browser, shared_server):

@@ -254,11 +254,11 @@ def test_no_person_key_or_identifier_reaches_the_careers_tables(careers_warehous
 def test_a_cohort_of_fewer_than_five_is_withheld_under_vipunen_and_exact_without_a_rule(careers_warehouse):
     wh = Warehouse(careers_warehouse)
     filters = Filters(years=(2019, 2023))
-    exact = careers.retention(wh, filters, "other_teaching_research", NONE).set_index(["after", "origin"])
+    exact = careers.retention(wh, filters, "other_teaching_research", NONE).set_index(["years_after", "origin"])
     assert exact.loc[(1, "international"), "share"] == pytest.approx(2 / 3)
     assert exact.loc[(3, "home"), "share"] == pytest.approx(3 / 6)
-    assert list(exact.index.get_level_values("after").unique()) == [1, 3]   # five years on: not yet seen
-    protected = careers.retention(wh, filters, "other_teaching_research", VIPUNEN).set_index(["after", "origin"])
+    assert list(exact.index.get_level_values("years_after").unique()) == [1, 3]   # five years on: not yet seen
+    protected = careers.retention(wh, filters, "other_teaching_research", VIPUNEN).set_index(["years_after", "origin"])
     international = protected.loc[(1, "international")]
     assert international["headcount_label"] == "1–4" and math.isnan(international["share_low"])
     assert protected.loc[(1, "home"), "share"] == pytest.approx(vipunen(6) / vipunen(6))
@@ -297,7 +297,7 @@ def _retention_truth(warehouse: Path, group: str, after: int, first: int, last: 
 def test_retention_on_the_demo_equals_the_person_level_table(demo_warehouse, rule):
     wh = Warehouse(demo_warehouse)
     got = careers.retention(wh, Filters(years=(2012, 2020)), "other_teaching_research", rule).set_index(
-        ["after", "origin"])
+        ["years_after", "origin"])
     for after in careers.AFTER:
         truth = _retention_truth(demo_warehouse, "teaching_research", after, 2012, 2020)
         for origin, (n, kept) in truth.items():
@@ -308,8 +308,8 @@ def test_retention_on_the_demo_equals_the_person_level_table(demo_warehouse, rul
 def test_the_demo_shows_early_career_staff_from_abroad_leave_more_often_than_professors(demo_warehouse):
     wh = Warehouse(demo_warehouse)
     filters = Filters(years=(2011, 2025))
-    early = careers.retention(wh, filters, "other_teaching_research", VIPUNEN).set_index(["after", "origin"])
-    professors = careers.retention(wh, filters, "professors", VIPUNEN).set_index(["after", "origin"])
+    early = careers.retention(wh, filters, "other_teaching_research", VIPUNEN).set_index(["years_after", "origin"])
+    professors = careers.retention(wh, filters, "professors", VIPUNEN).set_index(["years_after", "origin"])
     for after in careers.AFTER:
         assert early.loc[(after, "international"), "share"] < professors.loc[(after, "international"), "share"]
         assert early.loc[(after, "international"), "share"] < early.loc[(after, "home"), "share"]
@@ -457,5 +457,41 @@ def test_finnish_figures_on_the_strategy_charts(demo_warehouse):
         path = strategy.trajectory(Warehouse(demo_warehouse), strategy.Target("professors", 0.35, 2030, 2020), VIPUNEN)
         sentence = strategy_views.verdict(path)
         assert sentence.startswith("Jäljessä: 35\xa0% vuoteen 2030 mennessä vaatii +1,")
+    finally:
+        i18n.set_language("en")
+
+
+@pytest.mark.parametrize("language", ["en", "fi"])
+def test_every_strategy_chart_downloads_as_its_reader_reads_it(demo_warehouse, language):
+    """CSV and Excel of each chart: headed in the reader's language, numbers as the chart shows them."""
+    import io
+
+    import openpyxl
+
+    from app.present import pages
+    from app.reports import exports
+    wh = Warehouse(demo_warehouse)
+    filters = Filters(years=(2010, 2025))
+    i18n.set_language(language)
+    try:
+        charts = pages.page_charts("strategy", wh, filters, VIPUNEN)
+        meta = exports.Meta.of(wh, filters, VIPUNEN, "people")
+        assert len(charts) == 7 and not any(c.empty for c in charts)
+        for chart in charts:
+            text = exports.csv_bytes(chart, meta).decode("utf-8-sig")
+            header = [line for line in text.splitlines() if line][len(exports.context_lines(chart, meta))]
+            english = ("Years after starting", "Still at the university", "Series", "Effective number", "Origin",
+                       "Year", "People", "Share")
+            if language == "fi":
+                assert not any(word in header for word in english), (chart.key, header)
+            book = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes(chart, meta)))
+            assert book.worksheets[0].max_row > 1
+        retention = next(c for c in charts if c.key.startswith("retention-"))
+        rows = exports.table(retention)
+        assert list(rows.iloc[:, 0]) == [1, 1, 3, 3, 5, 5]
+        target = next(c for c in charts if c.key.startswith("target-professors"))
+        projected = exports.table(target).iloc[-1]
+        band = projected[[exports._column_names(target)[c] for c in ("band_from", "band_to")]]
+        assert projected.iloc[1] == 2030 and 0 < band.iloc[0] < band.iloc[1] < 1, projected
     finally:
         i18n.set_language("en")

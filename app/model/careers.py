@@ -92,8 +92,8 @@ def cohort_years(wh: Warehouse, filters: Filters, after: int) -> tuple[int, int]
 
 
 def retention(wh: Warehouse, filters: Filters, key: str, rule: Rule) -> pd.DataFrame:
-    """Per years after entry (1, 3, 5) and origin: the pooled cohorts (`headcount`), those still present
-    (`retained`) and the share. Rows only for the years after that the data can show."""
+    """Per years after entry (`years_after`: 1, 3, 5) and origin: the pooled cohorts (`headcount`), those still
+    present (`retained`) and the share. Rows only for the years after that the data can show."""
     def raw_of(f: Filters) -> pd.DataFrame:
         origin, origin_params = _origin(f)
         where, params = _where(f, key)
@@ -111,7 +111,8 @@ def retention(wh: Warehouse, filters: Filters, key: str, rule: Rule) -> pd.DataF
         return pd.DataFrame()
     protected = _protected(raw_of, raw, filters, ["after", "origin"], ["headcount", "retained"], rule)
     protected = protected[protected["after"].isin(shown)].reset_index(drop=True)
-    return _with_share(protected, "retained", "headcount", rule)
+    # Named apart from the definitions' comparison's `after` (the side a person is counted on).
+    return _with_share(protected, "retained", "headcount", rule).rename(columns={"after": "years_after"})
 
 
 def moving_up(wh: Warehouse, filters: Filters, rule: Rule) -> pd.DataFrame:

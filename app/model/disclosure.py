@@ -222,7 +222,10 @@ def _near(protected: pd.DataFrame, raw: pd.DataFrame, reference_raw: pd.DataFram
     window = complement_window(rule)
     gap = reference_raw[column].to_numpy() - raw[column].to_numpy()
     gap = np.abs(gap) if either_way else gap
-    risky = (gap >= 1) & (gap <= window) & protected[column].notna().to_numpy()
+    # A count already shown only as a range is widened too: "1–4" beside a reference of "8–10" pinned a gap of
+    # 1–4 to exactly 4. (Not a cell withheld without bounds: it gives nothing to widen.)
+    withheld = protected[column].isna().to_numpy() & (protected[f"{column}_high"].to_numpy() == 0)
+    risky = (gap >= 1) & (gap <= window) & ~withheld
     if only is not None:
         risky &= only
     if not risky.any():
@@ -232,6 +235,8 @@ def _near(protected: pd.DataFrame, raw: pd.DataFrame, reference_raw: pd.DataFram
     low = np.maximum(reference[f"{column}_low"].to_numpy() - window, 0)
     high = reference[f"{column}_high"].to_numpy() + window if either_way else \
         np.maximum(reference[f"{column}_high"].to_numpy() - 1, 0)
+    low = np.minimum(low, out[f"{column}_low"].to_numpy())
+    high = np.maximum(high, out[f"{column}_high"].to_numpy())
     out.loc[risky, column] = np.nan
     out.loc[risky, f"{column}_low"] = low[risky]
     out.loc[risky, f"{column}_high"] = high[risky]

@@ -502,7 +502,7 @@ def retention_bars(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     known only as a range is a hatched bar from its low to its high end; a withheld one is not drawn."""
     data = []
     for origin in ("international", "home"):
-        rows = frame[frame["origin"] == origin].sort_values("after")
+        rows = frame[frame["origin"] == origin].sort_values("years_after")
         exact = rows["share"].notna()
         base = rows["share_low"].where(~exact, 0).fillna(0)
         length = rows["share"].where(exact, rows["share_high"] - rows["share_low"]).fillna(0)
@@ -513,7 +513,7 @@ def retention_bars(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
         name = labels.category(origin)
         colour = ORIGIN_COLOURS[origin]
         data.append(dict(
-            type="bar", x=[tn("after {n} year", "after {n} years", int(a)) for a in rows["after"]],
+            type="bar", x=[tn("after {n} year", "after {n} years", int(a)) for a in rows["years_after"]],
             y=length, base=base, name=name, text=written, textposition="outside", cliponaxis=False,
             marker=dict(color=colour, pattern=dict(shape=["" if e else "/" for e in exact], fgcolor="white"),
                         line=dict(color=colour, width=1)),

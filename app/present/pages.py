@@ -126,6 +126,7 @@ class Notes:
     """Sentences with a link to the page that says more (the targets' verdicts on the overview)."""
     make: Callable[[Inputs], list[str]]
     link: str                    # the key of the page that says more
+    caption: Callable[[], str] | None = None
 
 
 Block = Row | Controls | Heading | Cards | Table | Charts | Notes
@@ -403,7 +404,9 @@ PAGES: dict[str, Page] = {p.key: p for p in (
          intro=lambda i: t("The international share in {year} and how it has changed.", year=i.years_shown()[0])
          + f" {definitions.line(i.filters.definition)}.",
          requires=lambda i: bool(i.years_shown()), about=PEOPLE,
-         body=(Cards(_headline_cards), Notes(_target_verdicts, "strategy"), Row((_headline,)))),
+         body=(Cards(_headline_cards), Notes(_target_verdicts, "strategy", lambda: t(
+             "Targets are judged on the whole university, each by its own definition: the sidebar's filters do not "
+             "apply to them.")), Row((_headline,)))),
     Page("strategy", "pages/8_strategy.py", ":material/flag:", lambda: t("Strategy"),
          heading=lambda: t("Strategy: targets, diversity and careers"),
          intro=lambda i: t("Whether the university is on track for its own targets, how many countries its people "

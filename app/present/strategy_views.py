@@ -74,8 +74,12 @@ def target_chart(path: strategy.Trajectory) -> Chart:
     title = target_words(target)
     subtitle = t("Whole university: a target is the university's, so the sidebar's filters do not apply")
     frame = path.series
+    # The files hold the series and the line carried on, with its band.
     data = frame if path.projection is None else pd.concat(
-        [frame.assign(kind="actual"), path.projection.assign(kind="projection", population=target.population)],
+        [frame.assign(kind="actual"),
+         path.projection.assign(kind="projection", population=target.population,
+                                band_from=path.projection["share_low"], band_to=path.projection["share_high"],
+                                share_low=path.projection["share"], share_high=path.projection["share"])],
         ignore_index=True)
     years = (int(frame["year"].min()), target.year) if not frame.empty else (target.year, target.year)
     chart = Chart(f"target-{target.key}", title, subtitle, data, years, scope=labels.population(target.population),

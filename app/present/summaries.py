@@ -82,17 +82,17 @@ def retention(frame: pd.DataFrame, cohorts: dict[int, tuple[int, int] | None]) -
     people, then which cohorts each figure covers."""
     sentences = []
     for origin in ("international", "home"):
-        rows = frame[frame["origin"] == origin].sort_values("after")
+        rows = frame[frame["origin"] == origin].sort_values("years_after")
         parts = [tn("{share} after {n} year", "{share} after {n} years", int(a),
                     share=fmt_share(sh) if sh == sh else fmt_share_range(lo, hi) if lo == lo else t("withheld"))
-                 for a, sh, lo, hi in zip(rows["after"], rows["share"], rows["share_low"], rows["share_high"])]
+                 for a, sh, lo, hi in zip(rows["years_after"], rows["share"], rows["share_low"], rows["share_high"])]
         if parts:
             sentences.append(t("{origin}: still at the university {shares}.", origin=labels.category(origin),
                                shares=", ".join(parts)))
     spans = [tn("after {n} year, those who started in {years}", "after {n} years, those who started in {years}",
                 int(a), years=f"{cohorts[a][0]}–{cohorts[a][1]}" if cohorts[a][0] != cohorts[a][1]
                 else str(cohorts[a][0]))
-             for a in sorted(frame["after"].unique()) if cohorts.get(a)]
+             for a in sorted(frame["years_after"].unique()) if cohorts.get(a)]
     if spans:
         sentences.append(t("Counted: {spans}.", spans="; ".join(spans)))
     withheld = frame["share_low"].isna().any()

@@ -33,7 +33,7 @@ from app.model.definitions import REGISTER
 from app.model.disclosure import Rule
 from app.model.filters import EXCHANGES, STAFF, STUDENTS, Filters, describe
 from app.words import labels, safe_text
-from app.words.i18n import fmt_share_range, language, sentence, t
+from app.words.i18n import fmt_decimal_range, fmt_int, fmt_share_range, language, sentence, t
 from app.present.views import Chart
 from app.reports import renderer
 from etl.formulas import neutralise
@@ -168,12 +168,15 @@ def image(chart: Chart, meta: Meta, fmt: str) -> bytes:
 # --- data -------------------------------------------------------------------
 
 # How each column reads: the kind decides its Excel number format and how a CSV writes it.
-COUNT, SHARE, YEAR, DAYS, SIGNED, DATE, TEXT = "count", "share", "year", "days", "signed", "date", "text"
+COUNT, SHARE, YEAR, DAYS, SIGNED, DATE, TEXT, MEASURE = (
+    "count", "share", "year", "days", "signed", "date", "text", "measure")
 _KINDS = {"year": YEAR, "share": SHARE, "days": DAYS, "balance": SIGNED, "valid_from": DATE, "valid_to": DATE,
+          "top5": SHARE, "band_from": SHARE, "band_to": SHARE, "shannon": MEASURE, "simpson": MEASURE,
           **{c: COUNT for c in ("international", "known", "unknown", "total", "headcount", "all_international",
-                                "incoming", "outgoing", "periods", "all")}}
+                                "incoming", "outgoing", "periods", "all", "countries", "retained", "moved_up",
+                                "years_after")}}
 EXCEL_FORMATS = {COUNT: "#,##0", SHARE: "0.0%", YEAR: "0", DAYS: "#,##0", SIGNED: "+#,##0;-#,##0;0",
-                 DATE: "yyyy-mm-dd"}
+                 DATE: "yyyy-mm-dd", MEASURE: "0.0"}
 _INTERNAL = {"volume", "exchanged", "hover"}
 
 
@@ -198,6 +201,12 @@ def _column_names(chart: Chart) -> dict[str, str]:
         "partner_code": t("Partner code"), "partner_name": t("Partner"), "city": t("City"),
         "programmes": t("Programmes"), "networks": t("Networks"), "valid_from": t("Valid from"),
         "valid_to": t("Valid to"), "listed": t("Listed partner"),
+        # The strategy page.
+        "kind": t("Series"), "band_from": t("Band, low (%)"), "band_to": t("Band, high (%)"), "origin": t("Origin"),
+        "years_after": t("Years after starting"), "retained": t("Still at the university (people)"),
+        "moved_up": t("Moved up a stage (people)"), "countries": t("Countries"),
+        "shannon": t("Effective number (Shannon)"), "simpson": t("Effective number (inverse Simpson)"),
+        "top5": t("Five largest countries (%)"),
     }
 
 
@@ -205,7 +214,8 @@ _NAMERS = {"definition": lambda key: sentence(definitions.name(key)), "before": 
            "after": labels.category, "population": labels.population, "unit": labels.unit_or_missing, "career_stage": labels.career_stage,
            "category": labels.category, "citizenship": labels.country, "region": labels.region,
            "direction": labels.direction, "level": labels.mobility_level, "programme": labels.programme,
-           "partner_country": labels.country, "country": labels.country, "partners": labels.partners_group}
+           "partner_country": labels.country, "country": labels.country, "partners": labels.partners_group,
+           "origin": labels.category, "kind": lambda kind: t("Actual") if kind == "actual" else t("At the recent pace")}
 
 
 def _missing(value) -> bool:
@@ -222,10 +232,15 @@ def _cell(column: str, row: int, frame: pd.DataFrame):
     if isinstance(value, (list, tuple, np.ndarray)):
         return "; ".join(map(str, value))
     if _missing(value):
-        if kind == SHARE and not _missing(frame["share_low"].iloc[row]):
-            return fmt_share_range(frame["share_low"].iloc[row], frame["share_high"].iloc[row])
-        if f"{column}_label" in frame:
+        low = f"{column}_low" if f"{column}_low" in frame else ("share_low" if column == "share" else "")
+        if kind == SHARE and low and not _missing(frame[low].iloc[row]):
+            return fmt_share_range(frame[low].iloc[row], frame[low.replace("_low", "_high")].iloc[row])
+        if f"{column}_label" in frame and not _missing(frame[f"{column}_label"].iloc[row]):
             return frame[f"{column}_label"].iloc[row]
+        if kind == MEASURE and low and not _missing(frame[low].iloc[row]):
+            return fmt_decimal_range(frame[low].iloc[row], frame[f"{column}_high"].iloc[row])
+        if kind == COUNT and low and not _missing(frame[low].iloc[row]):
+            return f"{fmt_int(frame[low].iloc[row])}–{fmt_int(frame[f'{column}_high'].iloc[row])}"
         if f"{column}_low" in frame and not _missing(frame[f"{column}_low"].iloc[row]):
             # A difference known only as a range: "−5 to 3" (a dash between signed numbers would mislead).
             return t("{low} to {high}", low=_signed(frame[f"{column}_low"].iloc[row]),
@@ -235,7 +250,7 @@ def _cell(column: str, row: int, frame: pd.DataFrame):
         return _NAMERS[column](value)
     if kind == DATE:
         return pd.Timestamp(value).date()
-    if kind == SHARE:
+    if kind in (SHARE, MEASURE):
         return float(value)
     if kind in (COUNT, SIGNED, DAYS, YEAR):
         return int(round(value))
@@ -282,6 +297,9 @@ def csv_bytes(chart: Chart, meta: Meta) -> bytes:
     frame = frame.rename(columns={t("Share"): t("Share (%)")})
 
     def written(value, kind):
+        if kind == MEASURE and isinstance(value, float):
+            text = f"{value:.1f}"
+            return text.replace(".", ",") if comma else text
         if kind == SHARE and isinstance(value, float):
             text = f"{value * 100:.1f}"
             return text.replace(".", ",") if comma else text

@@ -98,6 +98,8 @@ def _blocks(blocks, inputs: Inputs, controls: dict[str, widgets.Control], ctx: C
                 with st.container(border=True):
                     for line in lines:
                         st.markdown(f":material/flag: {line}")
+                    if block.caption:
+                        st.caption(block.caption())
                     linked = PAGES[block.link]
                     st.page_link(linked.script, label=t("More on the {page} page", page=linked.title()),
                                  icon=":material/arrow_forward:", query_params=st.query_params.to_dict())

@@ -132,42 +132,58 @@ def test_targets_written_as_a_single_table_are_refused():
 # --- diversity ------------------------------------------------------------------
 
 def _countries(counts: dict[str, int], rule: Rule) -> pd.DataFrame:
+    """A protected country list as the Countries page makes it: small countries only as their total."""
     from app.model import disclosure
+    from app.words.labels import SMALL_COUNTRIES
     frame = pd.DataFrame({"citizenship": list(counts), "headcount": list(counts.values())})
-    frame = frame.assign(all_international=int(frame["headcount"].sum()))
-    return disclosure.protect(frame, ["headcount", "all_international"], rule).sort_values(
-        "headcount_high", ascending=False, ignore_index=True)
+    total = int(frame["headcount"].sum())
+    small = frame["headcount"] < disclosure.smallest_shown(rule)
+    if small.any() and not rule.exact:
+        frame = pd.concat([frame[~small], pd.DataFrame({"citizenship": [SMALL_COUNTRIES],
+                                                        "headcount": [int(frame.loc[small, "headcount"].sum())]})])
+    frame = disclosure.protect(frame.assign(all_international=total), ["headcount", "all_international"], rule)
+    shares = disclosure.share(frame["headcount"], frame["all_international"], rule, frame["headcount_low"],
+                              frame["headcount_high"])
+    return pd.concat([frame, shares], axis=1).sort_values("headcount_high", ascending=False, ignore_index=True)
 
 
 def test_indices_of_exact_counts():
     counts = {"DEU": 40, "CHN": 30, "IND": 20, "ITA": 5, "ESP": 3, "FRA": 1, "USA": 1}
-    got = diversity.of_year(_countries(counts, NONE))
+    got = diversity.of_year(_countries(counts, NONE), NONE)
     p = np.array(list(counts.values()), float) / sum(counts.values())
     assert got["countries"] == 7
-    assert got["shannon"] == pytest.approx(math.exp(-(p * np.log(p)).sum()))
-    assert got["simpson"] == pytest.approx(1 / (p ** 2).sum())
+    assert got["shannon"] == pytest.approx(math.exp(-(p * np.log(p)).sum()), abs=0.05)
+    assert got["simpson"] == pytest.approx(1 / (p ** 2).sum(), abs=0.05)
     assert got["top5"] == pytest.approx(98 / 100)
 
 
-def test_a_count_shown_as_a_range_makes_each_measure_a_range_of_its_two_ends():
-    counts = {"DEU": 40, "CHN": 30, "IND": 20, "FRA": 2, "USA": 1}
-    got = diversity.of_year(_countries(counts, VIPUNEN))
-    low, high = [39, 30, 21, 1, 1], [39, 30, 21, 4, 4]   # rounded to 3; 1-4 at each end
-    assert got["countries"] == 5                          # present either way
-    assert math.isnan(got["shannon"])
-    assert (got["shannon_low"], got["shannon_high"]) == pytest.approx(
-        tuple(sorted((diversity.shannon(low), diversity.shannon(high)))))
-    assert (got["simpson_low"], got["simpson_high"]) == pytest.approx(
-        tuple(sorted((diversity.simpson(low), diversity.simpson(high)))))
-    total = vipunen(93)   # the protected total: 93
-    assert got["top5_low"] == pytest.approx(sum(low) / total)
-    assert got["top5_high"] == pytest.approx(min(1.0, sum(high) / total))   # never above all of them
+def test_small_countries_count_only_as_a_range_between_two_spreads_of_their_total():
+    counts = {"DEU": 40, "CHN": 30, "IND": 20, "FRA": 2, "USA": 1}   # FRA and USA: 3 people, shown as 1–4
+    got = diversity.of_year(_countries(counts, VIPUNEN), VIPUNEN)
+    concentrated, spread = [39, 30, 21, 1], [39, 30, 21, 1, 1, 1, 1]   # 1–4 people: one country, or four
+    assert (got["countries_low"], got["countries_high"]) == (4, 7) and math.isnan(got["countries"])
+    assert (got["shannon_low"], got["shannon_high"]) == (round(diversity.shannon(concentrated), 1),
+                                                         round(diversity.shannon(spread), 1))
+    assert (got["simpson_low"], got["simpson_high"]) == (round(diversity.simpson(concentrated), 1),
+                                                         round(diversity.simpson(spread), 1))
+    assert math.isnan(got["top5"])   # fewer than five countries shown on their own
+
+
+def test_the_number_of_countries_never_pins_a_small_total():
+    """The attacker's case: four countries of one person each, the total shown as 1–4. Counting the countries
+    (4) beside 1–4 people said each had exactly one."""
+    got = diversity.of_year(_countries({"EST": 1, "RUS": 1, "IRN": 1, "DEU": 1}, VIPUNEN), VIPUNEN)
+    assert (got["countries_low"], got["countries_high"]) == (1, 4)
+    assert (got["shannon_low"], got["shannon_high"]) == (1.0, 4.0)
+    # Seven people from seven countries, the total shown as 6: the countries could be two to seven.
+    got = diversity.of_year(_countries({c: 1 for c in ("EST", "RUS", "IRN", "DEU", "SWE", "NOR", "DNK")}, VIPUNEN),
+                            VIPUNEN)
+    assert (got["countries_low"], got["countries_high"]) == (2, 7) and math.isnan(got["countries"])
 
 
 def test_no_international_people_gives_no_figures():
     got = diversity.of_year(pd.DataFrame(columns=["citizenship", "headcount", "headcount_low", "headcount_high",
-                                                  "all_international", "all_international_low",
-                                                  "all_international_high"]))
+                                                  "share", "share_low", "share_high"]), VIPUNEN)
     assert all(math.isnan(v) for v in got.values())
 
 
@@ -178,8 +194,8 @@ def test_diversity_on_the_demo_equals_the_person_level_table(demo_warehouse):
         counts = np.array(list(truth.citizenship_counts("all_staff", row.year).values()), float)
         p = counts / counts.sum()
         assert row.countries == len(counts)
-        assert row.shannon == pytest.approx(math.exp(-(p * np.log(p)).sum()))
-        assert row.simpson == pytest.approx(1 / (p ** 2).sum())
+        assert row.shannon == round(math.exp(-(p * np.log(p)).sum()), 1)
+        assert row.simpson == round(1 / (p ** 2).sum(), 1)
         assert row.top5 == pytest.approx(np.sort(counts)[::-1][:5].sum() / counts.sum())
 
 
@@ -495,3 +511,29 @@ def test_every_strategy_chart_downloads_as_its_reader_reads_it(demo_warehouse, l
         assert projected.iloc[1] == 2030 and 0 < band.iloc[0] < band.iloc[1] < 1, projected
     finally:
         i18n.set_language("en")
+
+
+def test_the_same_goal_twice_is_named_not_drawn_twice():
+    entry = {"population": "professors", "percent": 35, "year": 2030, "baseline": 2020}
+    targets, problems = strategy.parse_targets([entry, dict(entry), dict(entry, percent=35.04)])
+    assert len(targets) == 2 and problems == ["config.toml, target 2: the same goal as target 1"]
+    assert strategy_views.target_words(targets[1]) == "International professors: 35.04% by 2030"
+
+
+def test_all_staff_retention_is_the_sum_of_its_parts_protected(demo_warehouse):
+    """Choosing all staff and then other staff must not give the rest exactly: all staff is the sum of the
+    groups' protected counts, as on the other pages."""
+    wh = Warehouse(demo_warehouse)
+    filters = Filters(years=(2012, 2020), units=("ARTS",))
+    rule = Rule("threshold", 5)
+    whole = careers.retention(wh, filters, "all_staff", rule).set_index(["years_after", "origin"])
+    parts = [careers.retention(wh, filters, part, rule).set_index(["years_after", "origin"])
+             for part in ("professors", "other_teaching_research", "other_staff")]
+    for index, row in whole.iterrows():
+        for column in ("headcount", "retained"):
+            values = [p.loc[index, column] for p in parts]
+            if all(v == v for v in values):
+                assert row[column] == sum(values)
+            else:
+                assert math.isnan(row[column])
+                assert row[f"{column}_low"] == sum(p.loc[index, f"{column}_low"] for p in parts)

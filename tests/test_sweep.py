@@ -25,6 +25,7 @@ PAGES = ("overview", "strategy", "staff", "students", "countries", "mobility", "
 
 # Numbers that are not counts of people or exchange periods, with the words that say so.
 NOT_COUNTS = [
+    r"\b\d+–\d+ countries\b",                                     # how many countries, known as a range
     # Partner institutions are not people: they are counted exactly.
     r"partner agreements in \d+ countr(y|ies)(: |, most in )[^()]*\(\d[\d,]*\)",
     r"[−+±-]?\d[\d,]*(\.\d+)?\s?(%|pp\b)",                     # shares and changes of shares

@@ -147,7 +147,7 @@ class Warehouse:
         self.options = self._options()
         self.coverage = self._coverage()
         # Staff followed across years: absent from warehouses built before ETL 0.4.
-        self.careers = (self.folder / "agg_retention" / "data.parquet").exists()
+        self.careers = all((self.folder / table / "data.parquet").exists() for table in ("agg_retention", "agg_careers"))
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         # A cursor is a connection of its own: safe while other sessions query too.

@@ -1,17 +1,23 @@
 """How many countries the international people of a population come from, and how evenly.
 
 A university with many people from few countries is less international than its share suggests. Every
-measure is computed from each country's protected count (`metrics.each_country`: the rule applied to each
-country on its own, no country named); a count shown only as a range ("1–4") makes the measure a range,
-taken with every such count at the low end of its range and at the high end:
+measure is computed from the Countries page's protected list (`metrics.country_counts`): each country with
+enough people to be shown on its own, with its protected count, and the others only as their protected total,
+never named nor counted one by one (how many small countries there are, beside their total, gave back that each
+had one person). The small countries' people come from at least as many countries as it takes at the most
+people a small count can hold (4 under the Vipunen rule) and at most one country each; every measure is taken
+at those two ends (the concentrated one with the low end of each range, the spread one with the high end) and
+shown as the range between them, or as one figure when the two agree:
 
 - number of countries: countries with at least one international person;
 - effective number of countries (Shannon): exp(-Σ pᵢ ln pᵢ), the number of equally large countries that would
   be as diverse; inverse Simpson: 1 / Σ pᵢ², the same weighing the large countries more;
-- share of the five largest: their people of all international people.
+- share of the five largest: their people of all international people (withheld when fewer than five countries
+  are shown on their own).
 
-With a country filter the measures are not computed: they are about where everyone comes from. Nothing here
-imports Streamlit.
+The two ends are the measure of two possible spreads of the protected counts, not bounds proven to hold the
+exact value. With a country filter the measures are not computed: they are about where everyone comes from.
+Nothing here imports Streamlit.
 """
 
 from __future__ import annotations
@@ -20,10 +26,11 @@ import math
 
 import pandas as pd
 
-from app.model import metrics
+from app.model import disclosure, metrics
 from app.model.data import Warehouse
 from app.model.disclosure import Rule
 from app.model.filters import Filters
+from app.words.labels import SMALL_COUNTRIES
 
 MEASURES = ("countries", "shannon", "simpson")
 TOP = 5
@@ -39,33 +46,60 @@ def simpson(counts: list[float]) -> float:
     return 1 / sum((c / total) ** 2 for c in counts) if total > 0 else math.nan
 
 
-def _end(frame: pd.DataFrame, column: str, end: str) -> list[float]:
-    """Each country's protected count, or the `end` ("low", "high") of its range where it has only a range."""
-    return [float(v) if v == v else float(e) for v, e in zip(frame[column], frame[f"{column}_{end}"])]
+def _value(row: pd.Series, column: str, end: str) -> float:
+    """A protected count, or the `end` ("low", "high") of its range where it has only a range."""
+    return float(row[column]) if row[column] == row[column] else float(row[f"{column}_{end}"])
 
 
-def of_year(frame: pd.DataFrame) -> dict[str, float]:
-    """The measures of one year's protected counts by country (`metrics.each_country`): `<measure>`,
+def _ends(frame: pd.DataFrame, rule: Rule) -> tuple[list[float], list[float]] | None:
+    """The country counts at the concentrated end and the spread end of what the protected list allows; None
+    when a count is withheld without bounds (secondary suppression)."""
+    named = frame[frame["citizenship"] != SMALL_COUNTRIES]
+    if (named["headcount"].isna() & (named["headcount_high"] == 0)).any():
+        return None
+    low = [_value(row, "headcount", "low") for _, row in named.iterrows()]
+    high = [_value(row, "headcount", "high") for _, row in named.iterrows()]
+    small = frame[frame["citizenship"] == SMALL_COUNTRIES]
+    if not small.empty:
+        row = small.iloc[0]
+        if row["headcount"] != row["headcount"] and row["headcount_high"] == 0:
+            return None
+        # The ends of the total's range even when it is shown rounded: seven people shown as 6 may be seven
+        # countries.
+        few_low, few_high = int(row["headcount_low"]), int(row["headcount_high"])
+        most = max(1, disclosure.smallest_shown(rule) - 1)   # the most people a small country can have
+        if few_high > 0:
+            few_low = max(few_low, 1)
+            low += [float(most)] * (few_low // most) + ([float(few_low % most)] if few_low % most else [])
+            high += [1.0] * few_high
+    return [c for c in low if c > 0], [c for c in high if c > 0]
+
+
+def of_year(frame: pd.DataFrame, rule: Rule) -> dict[str, float]:
+    """The measures of one year's protected country list (`metrics.country_counts`): `<measure>`,
     `<measure>_low`, `<measure>_high` (the single figure NaN when the two ends differ), and `top5` likewise."""
     out: dict[str, float] = {}
-    present = frame[frame["headcount_high"] > 0] if not frame.empty else frame
-    low, high = (_end(present, "headcount", end) for end in ("low", "high"))
+    ends = _ends(frame, rule) if not frame.empty else None
     for measure, function in (("countries", len), ("shannon", shannon), ("simpson", simpson)):
-        values = sorted((float(function(low)), float(function(high)))) if low else [math.nan, math.nan]
-        out |= _figure(measure, *values, 0.5 if measure == "countries" else 0.05)
-    if present.empty:
-        return out | _figure("top5", math.nan, math.nan, 0)
-    # The five largest at each end; the total as protected.
-    top_low, top_high = (sum(sorted(values, reverse=True)[:TOP]) for values in (low, high))
-    total_low, total_high = (_end(present.head(1), "all_international", end)[0] for end in ("low", "high"))
-    share_low = top_low / total_high if total_high else math.nan
-    share_high = min(1.0, top_high / total_low) if total_low else math.nan
-    return out | _figure("top5", share_low, share_high, 0.0005)
+        if ends is None or not ends[0]:
+            low = high = math.nan
+        else:
+            # As written (one decimal): a figure and its file agree, and 2.9999999999999996 is 3.0.
+            low, high = sorted(round(float(function(end)), 1) for end in ends)
+        out |= _figure(measure, low, high)
+    named = frame[frame["citizenship"] != SMALL_COUNTRIES] if not frame.empty else frame
+    largest = named.head(TOP)
+    if ends is None or len(largest) < TOP or largest["share_low"].isna().any():
+        return out | _figure("top5", math.nan, math.nan)
+    if largest["share"].notna().all():
+        top = float(largest["share"].sum())
+        return out | _figure("top5", top, top)
+    return out | _figure("top5", float(largest["share_low"].sum()), min(1.0, float(largest["share_high"].sum())))
 
 
-def _figure(measure: str, low: float, high: float, same: float) -> dict[str, float]:
-    """A single figure when the two ends are within `same` of each other (they round alike), else a range."""
-    single = low if low == low and high - low < same else math.nan
+def _figure(measure: str, low: float, high: float) -> dict[str, float]:
+    """A single figure when the two ends are the same, else a range."""
+    single = low if low == low and abs(high - low) < 1e-9 else math.nan
     return {measure: single, f"{measure}_low": low, f"{measure}_high": high}
 
 
@@ -78,8 +112,9 @@ def trend(wh: Warehouse, filters: Filters, key: str, rule: Rule) -> pd.DataFrame
     for year in range(filters.first_year, filters.last_year + 1):
         if year not in wh.options.people_years:
             continue
-        frame = metrics.each_country(wh, filters, key, year, rule)
+        frame = metrics.country_counts(wh, filters, key, year, rule)
         if frame.empty:
             continue
-        rows.append({"year": year, **of_year(frame), "international_label": frame["all_international_label"].iloc[0]})
+        rows.append({"year": year, **of_year(frame, rule),
+                     "international_label": frame["all_international_label"].iloc[0]})
     return pd.DataFrame(rows)

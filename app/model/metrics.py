@@ -414,25 +414,6 @@ def country_counts(wh: Warehouse, filters: Filters, key: str, year: int, rule: d
                               ignore_index=True).drop(columns="_small")
 
 
-def each_country(wh: Warehouse, filters: Filters, key: str, year: int, rule: disclosure.Rule) -> pd.DataFrame:
-    """International people of one year by country, each country's count protected on its own (not pooled
-    with the small ones as in `country_counts`: for measures that name no country), with the gap to the
-    register's definition closed as there; largest first. Columns: citizenship, headcount and its protected
-    forms, and `all_international`, the protected total."""
-    frame = _by_country(wh, filters, key, year)
-    if frame.empty or frame["headcount"].sum() == 0:
-        return pd.DataFrame(columns=["citizenship", "headcount", "all_international"])
-    frame = frame.assign(all_international=int(frame["headcount"].sum()))
-    protected = disclosure.protect(frame, ["headcount", "all_international"], rule)
-    if filters.definition != REGISTER:
-        register = _by_country(wh, replace(filters, definition=REGISTER), key, year).set_index("citizenship")["headcount"]
-        reference = frame.assign(headcount=[int(register.get(c, 0)) for c in frame["citizenship"]],
-                                 all_international=int(register.sum()))
-        for column in ("headcount", "all_international"):
-            protected = disclosure.differ(protected, frame, reference, column, rule)
-    return protected.sort_values(["headcount_high", "citizenship"], ascending=[False, True], ignore_index=True)
-
-
 def _by_country(wh: Warehouse, filters: Filters, key: str, year: int) -> pd.DataFrame:
     """Exact counts of the international people of one population and year by country (under the definition
     in force)."""

@@ -38,8 +38,9 @@ class Target:
 
     @property
     def key(self) -> str:
-        """For file names and chart keys: unique per population, definition, share and year."""
-        return f"{self.population}-{self.definition}-{round(self.share * 1000)}-{self.year}".replace("_", "-")
+        """For file names and chart keys: one per population, definition, share (to a hundredth of a percent) and
+        year; two targets with the same key are the same goal (the second is refused)."""
+        return f"{self.population}-{self.definition}-{round(self.share * 10000)}-{self.year}".replace("_", "-")
 
 
 _FIELDS = {"population", "percent", "year", "baseline", "definition", "example"}
@@ -52,14 +53,19 @@ def parse_targets(entries: object) -> tuple[list[Target], list[str]]:
         return [], []
     if not isinstance(entries, list):
         return [], [t("config.toml: targets must be written as [[targets]] tables.")]
-    targets, problems = [], []
+    targets, problems, seen = [], [], {}
     for number, entry in enumerate(entries, start=1):
         problem = _problem(entry)
+        target = None if problem else Target(entry["population"], entry["percent"] / 100, entry["year"],
+                                             entry["baseline"], entry.get("definition", definitions.REGISTER),
+                                             bool(entry.get("example", False)))
+        if target is not None and target.key in seen:
+            problem = t("the same goal as target {other}", other=seen[target.key])
         if problem:
             problems.append(t("config.toml, target {number}: {problem}", number=number, problem=problem))
             continue
-        targets.append(Target(entry["population"], entry["percent"] / 100, entry["year"], entry["baseline"],
-                              entry.get("definition", definitions.REGISTER), bool(entry.get("example", False))))
+        seen[target.key] = number
+        targets.append(target)
     return targets, problems
 
 

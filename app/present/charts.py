@@ -31,7 +31,7 @@ def _share_text(share: float, low: float, high: float, international: str, known
     if not math.isnan(share):
         return t("{share} — {international} of {known}", share=fmt_share(share), international=international, known=known)
     if math.isnan(low):
-        return t("not shown: fewer than 5 people in all")
+        return t("not shown: too few people for the disclosure rule")   # 1–4 (Vipunen), under 22.5 (HESA)
     return t("{shares} — {international} of {known}", shares=fmt_share_range(low, high),
              international=international, known=known)
 

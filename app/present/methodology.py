@@ -76,10 +76,13 @@ def strategy() -> str:
           "(inverse Simpson), where pᵢ is each country's part of the international people: the number of equally "
           "large countries that would be as diverse, the second weighing the large countries more; and the share "
           "of the five largest countries. A university with many people from few countries is less international "
-          "than its share suggests. Each is computed from each country's count as the disclosure rule protects it; "
-          "where a count is shown only as a range, the measure is computed with every such count at the low end "
-          "and at the high end of its range and shown as the range between (a single figure when they agree). No "
-          "country is named. With countries chosen in the sidebar the measures are not shown."),
+          "than its share suggests. They are computed from the Countries page's protected list: countries with too "
+          "few people to show on their own are known only by their protected total, never counted one by one (how "
+          "many there are, beside their total, would tell how many people each has). Those people come from at "
+          "least as many countries as it takes at the most people a small count can hold, and at most one country "
+          "each; each measure is computed at those two ends and shown as the range between them (a single figure "
+          "when they agree). The two ends are two possible spreads of the protected counts, not proven bounds of "
+          "the exact value. With countries chosen in the sidebar the measures are not shown."),
         t("**Careers and retention** — the ETL follows each staff member from year to year by their pseudonym and "
           "writes only counts. A cohort is the staff who first appear in a year, international or home by the "
           "definition in force in that first year; the first year of data has no cohort (its people may have come "

@@ -33,8 +33,9 @@ def _pct(share: float) -> str:
 
 
 def _target_pct(share: float) -> str:
-    """A target as set: "35%", "33.5%"."""
-    return fmt_pct(share, 0 if round(share * 100, 6).is_integer() else 1)
+    """A target as set: "35%", "33.5%", "99.99%" (never rounded up to another target)."""
+    percent = share * 100
+    return fmt_pct(share, next((d for d in (0, 1, 2) if abs(round(percent, d) - percent) < 1e-9), 2))
 
 
 def verdict(path: strategy.Trajectory) -> str:
@@ -205,8 +206,9 @@ def retention_chart(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Ch
     cohorts = careers.cohort_years(wh, filters, 1)
     subtitle = t("{population} who started in {years}", population=labels.population(key),
                  years=_span(cohorts)) if cohorts else labels.population(key)
-    frame = careers.retention(wh, filters, key, rule)
-    why = _careers_missing(wh) or (t("No one in these years can be followed a year on: the first year of data has "
+    why_not = definitions.why_not(wh.coverage, filters.definition, STAFF)
+    frame = careers.retention(wh, filters, key, rule) if not why_not else pd.DataFrame()
+    why = _careers_missing(wh) or why_not or (t("No one in these years can be followed a year on: the first year of data has "
                                      "no newcomers of its own, and the last no year after it.") if cohorts is None
                                    else "")
     chart = Chart(f"retention-{key.replace('_', '-')}", title, subtitle, frame, cohorts or filters.years,

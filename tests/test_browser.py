@@ -277,7 +277,7 @@ def test_the_strategy_page_shows_the_targets_and_follows_the_staff_group(browser
     page.goto(shared_server + "/")
     wait_until_idle(page)
     main = page.locator('[data-testid="stMain"]')
-    assert "Behind: reaching 35% by 2030 needs" in main.inner_text()
+    assert "Behind: from 28.7% in 2025, reaching 35% by 2030 needs" in main.inner_text()
     main.get_by_role("link", name="More on the Strategy page").click()
     page.wait_for_url(re.compile(r"/strategy"))
     wait_until_idle(page)

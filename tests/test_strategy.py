@@ -161,7 +161,7 @@ def test_small_countries_count_only_as_a_range_between_two_spreads_of_their_tota
     counts = {"DEU": 40, "CHN": 30, "IND": 20, "FRA": 2, "USA": 1}   # FRA and USA: 3 people, shown as 1–4
     got = diversity.of_year(_countries(counts, VIPUNEN), VIPUNEN)
     concentrated, spread = [39, 30, 21, 1], [39, 30, 21, 1, 1, 1, 1]   # 1–4 people: one country, or four
-    assert (got["countries_low"], got["countries_high"]) == (4, 7) and math.isnan(got["countries"])
+    assert got["countries"] == 3 and got["few_label"] == "1–4"   # the three shown on their own; 1–4 from others
     assert (got["shannon_low"], got["shannon_high"]) == (round(diversity.shannon(concentrated), 1),
                                                          round(diversity.shannon(spread), 1))
     assert (got["simpson_low"], got["simpson_high"]) == (round(diversity.simpson(concentrated), 1),
@@ -173,18 +173,19 @@ def test_the_number_of_countries_never_pins_a_small_total():
     """The attacker's case: four countries of one person each, the total shown as 1–4. Counting the countries
     (4) beside 1–4 people said each had exactly one."""
     got = diversity.of_year(_countries({"EST": 1, "RUS": 1, "IRN": 1, "DEU": 1}, VIPUNEN), VIPUNEN)
-    assert (got["countries_low"], got["countries_high"]) == (1, 4)
+    assert got["countries"] == 0 and got["few_label"] == "1–4"
     assert (got["shannon_low"], got["shannon_high"]) == (1.0, 4.0)
     # Seven people from seven countries, the total shown as 6: the countries could be two to seven.
     got = diversity.of_year(_countries({c: 1 for c in ("EST", "RUS", "IRN", "DEU", "SWE", "NOR", "DNK")}, VIPUNEN),
                             VIPUNEN)
-    assert (got["countries_low"], got["countries_high"]) == (2, 7) and math.isnan(got["countries"])
+    assert got["countries"] == 0 and got["few_label"] == "6"
+    assert (got["shannon_low"], got["shannon_high"]) == (round(diversity.shannon([4, 1]), 1), 7.0)
 
 
 def test_no_international_people_gives_no_figures():
     got = diversity.of_year(pd.DataFrame(columns=["citizenship", "headcount", "headcount_low", "headcount_high",
                                                   "share", "share_low", "share_high"]), VIPUNEN)
-    assert all(math.isnan(v) for v in got.values())
+    assert all(math.isnan(v) for k, v in got.items() if k != "few_label") and got["few_label"] == ""
 
 
 def test_diversity_on_the_demo_equals_the_person_level_table(demo_warehouse):
@@ -385,7 +386,7 @@ def test_the_page_draws_every_figure_as_recomputed(open_page, demo_warehouse):
         n, kept = truth_after[after]
         assert length == pytest.approx(vipunen(kept) / vipunen(n))
     texts = [t.value for t in at.get("text")]
-    assert any(t.startswith("Behind: reaching 35% by 2030 needs") for t in texts)
+    assert any(t.startswith("Behind: from 28.7% in 2025, reaching 35% by 2030 needs +1.3 pp a year") for t in texts)
     assert any(t.startswith("On track: at the pace of 2018–2025") for t in texts)
 
 
@@ -472,7 +473,8 @@ def test_finnish_figures_on_the_strategy_charts(demo_warehouse):
     try:
         path = strategy.trajectory(Warehouse(demo_warehouse), strategy.Target("professors", 0.35, 2030, 2020), VIPUNEN)
         sentence = strategy_views.verdict(path)
-        assert sentence.startswith("Jäljessä: 35\xa0% vuoteen 2030 mennessä vaatii +1,")
+        assert sentence.startswith("Jäljessä: 28,7\xa0% vuonna 2025; 35\xa0%:n saavuttaminen vuoteen 2030 mennessä "
+                                   "vaatii +1,3 %-yks. vuodessa")
     finally:
         i18n.set_language("en")
 

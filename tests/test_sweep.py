@@ -43,7 +43,7 @@ NOT_COUNTS = [
     # The strategy page: measures with decimals (effective numbers of countries; no count has decimals), the
     # years after starting, the career stages, the target's settings.
     r"\b\d+\.\d+(–\d+\.\d+)?\b", r"\bafter \d+ years?\b", r"\b\d+, \d+ and \d+ years\b",
-    r"\bstages? I–III\b",
+    r"\bstages? I–III\b", r"at least \d+ people",
     r"nearest 5", r"fewer than 22\.5", r"\b\d+ largest\b", r"a number from 1 to 4\b", r"under \d+ suppressed", r"<\d+", r"\b\d+ (networks?|programmes?)\b",
 ]
 RANGE = re.compile(r"\b(\d[\d,]*)–(\d[\d,]*)\b")

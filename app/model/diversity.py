@@ -9,7 +9,8 @@ people a small count can hold (4 under the Vipunen rule) and at most one country
 at those two ends (the concentrated one with the low end of each range, the spread one with the high end) and
 shown as the range between them, or as one figure when the two agree:
 
-- number of countries: countries with at least one international person;
+- number of countries: those with enough people to be shown on their own (all of them under the rule none);
+  the people of the others are given as their protected total;
 - effective number of countries (Shannon): exp(-Σ pᵢ ln pᵢ), the number of equally large countries that would
   be as diverse; inverse Simpson: 1 / Σ pᵢ², the same weighing the large countries more;
 - share of the five largest: their people of all international people (withheld when fewer than five countries
@@ -32,7 +33,7 @@ from app.model.disclosure import Rule
 from app.model.filters import Filters
 from app.words.labels import SMALL_COUNTRIES
 
-MEASURES = ("countries", "shannon", "simpson")
+MEASURES = ("countries", "shannon", "simpson")   # drawn together; "countries": those shown on their own
 TOP = 5
 
 
@@ -80,14 +81,20 @@ def of_year(frame: pd.DataFrame, rule: Rule) -> dict[str, float]:
     `<measure>_low`, `<measure>_high` (the single figure NaN when the two ends differ), and `top5` likewise."""
     out: dict[str, float] = {}
     ends = _ends(frame, rule) if not frame.empty else None
-    for measure, function in (("countries", len), ("shannon", shannon), ("simpson", simpson)):
+    named = frame[frame["citizenship"] != SMALL_COUNTRIES] if not frame.empty else frame
+    small = frame[frame["citizenship"] == SMALL_COUNTRIES] if not frame.empty else frame
+    # How many countries are shown on their own (exact: the Countries page names them), and the people of the
+    # others, as protected; their number of countries is not told (beside their total it gave each one person).
+    out |= _figure("countries", float(len(named)), float(len(named))) if ends is not None else \
+        _figure("countries", math.nan, math.nan)
+    out["few_label"] = small["headcount_label"].iloc[0] if not small.empty else ""
+    for measure, function in (("shannon", shannon), ("simpson", simpson)):
         if ends is None or not ends[0]:
             low = high = math.nan
         else:
             # As written (one decimal): a figure and its file agree, and 2.9999999999999996 is 3.0.
             low, high = sorted(round(float(function(end)), 1) for end in ends)
         out |= _figure(measure, low, high)
-    named = frame[frame["citizenship"] != SMALL_COUNTRIES] if not frame.empty else frame
     largest = named.head(TOP)
     if ends is None or len(largest) < TOP or largest["share_low"].isna().any():
         return out | _figure("top5", math.nan, math.nan)

@@ -431,33 +431,39 @@ def partner_map(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
 
 def measure_lines(frame: pd.DataFrame, series: tuple[str, ...], names, colours: dict[str, str], title: str,
                   subtitle: str, y_title: str, percent: bool = False) -> go.Figure:
-    """Measures per year, one line per series (`<series>`, `<series>_low`, `<series>_high` columns); a value known
-    only as a range is drawn as a pale bar from its low to its high end, never as a point."""
+    """Measures per year, one series each (`<series>`, `<series>_low`, `<series>_high` columns). A series known
+    in some year only as a range is drawn as a band from its low to its high end (as wide as the range, never a
+    line through its middle); otherwise as a line."""
     data = []
     written = fmt_share if percent else fmt_decimal
     for key in series:
         if key not in frame or frame[f"{key}_low"].isna().all():
             continue
-        rows = frame.sort_values("year")
+        rows = frame.dropna(subset=[f"{key}_low"]).sort_values("year")
         name = names(key)
         hover = [written(v) if v == v else (fmt_share_range(lo, hi) if percent else fmt_decimal_range(lo, hi))
                  for v, lo, hi in zip(rows[key], rows[f"{key}_low"], rows[f"{key}_high"])]
-        if rows[key].notna().any():
+        if rows[key].notna().all():
             data.append(dict(type="scatter", x=rows["year"], y=rows[key], name=name, mode="lines+markers",
                              line=dict(color=colours[key], width=3), marker=dict(size=7), customdata=hover,
                              hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
-        ranged = rows[key].isna() & rows[f"{key}_low"].notna()
-        if ranged.any():
-            data.append(_range_bars(rows["year"][ranged], rows[f"{key}_low"][ranged], rows[f"{key}_high"][ranged],
-                                    [h for h, r in zip(hover, ranged) if r], colours[key], name))
-            # The legend shows the line; a series drawn only as ranges needs an entry of its own.
-            data[-1]["showlegend"] = bool(rows[key].isna().all())
+            continue
+        years = list(rows["year"])
+        data.append(dict(type="scatter", x=years + years[::-1],
+                         y=list(rows[f"{key}_high"]) + list(rows[f"{key}_low"])[::-1], fill="toself",
+                         mode="lines", line=dict(color=colours[key], width=1), fillcolor=colours[key], opacity=0.35,
+                         name=name, hoverinfo="skip"))
+        data.append(dict(type="scatter", x=years, y=rows[f"{key}_high"], mode="markers", showlegend=False,
+                         marker=dict(size=12, opacity=0), name=name, customdata=hover,
+                         hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{customdata}}<extra></extra>"))
     top = max(float(frame[f"{key}_high"].max()) for key in series if key in frame and frame[f"{key}_high"].notna().any())
     top = top * 1.1 if top > 0 else 1.0
     yaxis = dict(range=[0, min(top, 1.0)], **percent_ticks(min(top, 1.0))) if percent else \
         dict(range=[0, top], tickformat=",~f")
+    years = frame["year"]
     return _figure(data, title, subtitle, t("Year"), y_title,
-                   xaxis=dict(tickvals=_year_ticks(frame["year"], 8)), yaxis=yaxis)
+                   xaxis=dict(tickvals=_year_ticks(years, 8), range=[years.min() - 0.6, years.max() + 0.6]),
+                   yaxis=yaxis)
 
 
 def target_path(frame: pd.DataFrame, projection: pd.DataFrame | None, population: str, target: float,
@@ -508,9 +514,9 @@ def retention_bars(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
         length = rows["share"].where(exact, rows["share_high"] - rows["share_low"]).fillna(0)
         written = [fmt_share(s) if e else (fmt_share_range(lo, hi) if lo == lo else t("withheld"))
                    for s, e, lo, hi in zip(rows["share"], exact, rows["share_low"], rows["share_high"])]
-        hover = [t("{share} — {retained} of {cohort}", share=w, retained=r, cohort=c)
+        hover = [t("{share}: {retained} of the {cohort} who started", share=w, retained=r, cohort=c)
                  for w, r, c in zip(written, rows["retained_label"], rows["headcount_label"])]
-        name = labels.category(origin)
+        name = labels.origin(origin)
         colour = ORIGIN_COLOURS[origin]
         data.append(dict(
             type="bar", x=[tn("after {n} year", "after {n} years", int(a)) for a in rows["years_after"]],

@@ -180,5 +180,5 @@ def build_files(manifest: dict, rule: Rule) -> tuple[pd.DataFrame, str | None]:
 
 def as_text(manifest: dict, home_name: str, rule: Rule) -> str:
     """The page's words in one Markdown text, for the end of a PDF report."""
-    return "\n\n".join([definitions(home_name), "## " + t("Protecting small numbers"), disclosure(rule),
+    return "\n\n".join([definitions(home_name), strategy(), "## " + t("Protecting small numbers"), disclosure(rule),
                         "## " + t("This warehouse"), build_facts(manifest, home_name, rule)])

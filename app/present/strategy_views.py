@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.model import careers, definitions, diversity, metrics, strategy
+from app.model import careers, definitions, disclosure, diversity, metrics, strategy
 from app.model.data import Warehouse
 from app.model.disclosure import Rule
 from app.model.filters import STAFF, Filters
@@ -64,16 +64,16 @@ def verdict(path: strategy.Trajectory) -> str:
                  latest=_pct(path.latest), latest_year=path.latest_year, share=share, year=year, pace=pace)
     if path.status == strategy.ON_TRACK:
         return t("On track: {pace}.", pace=pace)
-    return t("Behind: reaching {share} by {year} needs {needed} a year from {latest_year}; the pace of "
-             "{first}–{last} is {pace} a year ({projected} in {year}).", share=share, year=year,
-             needed=fmt_pp(path.needed), latest_year=path.latest_year, first=first, last=last,
-             pace=fmt_pp(path.pace), projected=_pct(path.projected))
+    return t("Behind: from {latest} in {latest_year}, reaching {share} by {year} needs {needed} a year; the pace "
+             "of {first}–{last} is {pace} a year ({projected} in {year}).", latest=_pct(path.latest),
+             share=share, year=year, needed=fmt_pp(path.needed), latest_year=path.latest_year, first=first,
+             last=last, pace=fmt_pp(path.pace), projected=_pct(path.projected))
 
 
 def target_chart(path: strategy.Trajectory) -> Chart:
     target = path.target
     title = target_words(target)
-    subtitle = t("Whole university: a target is the university's, so the sidebar's filters do not apply")
+    subtitle = t("Whole university")
     frame = path.series
     # The files hold the series and the line carried on, with its band.
     data = frame if path.projection is None else pd.concat(
@@ -82,7 +82,8 @@ def target_chart(path: strategy.Trajectory) -> Chart:
                                 band_from=path.projection["share_low"], band_to=path.projection["share_high"],
                                 share_low=path.projection["share"], share_high=path.projection["share"])],
         ignore_index=True)
-    years = (int(frame["year"].min()), target.year) if not frame.empty else (target.year, target.year)
+    # The years of the figures (the sources' years): the years after them are the line carried on.
+    years = (int(frame["year"].min()), int(frame["year"].max())) if not frame.empty else (target.year, target.year)
     chart = Chart(f"target-{target.key}", title, subtitle, data, years, scope=labels.population(target.population),
                   about=metrics.POPULATIONS[target.population].population, definition=target.definition,
                   empty_reason=verdict(path), _scoped=True)
@@ -98,9 +99,9 @@ def target_chart(path: strategy.Trajectory) -> Chart:
             margin_t=(layout.margin.t if layout.margin.t is not None else theme.TEMPLATE.layout.margin.t) + 20)
         band = ""
         if path.low is not None:
-            band = " " + t("The band around the line, one standard error either side from how far the years scatter "
-                           "around it, reaches {low}–{high} in {year}.", low=_pct(path.low),
-                           high=_pct(path.high), year=target.year)
+            band = " " + t("If the years keep scattering around the line as they have, {year} is likely to land "
+                           "between {low} and {high} (the shaded band: one standard error either side).",
+                           low=_pct(path.low), high=_pct(path.high), year=target.year)
         chart.summary = verdict(path) + band
     return chart
 
@@ -147,27 +148,39 @@ def diversity_chart(wh: Warehouse, filters: Filters, rule: Rule, key: str, frame
     title = t("How many countries they come from")
     subtitle = definitions.by_country(filters.definition, sentence(labels.international_people(key))) + \
         f", {_span(filters.years)}"
-    chart = Chart(f"countries-of-origin-{key.replace('_', '-')}", title, subtitle, frame, filters.years,
+    shown = frame.drop(columns=[c for c in frame.columns if c.startswith("top5")]) if not frame.empty else frame
+    chart = Chart(f"countries-of-origin-{key.replace('_', '-')}", title, subtitle, shown, filters.years,
                   scope=labels.population(key), about=_about(key), definition=filters.definition,
                   empty_reason=_diversity_empty(wh, filters, key))
     if not frame.empty:
-        chart.figure = charts.measure_lines(frame, diversity.MEASURES, _measure,
+        least = disclosure.smallest_shown(rule)
+        named = (lambda m: t("Countries with at least {n} people", n=least) if m == "countries" else _measure(m)) \
+            if least > 1 else _measure
+        chart.figure = charts.measure_lines(frame, diversity.MEASURES, named,
                                             {"countries": theme.GREY, "shannon": theme.BLUE,
                                              "simpson": theme.ORANGE},
                                             title, subtitle, t("Countries"))
         last = frame.iloc[-1]
-        chart.summary = t("In {year}, {international} international people from {countries} countries; as diverse as "
-                          "{shannon} equally large countries (Shannon), or {simpson} (inverse Simpson).",
-                          year=int(last["year"]), international=last["international_label"],
-                          countries=_decimal_or_range(last, "countries", 0),
-                          shannon=_decimal_or_range(last, "shannon"), simpson=_decimal_or_range(last, "simpson"))
+        values = dict(year=int(last["year"]), international=last["international_label"],
+                      countries=_decimal_or_range(last, "countries", 0), shannon=_decimal_or_range(last, "shannon"),
+                      simpson=_decimal_or_range(last, "simpson"))
+        if last["few_label"]:
+            chart.summary = t("In {year}, {international} international people: from {countries} countries with at "
+                              "least {n} people each, and {few} from countries with fewer; as diverse as {shannon} "
+                              "equally large countries (Shannon), or {simpson} (inverse Simpson).", n=least,
+                              few=last["few_label"], **values)
+        else:
+            chart.summary = t("In {year}, {international} international people from {countries} countries; as "
+                              "diverse as {shannon} equally large countries (Shannon), or {simpson} (inverse "
+                              "Simpson).", **values)
     return chart
 
 
 def top_five_chart(wh: Warehouse, filters: Filters, rule: Rule, key: str, frame: pd.DataFrame) -> Chart:
     title = t("Share of the five largest countries")
     subtitle = t("{subject}, {years}", subject=sentence(labels.international_people(key)), years=_span(filters.years))
-    chart = Chart(f"five-largest-countries-{key.replace('_', '-')}", title, subtitle, frame, filters.years,
+    shown = frame[["year", "top5", "top5_low", "top5_high"]] if not frame.empty else frame
+    chart = Chart(f"five-largest-countries-{key.replace('_', '-')}", title, subtitle, shown, filters.years,
                   scope=labels.population(key), about=_about(key), definition=filters.definition,
                   empty_reason=_diversity_empty(wh, filters, key))
     if not frame.empty and frame["top5_low"].notna().any():
@@ -208,9 +221,9 @@ def retention_chart(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Ch
                  years=_span(cohorts)) if cohorts else labels.population(key)
     why_not = definitions.why_not(wh.coverage, filters.definition, STAFF)
     frame = careers.retention(wh, filters, key, rule) if not why_not else pd.DataFrame()
-    why = _careers_missing(wh) or why_not or (t("No one in these years can be followed a year on: the first year of data has "
-                                     "no newcomers of its own, and the last no year after it.") if cohorts is None
-                                   else "")
+    unseen = t("No one in these years can be followed a year on: in the first year of the data newcomers cannot be "
+               "told from earlier staff, and the last year has no year after it.")
+    why = _careers_missing(wh) or why_not or (unseen if cohorts is None else "")
     chart = Chart(f"retention-{key.replace('_', '-')}", title, subtitle, frame, cohorts or filters.years,
                   scope=labels.population(key), about=STAFF, definition=filters.definition, empty_reason=why)
     if not frame.empty:
@@ -219,12 +232,17 @@ def retention_chart(wh: Warehouse, filters: Filters, rule: Rule, key: str) -> Ch
     return chart
 
 
+def _years_of(frame: pd.DataFrame, filters: Filters) -> tuple[int, int]:
+    """The years a chart has figures for (career stages may start later than the filter's first year)."""
+    return (int(frame["year"].min()), int(frame["year"].max())) if not frame.empty else filters.years
+
+
 def stage_share_chart(wh: Warehouse, filters: Filters, rule: Rule) -> Chart:
     title = t("International share at each career stage")
-    subtitle = t("{population}, {base}, {years}", population=labels.population("teaching_research"),
-                 base=definitions.share_base(filters.definition), years=_span(filters.years))
     why = definitions.why_not(wh.coverage, filters.definition, STAFF) or ""
     frame = careers.stage_shares(wh, filters, rule) if not why else pd.DataFrame()
+    subtitle = t("{population}, {base}, {years}", population=labels.population("teaching_research"),
+                 base=definitions.share_base(filters.definition), years=_span(_years_of(frame, filters)))
     chart = Chart("international-share-by-career-stage-over-time", title, subtitle, frame, filters.years,
                   about=STAFF, definition=filters.definition, empty_reason=why)
     if not frame.empty:
@@ -242,20 +260,20 @@ def stage_share_chart(wh: Warehouse, filters: Filters, rule: Rule) -> Chart:
 
 def _moved_up_subject(origin: str) -> str:
     return t("international researchers who moved up a stage") if origin == "international" else \
-        t("home-country researchers who moved up a stage")
+        t("domestic researchers who moved up a stage")
 
 
 def moving_up_chart(wh: Warehouse, filters: Filters, rule: Rule) -> Chart:
     title = t("Moving up a career stage")
-    subtitle = t("Researchers at stages I–III still at the university a year later: at a higher stage then, {years}",
-                 years=_span(filters.years))
     why = _careers_missing(wh) or definitions.why_not(wh.coverage, filters.definition, STAFF) or ""
     frame = careers.moving_up(wh, filters, rule) if not why else pd.DataFrame()
+    subtitle = t("Researchers at stages I–III still at the university a year later: at a higher stage then, {years}",
+                 years=_span(_years_of(frame, filters)))
     chart = Chart("moving-up-a-career-stage", title, subtitle, frame, filters.years, about=STAFF,
                   definition=filters.definition, empty_reason=why)
     if not frame.empty:
         origins = tuple(o for o in careers.ORIGINS if o in set(frame["origin"]))
-        chart.figure = charts.share_lines(frame, origins, title, subtitle, series="origin", names=labels.category,
+        chart.figure = charts.share_lines(frame, origins, title, subtitle, series="origin", names=labels.origin,
                                           colours=charts.ORIGIN_COLOURS, part="moved_up", whole="headcount",
                                           y_title=t("Moved up a stage"), narrow=True)
         chart.summary = summaries.trend(frame, origins, _moved_up_subject, "origin")

@@ -84,10 +84,10 @@ def retention(frame: pd.DataFrame, cohorts: dict[int, tuple[int, int] | None]) -
     for origin in ("international", "home"):
         rows = frame[frame["origin"] == origin].sort_values("years_after")
         parts = [tn("{share} after {n} year", "{share} after {n} years", int(a),
-                    share=fmt_share(sh) if sh == sh else fmt_share_range(lo, hi) if lo == lo else t("withheld"))
+                    share=fmt_share(sh) if sh == sh else fmt_share_range(lo, hi) if lo == lo else translate("withheld"))
                  for a, sh, lo, hi in zip(rows["years_after"], rows["share"], rows["share_low"], rows["share_high"])]
         if parts:
-            sentences.append(t("{origin}: still at the university {shares}.", origin=labels.category(origin),
+            sentences.append(t("{origin}: still at the university {shares}.", origin=labels.origin(origin),
                                shares=", ".join(parts)))
     spans = [tn("after {n} year, those who started in {years}", "after {n} years, those who started in {years}",
                 int(a), years=f"{cohorts[a][0]}–{cohorts[a][1]}" if cohorts[a][0] != cohorts[a][1]

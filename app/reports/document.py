@@ -91,7 +91,8 @@ def document(charts: list[Chart], meta: Meta, title: str, pictures: list[bytes],
     pdf.insert_toc_placeholder(_contents, pages=_contents_pages(pdf, len(charts)))
 
     for number, (chart, heading, picture) in enumerate(zip(charts, headings, pictures), start=1):
-        pdf.add_page()
+        if number > 1:   # the contents' placeholder ends with a page break: the first chart has its page already
+            pdf.add_page()
         pdf.start_section(f"{number}. {heading}")
         _paragraph(pdf, f"{number}. {heading}", 15, bold=True)
         pdf.ln(1)

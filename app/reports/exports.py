@@ -215,7 +215,7 @@ _NAMERS = {"definition": lambda key: sentence(definitions.name(key)), "before": 
            "category": labels.category, "citizenship": labels.country, "region": labels.region,
            "direction": labels.direction, "level": labels.mobility_level, "programme": labels.programme,
            "partner_country": labels.country, "country": labels.country, "partners": labels.partners_group,
-           "origin": labels.category, "kind": lambda kind: t("Actual") if kind == "actual" else t("At the recent pace")}
+           "origin": labels.origin, "kind": lambda kind: t("Actual") if kind == "actual" else t("At the recent pace")}
 
 
 def _missing(value) -> bool:

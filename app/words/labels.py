@@ -77,6 +77,11 @@ def category(key: str) -> str:
             "other_international": t("Other international"), "unknown": t("Unknown")}[key]
 
 
+def origin(key: str) -> str:
+    """International or domestic people (the careers charts' two groups)."""
+    return {"international": t("International"), "home": t("Domestic")}[key]
+
+
 def region(key: str) -> str:
     return {"nordic": t("Nordic countries"), "eu_eea": t("Rest of EU/EEA"), "europe_other": t("Rest of Europe"),
             "asia": t("Asia"), "africa": t("Africa"), "americas": t("Americas"), "oceania": t("Oceania"),

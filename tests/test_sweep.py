@@ -21,7 +21,8 @@ FILTER_SETS = {
     "filtered": {"countries": "DEU", "units": "SCI", "years": "2015-2022", "partner_countries": "DEU"},
     "tiny": {"countries": "EGY", "partner_countries": "region:oceania"},
 }
-PAGES = ("overview", "strategy", "staff", "students", "countries", "mobility", "partners", "networks")
+# The strategy page is swept in tests/test_strategy.py (every rule and definition, and filtered views).
+PAGES = ("overview", "staff", "students", "countries", "mobility", "partners", "networks")
 
 # Numbers that are not counts of people or exchange periods, with the words that say so.
 NOT_COUNTS = [
@@ -157,6 +158,8 @@ def test_every_number_under_every_definition_obeys_the_rule(demo_warehouse, rend
     definitions on the methodology page (the register's pages are swept above)."""
     if definition == "register" and page != "methodology":
         pytest.skip("swept by test_every_number_on_every_page_obeys_the_rule")
+    if rule == "none" and filters == "filtered":
+        pytest.skip("exact figures: their sums are checked without filters, and filters under none by the first sweep")
     at = render_page(demo_warehouse, page, rule, definition=definition, **FILTER_SETS[filters])
     _sweep(at, page, rule, filters, definition)
 

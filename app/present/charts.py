@@ -466,6 +466,12 @@ def measure_lines(frame: pd.DataFrame, series: tuple[str, ...], names, colours: 
                    yaxis=yaxis)
 
 
+def _translucent(colour: str, alpha: float) -> str:
+    """A "#RRGGBB" colour as rgba with `alpha` (a band in its line's colour)."""
+    r, g, b = (int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
 def target_path(frame: pd.DataFrame, projection: pd.DataFrame | None, population: str, target: float,
                 target_year: int, target_words: str, title: str, subtitle: str, y_title: str) -> go.Figure:
     """A population's share per year, the straight line of its recent pace on to the target year (dashed, with
@@ -480,7 +486,7 @@ def target_path(frame: pd.DataFrame, projection: pd.DataFrame | None, population
             extra.append(dict(type="scatter", x=list(projection["year"]) + list(projection["year"])[::-1],
                               y=list(projection["share_high"]) + list(projection["share_low"])[::-1], fill="toself",
                               mode="lines",
-                              fillcolor="rgba(0,114,178,0.12)", line=dict(width=0), hoverinfo="skip",
+                              fillcolor=_translucent(colour, 0.15), line=dict(width=0), hoverinfo="skip",
                               name=t("Band of the recent variation"), showlegend=True))
         extra.append(dict(type="scatter", x=projection["year"], y=projection["share"], mode="lines",
                           line=dict(color=colour, width=2, dash="dash"), name=t("At the recent pace"),

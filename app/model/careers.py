@@ -27,7 +27,6 @@ from app.model.data import Warehouse
 from app.model.definitions import DEFINITIONS, REGISTER
 from app.model.disclosure import Rule
 from app.model.filters import Filters
-from app.words.i18n import fmt_int
 
 ORIGINS = ("international", "home")
 AFTER = (1, 3, 5)
@@ -92,22 +91,6 @@ def cohort_years(wh: Warehouse, filters: Filters, after: int) -> tuple[int, int]
     return (first, last) if first <= last else None
 
 
-def _sum_parts(frames: list[pd.DataFrame], keys: list[str], counts: list[str]) -> pd.DataFrame:
-    """Protected frames of a population's parts (same keys, same order) added up: a part shown only as a range
-    makes the sum a range, the sum of the parts' bounds."""
-    if len(frames) == 1:
-        return frames[0]
-    out = frames[0][keys].copy()
-    for column in counts:
-        values = pd.concat([f[column] for f in frames], axis=1)
-        out[column] = values.sum(axis=1).where(values.notna().all(axis=1))
-        out[f"{column}_low"] = sum(f[f"{column}_low"] for f in frames)
-        out[f"{column}_high"] = sum(f[f"{column}_high"] for f in frames)
-        out[f"{column}_label"] = [fmt_int(v) if v == v else f"{fmt_int(lo)}–{fmt_int(hi)}"
-                                  for v, lo, hi in zip(out[column], out[f"{column}_low"], out[f"{column}_high"])]
-    return out
-
-
 def retention(wh: Warehouse, filters: Filters, key: str, rule: Rule) -> pd.DataFrame:
     """Per years after entry (`years_after`: 1, 3, 5) and origin: the pooled cohorts (`headcount`), those still
     present (`retained`) and the share. Rows only for the years after that the data can show. A population
@@ -117,8 +100,9 @@ def retention(wh: Warehouse, filters: Filters, key: str, rule: Rule) -> pd.DataF
         return pd.DataFrame()
     shown = [after for after in AFTER if cohort_years(wh, filters, after) is not None]
     keys, counts = ["after", "origin"], ["headcount", "retained"]
+    parts = metrics.PARTS.get(key, (key,))
     frames, anyone = [], 0
-    for part in metrics.PARTS.get(key, (key,)):
+    for part in parts:
         def raw_of(f: Filters, part: str = part) -> pd.DataFrame:
             origin, origin_params = _origin(f)
             where, params = _where(f, part)
@@ -129,10 +113,12 @@ def retention(wh: Warehouse, filters: Filters, key: str, rule: Rule) -> pd.DataF
             return _grid(frame, {"after": AFTER, "origin": ORIGINS}, counts)
         raw = raw_of(filters)
         anyone += int(raw.loc[raw["after"].isin(shown), "headcount"].sum())
-        frames.append(_protected(raw_of, raw, filters, keys, counts, rule))
+        frames.append(_protected(raw_of, raw, filters, keys, counts, rule).assign(population=part))
     if not anyone:   # nobody to follow (not: a rounded zero)
         return pd.DataFrame()
-    protected = _sum_parts(frames, keys, counts)
+    protected = frames[0] if len(frames) == 1 else metrics.sum_of_parts(
+        pd.concat(frames, ignore_index=True), parts, key, keys, counts)
+    protected = protected.drop(columns="population")
     protected = protected[protected["after"].isin(shown)].reset_index(drop=True)
     # Named apart from the definitions' comparison's `after` (the side a person is counted on).
     return _with_share(protected, "retained", "headcount", rule).rename(columns={"after": "years_after"})

@@ -161,18 +161,21 @@ def _protected_counts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by
     made of parts (PARTS) is the sum of its parts' protected counts."""
     base = tuple(dict.fromkeys(part for key in keys for part in PARTS.get(key, (key,))))
     protected = _protected_parts(wh, base, filters, by, rule, every_year)
-    frames = [_sum_of_parts(protected, PARTS[key], key, by) if key in PARTS
+    frames = [sum_of_parts(protected, PARTS[key], key, by) if key in PARTS
               else protected[protected["population"] == key] for key in keys]
     return pd.concat(frames, ignore_index=True)
 
 
-def _sum_of_parts(protected: pd.DataFrame, parts: tuple[str, ...], key: str, by: list[str]) -> pd.DataFrame:
+def sum_of_parts(protected: pd.DataFrame, parts: tuple[str, ...], key: str, by: list[str],
+                 counts: list[str] = COUNTS) -> pd.DataFrame:
+    """The population `key` as the sum of its parts' protected `counts` (rows of `protected` whose `population`
+    is a part), by the `by` columns."""
     rows = protected[protected["population"].isin(parts)]
     if rows.empty:
         return rows.assign(population=key)
     grouped = rows.groupby(by, sort=True) if by else rows.assign(_all=0).groupby("_all")
     summed = {}
-    for count in COUNTS:
+    for count in counts:
         # A part shown only as a range makes the sum a range: the sum of the parts' bounds.
         value = grouped[count].agg(lambda s: s.sum() if s.notna().all() else float("nan"))
         low, high = grouped[f"{count}_low"].sum(), grouped[f"{count}_high"].sum()

@@ -160,6 +160,8 @@ def test_every_number_under_every_definition_obeys_the_rule(demo_warehouse, rend
         pytest.skip("swept by test_every_number_on_every_page_obeys_the_rule")
     if rule == "none" and filters == "filtered":
         pytest.skip("exact figures: their sums are checked without filters, and filters under none by the first sweep")
+    if rule == "hesa" and definition != "register":
+        pytest.skip("rounding like vipunen for the definitions' gap (disclosure.differ); hesa on every page above")
     at = render_page(demo_warehouse, page, rule, definition=definition, **FILTER_SETS[filters])
     _sweep(at, page, rule, filters, definition)
 

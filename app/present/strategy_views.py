@@ -86,7 +86,7 @@ def target_chart(path: strategy.Trajectory) -> Chart:
     years = (int(frame["year"].min()), int(frame["year"].max())) if not frame.empty else (target.year, target.year)
     chart = Chart(f"target-{target.key}", title, subtitle, data, years, scope=labels.population(target.population),
                   about=metrics.POPULATIONS[target.population].population, definition=target.definition,
-                  empty_reason=verdict(path), _scoped=True)
+                  empty_reason=verdict(path), _scoped=True, whole=True)
     if not frame.empty and frame["share"].notna().any():
         chart.figure = charts.target_path(frame, path.projection, target.population, target.share, target.year,
                                           _target_pct(target.share), title, subtitle,

@@ -37,6 +37,7 @@ class Chart:
     about: str | None = None        # filters.STAFF, STUDENTS or EXCHANGES when its figures are about that only
                                     # (which filters it names, which source it cites)
     definition: str = ""            # the definition of international its figures use ("": not about people)
+    whole: bool = False             # about the whole university whatever the filters (targets, the comparison)
     _scoped: bool = field(default=False, repr=False)   # with_filters has named its definition and filters
 
     @property
@@ -314,7 +315,7 @@ def definitions_side_by_side(wh: Warehouse, rule: Rule, key: str, year: int) -> 
                  population=labels.population(key), year=year)
     counted = frame[frame["reason"] == ""].drop(columns="reason") if not frame.empty else frame
     chart = Chart(f"international-by-definition-{_slug(key)}", title, subtitle, counted, (year, year),
-                  scope=labels.population(key), about=_about(key), definition=definitions.ALL, _scoped=True,
+                  scope=labels.population(key), about=_about(key), definition=definitions.ALL, _scoped=True, whole=True,
                   empty_reason=t("No {population} were counted in {year}.", population=labels.population(key),
                                  year=year))
     if not counted.empty and "share" in counted:
@@ -355,7 +356,7 @@ def definition_changes(wh: Warehouse, rule: Rule, key: str, year: int) -> Chart:
                             population=labels.population(key), year=year)
     chart = Chart(f"definitions-compared-{_slug(key)}", title, subtitle, frame, (year, year),
                   scope=labels.population(key), about=_about(key), definition=definitions.ALL, _scoped=True,
-                  empty_reason=why if frame.empty else "")
+                  whole=True, empty_reason=why if frame.empty else "")
     if not frame.empty:
         chart.figure = charts.change_bars(frame, title, subtitle)
         chart.summary = " ".join(

@@ -88,7 +88,9 @@ def pack(charts: list[Chart], meta: Meta, title: str, methodology: str, with_ima
 
 
 def _name(title: str, charts: list[Chart], meta: Meta) -> str:
-    years = (min(c.years[0] for c in charts), max(c.years[1] for c in charts))
+    # The years chosen: a whole-university chart (a target's series) may reach beyond them.
+    chosen = [c for c in charts if not c.whole] or charts
+    years = (min(c.years[0] for c in chosen), max(c.years[1] for c in chosen))
     about_people = any(c.definition for c in charts)
     return f"{safe_text.slug(title)}_{exports.years_part(years)}" \
            f"{exports.definition_tag(meta.definition_key) if about_people else ''}"

@@ -45,7 +45,7 @@ class Kind:
     name: str
     columns: tuple[Column, ...]
     output: tuple[Out, ...]
-    order: str                                 # row order of the table: by values only, never the input's
+    order: str                                 # row order of the table (its column names): by values only, never the input's
     keep_one: KeepOne | None = None
     checks: Callable[[], list[str]] = field(default=lambda: [])   # SQL UPDATEs of `typed`: rules across values
 
@@ -98,7 +98,7 @@ STAFF = Kind("staff", (
 ),
     # Sorted by pseudonym within a year, never in the input's order: HR exports list people by number, so the
     # row order would map pseudonyms back to identifiers without the key.
-    order="year, pseudonym",
+    order="year, person_key",
     # A person counts once a year, in the employment with the largest fte; a blank fte loses to any given one;
     # file order breaks ties.
     keep_one=KeepOne("person_id, year", "fte DESC NULLS LAST, _file_no, _line"),
@@ -121,7 +121,7 @@ STUDENTS = Kind("students", (
     _ALL_LISTED, Out("prior_education_country", "VARCHAR"),
     Out("educated_abroad", "BOOLEAN", "prior_education_country <> '{home}'"),
 ),
-    order="year, pseudonym, level",
+    order="year, person_key, level",
     keep_one=KeepOne("student_id, year, level", "_file_no, _line"),   # once per year and level; the first record
 )
 
@@ -142,7 +142,7 @@ MOBILITY = Kind("mobility", (
     Out("partner_name", "VARCHAR"), Out("partner_country", "VARCHAR"), Out("programme", "VARCHAR"),
     Out("start_date", "DATE"), Out("end_date", "DATE"),
 ),
-    order="year, direction, start_date, pseudonym",
+    order="year, direction, start_date, mobility_key",
     checks=lambda: [
         f"""UPDATE typed SET err_start_date = 'the start year is outside the years accepted (accepted: {values.FIRST_YEAR} to {values.last_year()})'
             WHERE err_start_date IS NULL AND start_date IS NOT NULL

@@ -79,7 +79,9 @@ def _our_folders(out: Path) -> list[Path]:
 
 def write_table(con: duckdb.DuckDBPyConnection, select_sql: str, folder: Path, table: str) -> int:
     """Write one kind's table (etl.tables) as a single Parquet file, in the order `select_sql` gives."""
-    return write_parquet(con, select_sql, folder, table, row_group_size=1_000_000)
+    # DuckDB's default row groups (122,880 rows): the writer holds a row group in memory, and groups of a
+    # million rows made the sorted students table spill under the memory ceiling (20.7 s → 12.6 s at 5M rows).
+    return write_parquet(con, select_sql, folder, table)
 
 
 def write_parquet(con: duckdb.DuckDBPyConnection, select_sql: str, folder: Path, table: str,

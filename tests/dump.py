@@ -11,8 +11,10 @@ import json
 import sys
 from pathlib import Path
 
+import plotly.io as pio
+
 from app.model import mobility
-from app.present import pages
+from app.present import pages, views
 from app.reports import exports
 from app.words import i18n, labels
 from app.model.data import Warehouse
@@ -47,10 +49,13 @@ def dump(wh: Warehouse, out: Path) -> int:
                 folder.mkdir(parents=True, exist_ok=True)
                 for number, chart in enumerate(pages.everything(wh, filters, rule)):
                     stem = f"{number:02d}-{chart.key}"
-                    figure = chart.figure.to_plotly_json() if chart.figure is not None else None
+                    # The figures as the browser and the exports receive them (Plotly's JSON).
+                    figure = json.loads(pio.to_json(chart.figure)) if chart.figure is not None else None
+                    screen = json.loads(pio.to_json(views.on_screen(chart))) if chart.figure is not None else None
                     (folder / f"{stem}.json").write_text(json.dumps(
                         {"title": chart.title, "subtitle": chart.subtitle, "summary": chart.summary,
-                         "figure": figure}, sort_keys=True, indent=1, default=str), encoding="utf-8")
+                         "figure": figure, "screen": screen}, sort_keys=True, indent=1, default=str),
+                        encoding="utf-8")
                     if not chart.empty:   # as on the page: an empty chart offers no download
                         (folder / f"{stem}.csv").write_bytes(exports.csv_bytes(chart, meta))
                     written += 2

@@ -76,12 +76,12 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(command: list[str], warehouse: Path) -> Iterator[tuple[str, float]]:
+def server(command: list[str], warehouse: Path, cwd: Path = ROOT) -> Iterator[tuple[str, float]]:
     """A server on a free port; yields its address and the moment it was started."""
     port = _free_port()
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, *command, "--server.port", str(port), "--server.address",
-                                "127.0.0.1", "--server.headless", "true"], cwd=ROOT,
+                                "127.0.0.1", "--server.headless", "true"], cwd=cwd,
                                env={**os.environ, "WAREHOUSE_DIR": str(warehouse)},
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
@@ -149,13 +149,13 @@ def _pick_first_year(page: Page, year: int) -> Callable[[], None]:
 
 
 def measure(browser, command: list[str], warehouse: Path, pages: tuple[str, str], tab: str | None,
-            years: list[int]) -> dict[str, list[float]]:
+            years: list[int], cwd: Path = ROOT) -> dict[str, list[float]]:
     """One session of one app: cold start, filter changes, page switches (and tab switches)."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     runs = Runs(page)
     result: dict[str, list[float]] = {"cold start": [], "filter change": [], "page switch": [], "tab switch": []}
     try:
-        with server(command, warehouse) as (url, started):
+        with server(command, warehouse, cwd) as (url, started):
             _open(page, url, runs)
             result["cold start"].append(time.perf_counter() - started)
             for year in years:
@@ -181,12 +181,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("warehouse", type=Path)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--before", type=Path, help="another checkout of the dashboard, measured as a third app "
+                                                     "(what a change bought)")
     args = parser.parse_args()
     trivial = trivial_app(Path(tempfile.mkdtemp(prefix="trivial-app-")))
     apps = {"ours": (["-m", "app.web.serve"], ("Overview", "Staff"), "Mobility"),
             # Started from here, it reads our .streamlit/config.toml: the same settings, its own page list shown.
             "trivial": (["-m", "streamlit", "run", str(trivial), "--client.showSidebarNavigation", "true"],
                         ("trivial", "other"), None)}
+    roots = {app: ROOT for app in apps}
+    if args.before:
+        apps["before"], roots["before"] = apps["ours"], args.before
     years = [2012, 2010, 2014, 2011, 2013]
     found: dict[str, dict[str, list[float]]] = {app: {} for app in apps}
     with sync_playwright() as p:
@@ -194,14 +199,15 @@ def main() -> None:
                                     args=CHROMIUM_ARGS)
         for _ in range(args.rounds):
             for app, (command, pages, tab) in apps.items():   # turn about: the machine's noise falls on both
-                for what, times in measure(browser, command, args.warehouse, pages, tab, years).items():
+                for what, times in measure(browser, command, args.warehouse, pages, tab, years, roots[app]).items():
                     found[app].setdefault(what, []).extend(times)
         browser.close()
     medians = {app: {what: statistics.median(t) for what, t in found[app].items() if t} for app in apps}
     for what in medians["ours"]:
         base = medians["trivial"].get(what)
         print(f"{what}: ours {medians['ours'][what]:.2f} s"
-              + (f", trivial {base:.2f} s (+{medians['ours'][what] - base:.2f} s)" if base is not None else ""))
+              + (f", trivial {base:.2f} s (+{medians['ours'][what] - base:.2f} s)" if base is not None else "")
+              + (f", before {medians['before'][what]:.2f} s" if "before" in medians else ""))
     print(json.dumps(medians))
 
 

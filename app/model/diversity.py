@@ -47,19 +47,14 @@ def simpson(counts: list[float]) -> float:
     return 1 / sum((c / total) ** 2 for c in counts) if total > 0 else math.nan
 
 
-def _value(row: pd.Series, column: str, end: str) -> float:
-    """A protected count, or the `end` ("low", "high") of its range where it has only a range."""
-    return float(row[column]) if row[column] == row[column] else float(row[f"{column}_{end}"])
-
-
 def _ends(frame: pd.DataFrame, rule: Rule) -> tuple[list[float], list[float]] | None:
     """The country counts at the concentrated end and the spread end of what the protected list allows; None
     when a count is withheld without bounds (secondary suppression)."""
     named = frame[frame["citizenship"] != SMALL_COUNTRIES]
     if (named["headcount"].isna() & (named["headcount_high"] == 0)).any():
         return None
-    low = [_value(row, "headcount", "low") for _, row in named.iterrows()]
-    high = [_value(row, "headcount", "high") for _, row in named.iterrows()]
+    low = named["headcount"].fillna(named["headcount_low"]).astype(float).tolist()
+    high = named["headcount"].fillna(named["headcount_high"]).astype(float).tolist()
     small = frame[frame["citizenship"] == SMALL_COUNTRIES]
     if not small.empty:
         row = small.iloc[0]
@@ -116,11 +111,8 @@ def trend(wh: Warehouse, filters: Filters, key: str, rule: Rule) -> pd.DataFrame
     if filters.countries:
         return pd.DataFrame()
     rows = []
-    for year in range(filters.first_year, filters.last_year + 1):
-        if year not in wh.options.people_years:
-            continue
-        frame = metrics.country_counts(wh, filters, key, year, rule)
-        if frame.empty:
+    for year, frame in metrics.country_counts_per_year(wh, filters, key, rule).items():
+        if year not in wh.options.people_years or frame.empty:
             continue
         rows.append({"year": year, **of_year(frame, rule),
                      "international_label": frame["all_international_label"].iloc[0]})

@@ -10,6 +10,7 @@ side, from how far the years scatter around the line. Nothing here imports Strea
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ from app.model import definitions, metrics
 from app.model.data import Warehouse
 from app.model.disclosure import Rule
 from app.model.filters import Filters
-from app.words.i18n import t
+from app.words.i18n import language, t
 from etl.config import load_config
 
 # Whether a target is reached, by the projection or by the figures themselves.
@@ -214,4 +215,11 @@ def _clip(share: float) -> float:
 def trajectories(wh: Warehouse, rule: Rule) -> tuple[list[Trajectory], list[str]]:
     """Every configured target assessed, and the problems of the settings."""
     targets, problems = configured_targets()
-    return [trajectory(wh, target, rule) for target in targets], problems
+    return list(_assessed(wh, rule, tuple(targets), language())), problems
+
+
+@functools.lru_cache(maxsize=4)
+def _assessed(wh: Warehouse, rule: Rule, targets: tuple[Target, ...], _language: str) -> tuple[Trajectory, ...]:
+    # A target is the whole university's, whatever the filters: assessed once per warehouse, rule and language
+    # (its reasons are words), not again at each filter change on the overview and the Strategy page.
+    return tuple(trajectory(wh, target, rule) for target in targets)

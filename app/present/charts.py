@@ -5,8 +5,9 @@ hatched bars reaching the top of the range and labelled as ranges, never as
 an exact number; shares that can only be a range are drawn as an interval.
 
 Each figure is written as one plain spec (traces and layout as dicts) and
-handed to `go.Figure` once, which validates it in a single pass: building it
-up with add_trace/update_layout validated every step and cost ~25 ms a chart.
+handed to `go.Figure` once, unvalidated (`made`): building it up with
+add_trace/update_layout validated every step and cost ~25 ms a chart, and even
+one validation cost 20-30 ms.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import math
 import textwrap
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -54,10 +56,22 @@ def _title(title: str, subtitle: str) -> dict:
     return dict(text=f"<b>{safe_text.plotly(title)}</b>", subtitle=dict(text=safe_text.plotly(subtitle)))
 
 
+def made(data: list[dict], layout: dict) -> go.Figure:
+    """The figure of `data` (traces, their text escaped) and `layout`, not validated: Plotly's validation cost
+    20-30 ms a chart at every page run, and these specs are the same at every run but for their numbers. The
+    tests validate every chart of every page (tests/test_charts.py), and exports validate their copy."""
+    for trace in data:
+        if "base" in trace and not isinstance(trace["base"], (int, float)):
+            # Validation turned an array `base` (a property of any type, for Plotly) into a plain list; so does
+            # this, so the browser receives what it did.
+            trace["base"] = np.asarray(trace["base"]).tolist()
+    return go.Figure(data=safe_text.plotly_traces(data), layout=layout, _validate=False)
+
+
 def _figure(data: list[dict], title: str, subtitle: str, x_title: str, y_title: str, *,
             xaxis: dict | None = None, yaxis: dict | None = None, **layout) -> go.Figure:
     """The common layout of the dashboard's cartesian charts around `data`."""
-    return go.Figure(data=safe_text.plotly_traces(data), layout={
+    return made(data, {
         "template": theme.TEMPLATE, "title": _title(title, subtitle), "height": HEIGHT, "hovermode": "closest",
         "separators": plotly_separators(), "xaxis": dict(title=dict(text=x_title), **(xaxis or {})),
         "yaxis": dict(title=dict(text=y_title), **(yaxis or {})), **layout})
@@ -122,7 +136,8 @@ def share_lines(frame: pd.DataFrame, keys: tuple[str, ...], title: str, subtitle
     return _figure(data, title, subtitle, t("Year"), y_title or t("Share"),
                    xaxis=dict(tickvals=_year_ticks(years, 8 if narrow else 16),
                               range=[years.min() - 1.2, years.max() + 1.2]),
-                   yaxis=dict(range=[0, top], **percent_ticks(top)), annotations=_end_labels(ends, top))
+                   yaxis=dict(range=[0, top], **percent_ticks(top)),
+                   **({"annotations": _end_labels(ends, top)} if ends else {}))
 
 
 def _end_labels(ends: list, top: float) -> list[dict]:
@@ -264,7 +279,7 @@ MAP_GEO = dict(showframe=False, showcoastlines=False, projection=dict(type="natu
 
 
 def _map(data: list[dict], title: str, subtitle: str, geo: dict) -> go.Figure:
-    return go.Figure(data=safe_text.plotly_traces(data), layout=dict(
+    return made(data, dict(
         template=theme.TEMPLATE,
         title=_title(title, subtitle), height=480, margin=dict(l=0, r=0, t=90, b=0), separators=plotly_separators(),
         geo=geo))
@@ -398,8 +413,8 @@ def flow_sankey(incoming: pd.DataFrame, outgoing: pd.DataFrame, home: str, title
                   hovertemplate="<b>%{label}</b><extra></extra>"),
         link=dict(source=link_source, target=link_target, value=values, color=colours, customdata=hover,
                   hovertemplate="%{source.label} → %{target.label}: %{customdata}<extra></extra>"))
-    return go.Figure(data=safe_text.plotly_traces([sankey]), layout=dict(template=theme.TEMPLATE, title=_title(title, subtitle), height=560,
-                                                margin=dict(l=10, r=10, t=100, b=20), font=dict(size=13)))
+    return made([sankey], dict(template=theme.TEMPLATE, title=_title(title, subtitle), height=560,
+                               margin=dict(l=10, r=10, t=100, b=20), font=dict(size=13)))
 
 
 def value_lines(frame: pd.DataFrame, column: str, value: str, names, colours: dict[str, str], title: str,

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -131,13 +132,18 @@ def timed(page: Page, runs: Runs, action: Callable[[], None]) -> float:
 
 
 def _open(page: Page, url: str, runs: Runs) -> None:
-    """Load the page, waiting for the server to listen."""
+    """Load the page as soon as the server answers (asking the browser to load a page from a server not yet
+    listening cost it seconds of error pages)."""
+    deadline = time.perf_counter() + 120
     while True:
         try:
-            page.goto(url + "/", timeout=2000)
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).close()
             break
-        except Exception:
+        except OSError:
+            if time.perf_counter() > deadline:
+                raise
             time.sleep(0.02)
+    page.goto(url + "/")
     _until_done(page, runs, 0)
 
 

@@ -29,6 +29,7 @@ TABS = 2                     # the machine's cores; more tabs only queue for the
 TIMEOUT_S = 60               # one figure; a hung tab fails the request, not the app
 CACHE_BYTES = 256 * 2**20    # rendered images kept, newest first
 RELOAD_EVERY = 25            # renders in a tab before it is reloaded (see _Browser)
+WARM_UP_AFTER_S = 10.0      # the browser starts this long after the first page (Renderer.warm_up)
 
 
 class ImageExportUnavailable(Exception):
@@ -104,8 +105,10 @@ class Renderer:
             self._loop, self._browser = loop, browser
             return loop
 
-    def warm_up(self) -> None:
-        """Start the browser in the background, once, so that the first download does not wait for it."""
+    def warm_up(self, after: float = WARM_UP_AFTER_S) -> None:
+        """Start the browser in the background, once, `after` seconds from now, so that the first download does
+        not wait for it. Not at once: starting Chromium beside the visitor's first page took the two cores from
+        it (the first chart was drawn 4 s later); a download asked for before then starts it itself."""
         with self._lock:
             if self._warming or chromium() is None:
                 return
@@ -116,7 +119,9 @@ class Renderer:
                 self._start()
             except Exception:   # the first real request says what failed
                 log.warning("the image renderer did not start", exc_info=True)
-        threading.Thread(target=start, name="image-renderer-start", daemon=True).start()
+        timer = threading.Timer(after, start)
+        timer.name, timer.daemon = "image-renderer-start", True
+        timer.start()
 
     def _restart(self) -> None:
         """After a failure the browser may be gone; the next request starts a new one."""

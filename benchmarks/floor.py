@@ -30,6 +30,7 @@ import duckdb
 import pyarrow as pa
 
 from etl.aggregates import AGGREGATES
+from etl.countries import home_country_code
 from etl.definitions import agg_columns
 from etl.pseudonyms import hmac_sql
 from etl.records import _ARROW_TYPES
@@ -121,7 +122,8 @@ def _write(con: duckdb.DuckDBPyConnection, kind: Kind, kept: str, key: bytes, ho
                 f"(FORMAT parquet, COMPRESSION zstd)")
 
 
-def floor(raw: Path, out: Path, key: bytes, home: str = "FI") -> None:
+def floor(raw: Path, out: Path, key: bytes, home_country: str = "FI") -> None:
+    home = home_country_code(home_country)   # as the build reads it: the table's codes are alpha-3
     out.mkdir(parents=True, exist_ok=True)
     (out / "tmp").mkdir(exist_ok=True)
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(out / "tmp"),

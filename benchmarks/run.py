@@ -143,6 +143,9 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}){memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
+NOTES = "<!-- Below: written by hand, kept by benchmarks.run. -->"
+
+
 def _met(ok: bool) -> str:
     return "**met**" if ok else "**not met**"
 
@@ -250,7 +253,11 @@ def main() -> None:
     for name, ok in results:
         lines.append(f"| {name} | {_met(ok)} |")
     lines.append(f"| full report ≤ 10 s warm | {_met(warm <= 10)}: {warm:.1f} s |")
-    Path(args.write).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    target = Path(args.write)
+    # The hand-written part (what each change bought, why a target is missed) is kept from the file as it was.
+    kept = target.read_text(encoding="utf-8").split(NOTES, 1) if target.exists() else []
+    notes = NOTES + kept[1] if len(kept) == 2 else ""
+    target.write_text("\n".join(lines) + "\n\n" + notes, encoding="utf-8")
     print(f"wrote {args.write}")
 
 

@@ -3,7 +3,8 @@
 The pages build figures without Plotly's validation (charts.made: it cost 20-30 ms a chart at every run), so a
 mistyped property would reach the browser unnoticed, and a value Plotly's validation would have converted could
 be sent differently. Here every chart of every page is made twice, once with validation (which raises on an
-unknown property or a bad value), and what each sends (the chart and the page's copy of it) must be the same.
+unknown property or a bad value), and what each sends (the chart, the page's copy of it and the exports' copies)
+must be the same; the exports' copies are validated too.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from app.model.data import Warehouse
 from app.model.disclosure import parse_rule
 from app.model.filters import Filters, defaults
 from app.present import charts, pages, views
+from app.reports import exports
 from app.words import i18n, safe_text
 
 
@@ -25,10 +27,13 @@ def _validated(data: list[dict], layout: dict) -> go.Figure:
     return go.Figure(data=safe_text.plotly_traces(data), layout=layout)
 
 
-def _sent(wh: Warehouse, filters: Filters, rule: str) -> dict[str, tuple[dict, dict]]:
+def _sent(wh: Warehouse, filters: Filters, rule: str) -> dict[str, tuple[dict, ...]]:
+    """Each chart as the page sends it, and as the exports draw it (with and without its footnote)."""
     made = pages.everything(wh, filters, parse_rule(rule))
-    return {chart.key: (json.loads(pio.to_json(chart.figure, validate=False)),
-                        json.loads(pio.to_json(views.on_screen(chart), validate=False)))
+    meta = exports.Meta.of(wh, filters, parse_rule(rule))
+    return {chart.key: tuple(json.loads(pio.to_json(figure, validate=False)) for figure in (
+                chart.figure, views.on_screen(chart), exports.figure_for_export(chart, meta),
+                exports.figure_for_export(chart, meta, footnote=False)))
             for chart in made if chart.figure is not None}
 
 
@@ -53,3 +58,5 @@ def test_every_figure_is_valid_and_sent_as_a_validated_one_would_be(demo_warehou
     assert len(fast) > 20 and fast.keys() == strict.keys()
     for key in fast:
         assert fast[key] == strict[key], key
+        for sent in fast[key][2:]:
+            go.Figure(sent)   # the exports' additions to the figure are valid too

@@ -16,12 +16,12 @@ from etl.warehouse import write_parquet
 # name -> (SQL over the person-level tables just written, sort order); {staff} and {students} are the columns of
 # every definition of international (etl.definitions) over each table, added after `fte` in ETL 0.3.
 AGGREGATES: dict[str, tuple[str, str]] = {
-    # fte summed exactly (as decimals): a sum of doubles depends on the order the threads add them in, and the
-    # same input must write the same bytes.
+    # fte summed as decimals (each to 18 places, leaving 20 digits before the point, far beyond any headcount):
+    # a sum of doubles depends on the order the threads add them in, and the same input must write the same bytes.
     "agg_people": ("""
         SELECT year, 'staff' AS population, staff_group AS "group", unit, career_stage,
                CAST(NULL AS BOOLEAN) AS new_entrant, gender, citizenship, is_international,
-               count(*) AS headcount, CAST(sum(CAST(fte AS DECIMAL(38, 12))) AS DOUBLE) AS fte, {staff}
+               count(*) AS headcount, CAST(sum(CAST(fte AS DECIMAL(38, 18))) AS DOUBLE) AS fte, {staff}
         FROM staff GROUP BY ALL
         UNION ALL
         SELECT year, 'students', level, unit, CAST(NULL AS INTEGER), new_entrant, gender, citizenship,

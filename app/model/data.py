@@ -9,13 +9,17 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
 
 from etl.definitions import DEFINITION_COLUMNS, DEFINITIONS, REGISTER
+
+T = TypeVar("T")
 
 
 _STAFF_KEYS = ('year, population, "group", unit, career_stage, gender, citizenship, is_international, '
@@ -110,6 +114,7 @@ class Warehouse:
         self.home: str = self.manifest["home_country"]
         self._con = duckdb.connect()
         self._lock = threading.Lock()
+        self._remembered: dict = {}
         for table, columns in AGGREGATE_COLUMNS.items():
             path = self.folder / table / "data.parquet"
             if table in _EMPTY and not path.exists():
@@ -148,6 +153,13 @@ class Warehouse:
         self.coverage = self._coverage()
         # Staff followed across years: absent from warehouses built before ETL 0.4.
         self.careers = all((self.folder / table / "data.parquet").exists() for table in ("agg_retention", "agg_careers"))
+
+    def remembered(self, key: Hashable, make: Callable[[], T]) -> T:
+        """`make()`, made once for this warehouse and `key`: figures that depend on the build alone (not the
+        filters), kept as long as the warehouse is, and no longer."""
+        if key not in self._remembered:
+            self._remembered[key] = make()   # two sessions at once may both make it: the same result
+        return self._remembered[key]
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         # A cursor is a connection of its own: safe while other sessions query too.

@@ -10,7 +10,6 @@ side, from how far the years scatter around the line. Nothing here imports Strea
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
@@ -215,11 +214,8 @@ def _clip(share: float) -> float:
 def trajectories(wh: Warehouse, rule: Rule) -> tuple[list[Trajectory], list[str]]:
     """Every configured target assessed, and the problems of the settings."""
     targets, problems = configured_targets()
-    return list(_assessed(wh, rule, tuple(targets), language())), problems
-
-
-@functools.lru_cache(maxsize=4)
-def _assessed(wh: Warehouse, rule: Rule, targets: tuple[Target, ...], _language: str) -> tuple[Trajectory, ...]:
-    # A target is the whole university's, whatever the filters: assessed once per warehouse, rule and language
-    # (its reasons are words), not again at each filter change on the overview and the Strategy page.
-    return tuple(trajectory(wh, target, rule) for target in targets)
+    # A target is the whole university's, whatever the filters: assessed once per warehouse, rule, targets and
+    # language (its reasons are words), not again at each filter change on the overview and the Strategy page.
+    assessed = wh.remembered(("targets", rule, tuple(targets), language()),
+                             lambda: tuple(trajectory(wh, target, rule) for target in targets))
+    return list(assessed), problems

@@ -58,8 +58,9 @@ def _title(title: str, subtitle: str) -> dict:
 
 def made(data: list[dict], layout: dict) -> go.Figure:
     """The figure of `data` (traces, their text escaped) and `layout`, not validated: Plotly's validation cost
-    20-30 ms a chart at every page run, and these specs are the same at every run but for their numbers. The
-    tests validate every chart of every page (tests/test_charts.py), and exports validate their copy."""
+    20-30 ms a chart at every page run, and these specs are the same at every run but for their numbers. Plotly's
+    validation never escaped anything (safe_text does); tests/test_figures.py makes every chart of every page
+    with and without it and requires the same figure, and validates the exports' copies."""
     for trace in data:
         if "base" in trace and not isinstance(trace["base"], (int, float)):
             # Validation turned an array `base` (a property of any type, for Plotly) into a plain list; so does

@@ -112,8 +112,7 @@ def on_screen(chart: Chart) -> go.Figure:
                       dict(title=chart.title, subtitle=chart.subtitle, filters=chart.filters,
                            definition=definitions.line(chart.definition)
                            if chart.definition in definitions.KEYS else "").items()}
-    # The figure was validated when it was made (charts._figure); the page's copy is not validated again
-    # (that cost a tenth of a second on a page of four charts).
+    # Not validated (that cost a tenth of a second on a page of four charts): see charts.made.
     return go.Figure(spec, _validate=False)
 
 

@@ -45,7 +45,7 @@ def streamlit_server(warehouse: Path, **env: str) -> Iterator[str]:
             [sys.executable, "-m", "app.web.serve", "--server.port", str(port),   # as bin/dashboard starts it
              "--server.address", "127.0.0.1", "--server.headless", "true"],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-            env={**os.environ, "WAREHOUSE_DIR": str(warehouse), **env})
+            env={**os.environ, "WAREHOUSE_DIR": str(warehouse), "IMAGE_RENDERER_WARM_UP_AFTER": "0", **env})
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

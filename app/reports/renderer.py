@@ -29,7 +29,9 @@ TABS = 2                     # the machine's cores; more tabs only queue for the
 TIMEOUT_S = 60               # one figure; a hung tab fails the request, not the app
 CACHE_BYTES = 256 * 2**20    # rendered images kept, newest first
 RELOAD_EVERY = 25            # renders in a tab before it is reloaded (see _Browser)
-WARM_UP_AFTER_S = 10.0      # the browser starts this long after the first page (Renderer.warm_up)
+# The browser starts this long after the first page (Renderer.warm_up); the browser tests set 0, as their pages ask
+# for images at once.
+WARM_UP_AFTER_S = float(os.environ.get("IMAGE_RENDERER_WARM_UP_AFTER", "10"))
 
 
 class ImageExportUnavailable(Exception):

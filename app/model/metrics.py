@@ -383,7 +383,7 @@ def shares_over_time(wh: Warehouse, filters: Filters, key: str, dimension: str,
 def country_counts(wh: Warehouse, filters: Filters, key: str, year: int, rule: disclosure.Rule) -> pd.DataFrame:
     """International people in one year by citizenship, largest first, with
     each country's region and its part of all international people."""
-    return country_counts_per_year(wh, Filters(**{**filters.__dict__, "years": (year, year)}), key, rule)[year]
+    return country_counts_per_year(wh, replace(filters, years=(year, year)), key, rule)[year]
 
 
 def country_counts_per_year(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rule) -> dict[int, pd.DataFrame]:

@@ -35,6 +35,14 @@ def load_config() -> dict:
     return _parsed(CONFIG_FILE, stamp)
 
 
+def config_version() -> tuple[str, int | None]:
+    """Which config.toml, as it is now (its path and when it last changed): a key for figures made with it."""
+    try:
+        return str(CONFIG_FILE), CONFIG_FILE.stat().st_mtime_ns
+    except FileNotFoundError:
+        return str(CONFIG_FILE), None
+
+
 @lru_cache(maxsize=4)
 def _parsed(path: Path, stamp: int) -> dict:
     # Chart labels ask for unit names many times per page run: parsing TOML each time cost tens of ms.

@@ -65,3 +65,49 @@ def test_a_page_draws_exactly_the_charts_its_report_pack_exports(demo_warehouse,
     expected = [f"chart-{c.key}" for c in site.page_charts(key, wh, defaults(wh.options), parse_rule("vipunen"))
                 if not c.empty]
     assert drawn == expected
+
+
+def test_a_view_seen_again_is_not_computed_again_and_any_change_of_what_it_shows_is(demo_warehouse, tmp_path,
+                                                                                    monkeypatch):
+    """Figures are kept per view (Warehouse.view): the same page with the same filters, rule, language, choices
+    and config gives back what was made; a change of any of them makes the figures anew."""
+    from dataclasses import replace
+
+    from app.model.data import VIEWS_KEPT, Warehouse
+    from app.model.disclosure import parse_rule
+    from app.model.filters import defaults
+    from etl import config
+
+    wh = Warehouse(demo_warehouse)
+    f, rule = defaults(wh.options), parse_rule("vipunen")
+    first = site.page_charts("staff", wh, f, rule)
+    again = site.page_charts("staff", wh, f, rule)
+    assert [id(c) for c in again] == [id(c) for c in first]          # kept, not made again
+
+    def made_anew(charts) -> bool:
+        return not {id(c) for c in charts} & {id(c) for c in first}
+
+    assert made_anew(site.page_charts("staff", wh, replace(f, years=(2015, 2020)), rule))
+    assert made_anew(site.page_charts("staff", wh, f, parse_rule("threshold:5")))
+    assert made_anew(site.page_charts("staff", wh, replace(f, definition="any_foreign"), rule))
+    i18n.set_language("fi")
+    try:
+        finnish = site.page_charts("staff", wh, f, rule)
+    finally:
+        i18n.set_language("en")
+    assert made_anew(finnish) and finnish[0].title != first[0].title
+    professors = site.page_charts("countries", wh, f, rule, population="professors")
+    assert [id(c) for c in site.page_charts("countries", wh, f, rule, population="professors")] == \
+        [id(c) for c in professors]
+    degree = site.page_charts("countries", wh, f, rule, population="degree_students")
+    assert not {id(c) for c in degree} & {id(c) for c in professors}     # another choice of the page
+    settings = tmp_path / "config.toml"
+    settings.write_text('[university]\nname = "Test University"\n', encoding="utf-8")
+    monkeypatch.setattr(config, "CONFIG_FILE", settings)
+    assert made_anew(site.page_charts("staff", wh, f, rule))
+    # Another warehouse (a rebuild) keeps its own; a busy server keeps the views used last.
+    assert made_anew(site.page_charts("staff", Warehouse(demo_warehouse), f, rule))
+    for first_year in range(VIEWS_KEPT + 1):
+        wh.view(("another view", first_year))
+    monkeypatch.undo()
+    assert made_anew(site.page_charts("staff", wh, f, rule))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,10 +18,10 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
-from etl.definitions import DEFINITION_COLUMNS, DEFINITIONS, REGISTER
+from etl.definitions import DEFINITION_COLUMNS, DEFINITIONS
 
 T = TypeVar("T")
-
+VIEWS_KEPT = 32   # views of the data (filter sets) whose figures are kept (Warehouse.view): a few MB each at most
 
 _STAFF_KEYS = ('year, population, "group", unit, career_stage, gender, citizenship, is_international, '
                + ", ".join(DEFINITION_COLUMNS))
@@ -38,7 +39,7 @@ AGGREGATE_COLUMNS: dict[str, str] = {
 }
 AGGREGATE_TABLES = tuple(AGGREGATE_COLUMNS)
 # Summed from the aggregates in memory: per definition of international, the people table and the share table
-# (see Warehouse), and the partner flows.
+# (made when a page first asks for them: Warehouse.people_table), and the partner flows.
 DERIVED_TABLES = (*(f"people_{key}" for key in DEFINITIONS), *(f"share_{key}" for key in DEFINITIONS),
                   "agg_partner_flows")
 _PEOPLE_KEYS = 'year, population, "group", unit, career_stage, new_entrant, gender'
@@ -115,6 +116,10 @@ class Warehouse:
         self._con = duckdb.connect()
         self._lock = threading.Lock()
         self._remembered: dict = {}
+        self._views: OrderedDict[Hashable, dict] = OrderedDict()
+        self._views_lock = threading.Lock()
+        self._counted: set[str] = set()   # the definitions whose tables are made (see people_table)
+        self._counting_lock = threading.Lock()
         for table, columns in AGGREGATE_COLUMNS.items():
             path = self.folder / table / "data.parquet"
             if table in _EMPTY and not path.exists():
@@ -123,24 +128,6 @@ class Warehouse:
             # The path is an argument, never SQL text: the folder's name may hold a quote.
             self._con.execute(f"CREATE TABLE {table} AS SELECT {_present(self._con, path, columns)} "
                               "FROM read_parquet(?)", [str(path)])
-        for definition in DEFINITIONS.values():
-            # Each definition's people, summed over the other definitions' columns: the table a page scans holds
-            # no more rows than one definition needs.
-            self._con.execute(f"""
-                CREATE TABLE {people_table(definition.key)} AS
-                SELECT {_PEOPLE_KEYS}, {definition.country} AS citizenship,
-                       {definition.international} AS is_international, sum(headcount) AS headcount
-                FROM agg_people GROUP BY ALL ORDER BY population, year""")
-            # The share charts without a country filter need no citizenship, only its three kinds: summed over
-            # it once here, the table they scan is 7-16 times smaller and hardly grows with the data.
-            self._con.execute(f"""
-                CREATE TABLE {share_table(definition.key)} AS
-                SELECT {_PEOPLE_KEYS},
-                       coalesce(sum(headcount) FILTER (is_international), 0) AS international,
-                       coalesce(sum(headcount) FILTER (citizenship IS NOT NULL), 0) AS known,
-                       coalesce(sum(headcount) FILTER (citizenship IS NULL), 0) AS unknown,
-                       sum(headcount) AS total
-                FROM {people_table(definition.key)} GROUP BY ALL ORDER BY population, year""")
         # The partner list without a unit filter: exchanges per partner and year, each way
         # (a tenth of the rows of agg_mobility, whose other details the list does not show).
         self._con.execute("""
@@ -154,12 +141,68 @@ class Warehouse:
         # Staff followed across years: absent from warehouses built before ETL 0.4.
         self.careers = all((self.folder / table / "data.parquet").exists() for table in ("agg_retention", "agg_careers"))
 
+    def people_table(self, definition: str) -> str:
+        """The table of people counted under `definition` (module function `people_table`), made on first use."""
+        self._count(definition)
+        return people_table(definition)
+
+    def share_table(self, definition: str) -> str:
+        """The people counted under `definition` summed into the share's counts (`share_table`), made on first
+        use."""
+        self._count(definition)
+        return share_table(definition)
+
+    def _count(self, key: str) -> None:
+        """Make the tables of one definition. Each is made when a page first asks for it, not at opening: a
+        definition nobody chooses costs nothing, and opening the warehouse (which the first visitor after a start
+        waits for) took 1.9 s at 10M rows, half of it these tables."""
+        if key in self._counted:
+            return
+        definition = DEFINITIONS[key]
+        with self._counting_lock:
+            if key in self._counted:
+                return
+            with self._lock:
+                cursor = self._con.cursor()
+            try:
+                # Each definition's people, summed over the other definitions' columns: the table a page scans
+                # holds no more rows than one definition needs.
+                cursor.execute(f"""
+                    CREATE TABLE {people_table(key)} AS
+                    SELECT {_PEOPLE_KEYS}, {definition.country} AS citizenship,
+                           {definition.international} AS is_international, sum(headcount) AS headcount
+                    FROM agg_people GROUP BY ALL ORDER BY population, year""")
+                # The share charts without a country filter need no citizenship, only its three kinds: summed over
+                # it once here, the table they scan is 7-16 times smaller and hardly grows with the data.
+                cursor.execute(f"""
+                    CREATE TABLE {share_table(key)} AS
+                    SELECT {_PEOPLE_KEYS},
+                           coalesce(sum(headcount) FILTER (is_international), 0) AS international,
+                           coalesce(sum(headcount) FILTER (citizenship IS NOT NULL), 0) AS known,
+                           coalesce(sum(headcount) FILTER (citizenship IS NULL), 0) AS unknown,
+                           sum(headcount) AS total
+                    FROM {people_table(key)} GROUP BY ALL ORDER BY population, year""")
+            finally:
+                cursor.close()
+            self._counted.add(key)
+
     def remembered(self, key: Hashable, make: Callable[[], T]) -> T:
         """`make()`, made once for this warehouse and `key`: figures that depend on the build alone (not the
         filters), kept as long as the warehouse is, and no longer."""
         if key not in self._remembered:
             self._remembered[key] = make()   # two sessions at once may both make it: the same result
         return self._remembered[key]
+
+    def view(self, key: Hashable) -> dict:
+        """What has been made for one view of the data (`key`: the filters, rule, language … it was made for),
+        for its maker to fill and read; kept for the `VIEWS_KEPT` views used last, so that a page or tab seen
+        again with the same choices is drawn without computing its figures again."""
+        with self._views_lock:
+            made = self._views.setdefault(key, {})
+            self._views.move_to_end(key)
+            while len(self._views) > VIEWS_KEPT:
+                self._views.popitem(last=False)
+            return made
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         # A cursor is a connection of its own: safe while other sessions query too.
@@ -182,7 +225,7 @@ class Warehouse:
                                     ORDER BY 1""")["unit"].dropna())
         # Every country anyone counts under, by any definition (the country filter and lists offer them all).
         countries = tuple(self.query(" UNION ".join(
-            f"SELECT citizenship AS c FROM {people_table(key)} WHERE citizenship IS NOT NULL" for key in DEFINITIONS)
+            f"SELECT {d.country} AS c FROM agg_people WHERE c IS NOT NULL" for d in DEFINITIONS.values())
             + " ORDER BY 1")["c"])
         genders = ("female", "male", "other", "unknown")
         partner_countries = tuple(self.query("""SELECT partner_country AS c FROM agg_mobility UNION
@@ -190,10 +233,12 @@ class Warehouse:
         return Options(years, units, countries, genders, partner_countries, people_years, exchange_years)
 
     def _coverage(self) -> Coverage:
+        # From agg_people itself, not the definitions' tables (made on first use): the same sums.
         known = self.query(" UNION ALL ".join(
-            f"SELECT '{key}' AS definition, population, year, sum(known)::BIGINT AS n FROM {share_table(key)} "
-            "GROUP BY ALL" for key in DEFINITIONS))
-        total = self.query(f"SELECT population, year, sum(total)::BIGINT AS n FROM {share_table(REGISTER)} GROUP BY ALL")
+            f"SELECT '{d.key}' AS definition, population, year, "
+            f"coalesce(sum(headcount) FILTER ({d.country} IS NOT NULL), 0)::BIGINT AS n FROM agg_people GROUP BY ALL"
+            for d in DEFINITIONS.values()))
+        total = self.query("SELECT population, year, sum(headcount)::BIGINT AS n FROM agg_people GROUP BY ALL")
         have = {row[0] for row in self._con.execute(
             "DESCRIBE SELECT * FROM read_parquet(?)", [str(self.folder / "agg_people" / "data.parquet")]).fetchall()}
         outdated = None if set(DEFINITION_COLUMNS) <= have else str(self.manifest.get("etl_version", "?"))

@@ -19,7 +19,8 @@ from app.model.filters import EXCHANGES, PEOPLE, STAFF, STUDENTS, Filters, count
 from app.present import mobility_views, strategy_views, views
 from app.present.views import Chart
 from app.words import labels, safe_text
-from app.words.i18n import t
+from app.words.i18n import language, t
+from etl.config import config_version
 
 
 @dataclass
@@ -33,12 +34,16 @@ class Inputs:
     choices: dict[str, Any] = field(default_factory=dict)
     about: str | None = None
     asked: Filters | None = None     # the filters as chosen, when `filters` keeps to the years of the data
-    _made: dict = field(default_factory=dict, repr=False)
 
     def once(self, key: object, make: Callable[[], Any]) -> Any:
-        if key not in self._made:
-            self._made[key] = make()
-        return self._made[key]
+        """`make()`, made once for these inputs: kept with the warehouse (`Warehouse.view`) for everything the
+        figures depend on (language, config, filters, rule, the page's choices so far), so that a page or tab
+        seen again with the same choices, or its report, does not compute them again."""
+        made = self.warehouse.view((language(), config_version(), self.filters, self.asked, self.rule, self.about))
+        full = (key, tuple(sorted(self.choices.items(), key=lambda item: item[0])))
+        if full not in made:
+            made[full] = make()
+        return made[full]
 
     def chart(self, make: Callable[[Inputs], Chart]) -> Chart:
         def made() -> Chart:

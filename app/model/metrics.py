@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from app.model import disclosure
-from app.model.data import Warehouse, people_table, share_table
+from app.model.data import Warehouse
 from app.model.definitions import DEFINITIONS, REGISTER
 from app.words.i18n import fmt_int
 from app.model import filters as flt
@@ -102,9 +102,9 @@ def _raw_counts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by: list
         intl_params = (register_params + chosen_params) * 2
     elif not filters.countries and "citizenship" not in by and citizenship is None:
         # Citizenship already summed into its three kinds (see Warehouse).
-        source, sums = share_table(filters.definition), ", ".join(f"sum({c}) AS {c}" for c in COUNTS)
+        source, sums = wh.share_table(filters.definition), ", ".join(f"sum({c}) AS {c}" for c in COUNTS)
     else:
-        source, sums = people_table(filters.definition), f"""sum(headcount) FILTER ({international}) AS international,
+        source, sums = wh.people_table(filters.definition), f"""sum(headcount) FILTER ({international}) AS international,
                sum(headcount) FILTER (citizenship IS NOT NULL) AS known,
                sum(headcount) FILTER (citizenship IS NULL) AS unknown,
                sum(headcount) AS total"""
@@ -338,7 +338,7 @@ def _composition_raw(wh: Warehouse, filters: Filters, key: str) -> pd.DataFrame:
         frame = wh.query(f"""
             SELECT year, sum(known - international) AS home, sum(international) AS international,
                    0 AS other_international, sum(unknown) AS unknown
-            FROM {share_table(filters.definition)} WHERE {where} GROUP BY year ORDER BY year""", params)
+            FROM {wh.share_table(filters.definition)} WHERE {where} GROUP BY year ORDER BY year""", params)
     else:
         frame = wh.query(f"""
             SELECT year,
@@ -346,7 +346,7 @@ def _composition_raw(wh: Warehouse, filters: Filters, key: str) -> pd.DataFrame:
                    coalesce(sum(headcount) FILTER ({international}), 0) AS international,
                    coalesce(sum(headcount) FILTER (is_international AND NOT ({international})), 0) AS other_international,
                    coalesce(sum(headcount) FILTER (citizenship IS NULL), 0) AS unknown
-            FROM {people_table(filters.definition)} WHERE {where} GROUP BY year ORDER BY year""",
+            FROM {wh.people_table(filters.definition)} WHERE {where} GROUP BY year ORDER BY year""",
             intl_params * 2 + params)
     long = frame.melt(id_vars="year", value_vars=CATEGORIES, var_name="category", value_name="headcount")
     if not filters.countries:
@@ -440,7 +440,7 @@ def _by_country(wh: Warehouse, filters: Filters, key: str) -> pd.DataFrame:
     where, params = scope_sql(POPULATIONS[key], filters)
     international, intl_params = flt.international_where(filters)
     return wh.query(f"""
-        SELECT year, citizenship, sum(headcount) AS headcount FROM {people_table(filters.definition)}
+        SELECT year, citizenship, sum(headcount) AS headcount FROM {wh.people_table(filters.definition)}
         WHERE {where} AND {international} GROUP BY year, citizenship ORDER BY year, citizenship""",
                     params + intl_params)
 
@@ -462,7 +462,7 @@ def _by_region(wh: Warehouse, filters: Filters, key: str) -> pd.DataFrame:
     where, params = scope_sql(POPULATIONS[key], filters)
     international, intl_params = flt.international_where(filters)
     frame = wh.query(f"""
-        SELECT year, citizenship, sum(headcount) AS headcount FROM {people_table(filters.definition)}
+        SELECT year, citizenship, sum(headcount) AS headcount FROM {wh.people_table(filters.definition)}
         WHERE {where} AND {international} GROUP BY ALL""", params + intl_params)
     frame["region"] = frame["citizenship"].map(region_of)
     return frame.groupby(["year", "region"], as_index=False)["headcount"].sum().sort_values(

@@ -155,6 +155,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1M,5M,10M")
     parser.add_argument("--write", default=str(ROOT / "BENCHMARKS.md"))
     args = parser.parse_args()
+    from benchmarks.browser import MEASURES
     from benchmarks.data import write, write_mobility
 
     WORK.mkdir(parents=True, exist_ok=True)
@@ -214,7 +215,9 @@ def main() -> None:
               "`python -m benchmarks.browser WAREHOUSE`: Debian's Chromium against a real server, the two apps taking "
               "turns, three sessions each, medians. Filter change: a new first year picked in the sidebar, until "
               "Streamlit reports the script run finished and every chart is drawn. Page switch: a sidebar link "
-              "(overview ↔ staff). Tab switch: the Mobility page's tabs. Cold start: server started (browser "
+              "(overview ↔ staff): the first visit of a page with the filters in force (its figures made), and a "
+              "page seen before with them (its figures kept by the dashboard: `Warehouse.view`). Tab switch: the "
+              "Mobility page's tabs, the first opening of a tab and a tab opened before. Cold start: server started (browser "
               "open) until the first chart is drawn. The trivial app has the same two year lists and a chart on "
               "each of its two pages.", "",
               "| warehouse | measure | ours | trivial | ours − trivial | target | |",
@@ -222,18 +225,19 @@ def main() -> None:
     limits = {"filter change": 0.5, "page switch": 0.7, "cold start": 1.0}
     results = []
     for where, found in in_browser.items():
-        for what in ("filter change", "page switch", "tab switch", "cold start"):
+        for what in MEASURES:
             ours = found["ours"].get(what)
             base = found["trivial"].get(what)
             if ours is None:
                 continue
-            if what == "tab switch":
+            if what.startswith("tab switch"):
                 ok = ours <= 0.5
                 lines.append(f"| {where} | {what} | {ours:.2f} s | — | — | ≤ 0.5 s | {_met(ok)} |")
             else:
-                ok = ours - base <= limits[what]
+                limit = limits[what.split(" (")[0]]
+                ok = ours - base <= limit
                 lines.append(f"| {where} | {what} | {ours:.2f} s | {base:.2f} s | +{ours - base:.2f} s | "
-                             f"≤ +{limits[what]} s | {_met(ok)} |")
+                             f"≤ +{limit} s | {_met(ok)} |")
             results.append((f"{what} ({where})", ok))
     lines += ["", "## Dashboard: server-side time of a filter change (AppTest rerun, median)", "",
               "Both sizes measured in turn in one process, eleven changes of the year filter each (median of the "

@@ -110,3 +110,10 @@ def test_a_pack_whose_images_fail_says_why_in_words(monkeypatch, demo_warehouse)
         packs.pack(charts, META, "Staff", "")
     monkeypatch.undo()
     assert zipfile.ZipFile(io.BytesIO(packs.pack(charts, META, "Staff", "", with_images=False))).namelist()
+
+    def no_browser(*args, **kwargs):   # the browser does not start: the request fails at once, not later
+        raise RenderFailed("Chromium did not start: gone")
+
+    monkeypatch.setattr(exports, "picture_later", no_browser)
+    with pytest.raises(packs.PackFailed, match="could not be drawn as images .*did not start.*try again"):
+        packs.pack(charts, META, "Staff", "")

@@ -69,11 +69,11 @@ def test_a_page_draws_exactly_the_charts_its_report_pack_exports(demo_warehouse,
 
 def test_a_view_seen_again_is_not_computed_again_and_any_change_of_what_it_shows_is(demo_warehouse, tmp_path,
                                                                                     monkeypatch):
-    """Figures are kept per view (Warehouse.view): the same page with the same filters, rule, language, choices
+    """Figures are kept (Warehouse.remembered): the same page with the same filters, rule, language, choices
     and config gives back what was made; a change of any of them makes the figures anew."""
     from dataclasses import replace
 
-    from app.model.data import VIEWS_KEPT, Warehouse
+    from app.model.data import KEPT, Warehouse
     from app.model.disclosure import parse_rule
     from app.model.filters import defaults
     from etl import config
@@ -105,9 +105,9 @@ def test_a_view_seen_again_is_not_computed_again_and_any_change_of_what_it_shows
     settings.write_text('[university]\nname = "Test University"\n', encoding="utf-8")
     monkeypatch.setattr(config, "CONFIG_FILE", settings)
     assert made_anew(site.page_charts("staff", wh, f, rule))
-    # Another warehouse (a rebuild) keeps its own; a busy server keeps the views used last.
+    # Another warehouse (a rebuild) keeps its own; a busy server keeps the figures used last.
     assert made_anew(site.page_charts("staff", Warehouse(demo_warehouse), f, rule))
-    for first_year in range(VIEWS_KEPT + 1):
-        wh.view(("another view", first_year))
+    for number in range(KEPT):
+        wh.remembered(("something else", number), lambda: number)
     monkeypatch.undo()
     assert made_anew(site.page_charts("staff", wh, f, rule))

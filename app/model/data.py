@@ -21,7 +21,7 @@ import pandas as pd
 from etl.definitions import DEFINITION_COLUMNS, DEFINITIONS
 
 T = TypeVar("T")
-VIEWS_KEPT = 32   # views of the data (filter sets) whose figures are kept (Warehouse.view): a few MB each at most
+KEPT = 600   # figures (a chart, a table) a warehouse keeps (Warehouse.remembered): 20–40 kB each on the demo
 
 _STAFF_KEYS = ('year, population, "group", unit, career_stage, gender, citizenship, is_international, '
                + ", ".join(DEFINITION_COLUMNS))
@@ -115,9 +115,8 @@ class Warehouse:
         self.home: str = self.manifest["home_country"]
         self._con = duckdb.connect()
         self._lock = threading.Lock()
-        self._remembered: dict = {}
-        self._views: OrderedDict[Hashable, dict] = OrderedDict()
-        self._views_lock = threading.Lock()
+        self._remembered: OrderedDict[Hashable, object] = OrderedDict()
+        self._remembered_lock = threading.Lock()
         self._counted: set[str] = set()   # the definitions whose tables are made (see people_table)
         self._counting_lock = threading.Lock()
         for table, columns in AGGREGATE_COLUMNS.items():
@@ -168,41 +167,39 @@ class Warehouse:
                 # Each definition's people, summed over the other definitions' columns: the table a page scans
                 # holds no more rows than one definition needs.
                 cursor.execute(f"""
-                    CREATE TABLE {people_table(key)} AS
+                    CREATE OR REPLACE TABLE {people_table(key)} AS
                     SELECT {_PEOPLE_KEYS}, {definition.country} AS citizenship,
                            {definition.international} AS is_international, sum(headcount) AS headcount
                     FROM agg_people GROUP BY ALL ORDER BY population, year""")
                 # The share charts without a country filter need no citizenship, only its three kinds: summed over
                 # it once here, the table they scan is 7-16 times smaller and hardly grows with the data.
                 cursor.execute(f"""
-                    CREATE TABLE {share_table(key)} AS
+                    CREATE OR REPLACE TABLE {share_table(key)} AS
                     SELECT {_PEOPLE_KEYS},
                            coalesce(sum(headcount) FILTER (is_international), 0) AS international,
                            coalesce(sum(headcount) FILTER (citizenship IS NOT NULL), 0) AS known,
                            coalesce(sum(headcount) FILTER (citizenship IS NULL), 0) AS unknown,
                            sum(headcount) AS total
                     FROM {people_table(key)} GROUP BY ALL ORDER BY population, year""")
-            finally:
+            finally:   # OR REPLACE: a first try that failed between the two tables left the first one made
                 cursor.close()
             self._counted.add(key)
 
     def remembered(self, key: Hashable, make: Callable[[], T]) -> T:
-        """`make()`, made once for this warehouse and `key`: figures that depend on the build alone (not the
-        filters), kept as long as the warehouse is, and no longer."""
-        if key not in self._remembered:
-            self._remembered[key] = make()   # two sessions at once may both make it: the same result
-        return self._remembered[key]
-
-    def view(self, key: Hashable) -> dict:
-        """What has been made for one view of the data (`key`: the filters, rule, language … it was made for),
-        for its maker to fill and read; kept for the `VIEWS_KEPT` views used last, so that a page or tab seen
-        again with the same choices is drawn without computing its figures again."""
-        with self._views_lock:
-            made = self._views.setdefault(key, {})
-            self._views.move_to_end(key)
-            while len(self._views) > VIEWS_KEPT:
-                self._views.popitem(last=False)
-            return made
+        """`make()`, made once for this warehouse and `key` (what the figure depends on beyond the build: filters,
+        rule, language, choices …), so that a page or tab seen again is drawn without computing its figures again;
+        the `KEPT` figures used last are kept (one memory for all views: a view's choices, such as a country picked
+        from the link, can be many)."""
+        with self._remembered_lock:
+            if key in self._remembered:
+                self._remembered.move_to_end(key)
+                return self._remembered[key]   # type: ignore[return-value]
+        made = make()   # outside the lock: two sessions at once may both make it, with the same result
+        with self._remembered_lock:
+            self._remembered[key] = made
+            while len(self._remembered) > KEPT:
+                self._remembered.popitem(last=False)
+        return made
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         # A cursor is a connection of its own: safe while other sessions query too.

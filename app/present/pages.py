@@ -36,14 +36,12 @@ class Inputs:
     asked: Filters | None = None     # the filters as chosen, when `filters` keeps to the years of the data
 
     def once(self, key: object, make: Callable[[], Any]) -> Any:
-        """`make()`, made once for these inputs: kept with the warehouse (`Warehouse.view`) for everything the
-        figures depend on (language, config, filters, rule, the page's choices so far), so that a page or tab
+        """`make()`, made once for these inputs: kept by the warehouse (`Warehouse.remembered`) under everything
+        the figures depend on (language, config, filters, rule, the page's choices so far), so that a page or tab
         seen again with the same choices, or its report, does not compute them again."""
-        made = self.warehouse.view((language(), config_version(), self.filters, self.asked, self.rule, self.about))
-        full = (key, tuple(sorted(self.choices.items(), key=lambda item: item[0])))
-        if full not in made:
-            made[full] = make()
-        return made[full]
+        return self.warehouse.remembered(
+            ("inputs", key, language(), config_version(), self.filters, self.asked, self.rule, self.about,
+             tuple(sorted(self.choices.items(), key=lambda item: item[0]))), make)
 
     def chart(self, make: Callable[[Inputs], Chart]) -> Chart:
         def made() -> Chart:

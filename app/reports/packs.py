@@ -60,28 +60,33 @@ def pack(charts: list[Chart], meta: Meta, title: str, methodology: str, with_ima
         # data files, then the deck and the PDF are written here (one after the other, the report took twice as
         # long on two cores).
         drawing = _Drawing(charts, meta, progress) if with_images and charts else None
-        progress(t("Writing the data files (CSV and Excel)…"), 0.02)
-        # By position, not by key: two charts may share a key (two networks whose names read alike).
-        files = [{ext: unique(exports.file_name(chart, ext)) for ext in ("csv", "xlsx", "png", "svg")}
-                 for chart in charts]
-        for chart, named in zip(charts, files):
-            archive.writestr(named["csv"], exports.csv_bytes(chart, meta))
-            archive.writestr(named["xlsx"], exports.xlsx_bytes(chart, meta))
-        if drawing is not None:
-            pictures = drawing.wait("slide")
-            name = _name(title, charts, meta)
-            progress(t("Building the slides…"), drawing.share())
-            archive.writestr(f"{name}.pptx", slides.deck(charts, meta, title, pictures))
-            progress(t("Building the PDF report…"), drawing.share())
-            try:
-                archive.writestr(f"{name}.pdf", document.document(charts, meta, title, pictures, methodology))
-            except document.PdfUnavailable:   # the rest of the pack is still worth having
-                log.exception("PDF left out of a report pack")
-                left_out.append(t("The PDF report is left out: the server has no font to write it with (its "
-                                  "administrator can install fonts-dejavu-core)."))
-            for named, png, svg in zip(files, drawing.wait("png"), drawing.wait("svg")):
-                archive.writestr(named["png"], png, zipfile.ZIP_STORED)   # a PNG is compressed already
-                archive.writestr(named["svg"], svg)
+        try:
+            progress(t("Writing the data files (CSV and Excel)…"), 0.02)
+            # By position, not by key: two charts may share a key (two networks whose names read alike).
+            files = [{ext: unique(exports.file_name(chart, ext)) for ext in ("csv", "xlsx", "png", "svg")}
+                     for chart in charts]
+            for chart, named in zip(charts, files):
+                archive.writestr(named["csv"], exports.csv_bytes(chart, meta))
+                archive.writestr(named["xlsx"], exports.xlsx_bytes(chart, meta))
+            if drawing is not None:
+                pictures = drawing.wait("slide")
+                name = _name(title, charts, meta)
+                progress(t("Building the slides…"), drawing.share())
+                archive.writestr(f"{name}.pptx", slides.deck(charts, meta, title, pictures))
+                progress(t("Building the PDF report…"), drawing.share())
+                try:
+                    archive.writestr(f"{name}.pdf", document.document(charts, meta, title, pictures, methodology))
+                except document.PdfUnavailable:   # the rest of the pack is still worth having
+                    log.exception("PDF left out of a report pack")
+                    left_out.append(t("The PDF report is left out: the server has no font to write it with (its "
+                                      "administrator can install fonts-dejavu-core)."))
+                for named, png, svg in zip(files, drawing.wait("png"), drawing.wait("svg")):
+                    archive.writestr(named["png"], png, zipfile.ZIP_STORED)   # a PNG is compressed already
+                    archive.writestr(named["svg"], svg)
+        except BaseException:   # a failure, or the visitor left: the images are no longer waited for
+            if drawing is not None:
+                drawing.cancel()
+            raise
         archive.writestr(t("README") + ".txt", _readme(charts, meta, title, with_images, left_out, not_drawn))
         progress(t("Packing the ZIP…"), 0.97)
     progress(t("Ready."), 1.0)
@@ -119,8 +124,11 @@ class _Drawing:
             for chart in charts:
                 self._futures["png"].append(exports.image_later(chart, meta, "png"))
                 self._futures["svg"].append(exports.image_later(chart, meta, "svg"))
-        except Exception:
-            self._cancel()
+        except renderer.RenderFailed as error:   # the browser did not start
+            self.cancel()
+            raise _failed(error) from error
+        except BaseException:
+            self.cancel()
             raise
 
     def share(self) -> float:
@@ -136,15 +144,21 @@ class _Drawing:
                 self._progress(t("Drawing the charts: {done} of {count} images…", done=self._done,
                                  count=self._count), self.share())
         except (renderer.RenderFailed, concurrent.futures.TimeoutError) as error:
-            self._cancel()
-            raise PackFailed(t("The charts could not be drawn as images ({error}). The server's browser may have "
-                               "stopped; try again.", error=str(error) or t("it took too long"))) from error
+            self.cancel()
+            raise _failed(error) from error
         return images
 
-    def _cancel(self) -> None:
+    def cancel(self) -> None:
+        """Stop waiting for the images. Those the browser is drawing are drawn and kept (renderer's cache):
+        stopping a tab mid-figure would cost its restart, and a second try asks for the same images."""
         for futures in self._futures.values():
             for future in futures:
                 future.cancel()
+
+
+def _failed(error: Exception) -> PackFailed:
+    return PackFailed(t("The charts could not be drawn as images ({error}). The server's browser may have stopped; "
+                        "try again.", error=str(error) or t("it took too long")))
 
 
 def _readme(charts: list[Chart], meta: Meta, title: str, with_images: bool, left_out: list[str],

@@ -89,7 +89,9 @@ for page in ["trivial", *pages]:
         apps[size] = app(page)
         apps[size].run()
     times = {"small": [], "large": []}
-    for first in (2012, 2011, 2013, 2010, 2014, 2012, 2011, 2013, 2010, 2014, 2012):
+    # Eleven first years, none twice: each change a view not seen before (the dashboard keeps the figures of
+    # views seen, Warehouse.remembered; a repeated year measured that instead).
+    for first in (2012, 2006, 2014, 2008, 2010, 2013, 2007, 2011, 2009, 2015, 2016):
         for size, folder in (("small", small), ("large", large)):
             os.environ["WAREHOUSE_DIR"] = folder
             at = apps[size]
@@ -240,8 +242,8 @@ def main() -> None:
                              f"≤ +{limit} s | {_met(ok)} |")
             results.append((f"{what} ({where})", ok))
     lines += ["", "## Dashboard: server-side time of a filter change (AppTest rerun, median)", "",
-              "Both sizes measured in turn in one process, eleven changes of the year filter each (median of the "
-              "last nine); a trivial one-widget page for scale.", "",
+              "Both sizes measured in turn in one process, eleven changes of the year filter each, to a year not "
+              "chosen before (median of the last nine); a trivial one-widget page for scale.", "",
               f"| page | {first} rows | {last} rows | {last} / {first} |", "| --- | --- | --- | --- |"]
     for page in reruns[first]:
         a, b = reruns[first][page], reruns[last][page]

@@ -117,3 +117,14 @@ def test_a_pack_whose_images_fail_says_why_in_words(monkeypatch, demo_warehouse)
     monkeypatch.setattr(exports, "picture_later", no_browser)
     with pytest.raises(packs.PackFailed, match="could not be drawn as images .*did not start.*try again"):
         packs.pack(charts, META, "Staff", "")
+
+
+def test_the_export_browser_runs_below_the_pages_priority(browser):
+    """Chromium for images is background work: started beside a page, it took the two cores from the visitor."""
+    import os
+
+    ours = os.nice(0)
+    browser.render(figure(1), {"format": "svg", **OPTIONS})
+    process = browser._browser.subprocess.pid
+    assert os.getpriority(os.PRIO_PROCESS, process) == max(renderer.BACKGROUND_NICENESS, ours)
+    assert os.nice(0) == ours   # the page's own thread keeps its priority

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import hashlib
 import json
 import logging
@@ -28,6 +29,7 @@ log = logging.getLogger("dashboard.renderer")
 TABS = 2                     # the machine's cores; more tabs only queue for them
 TIMEOUT_S = 60               # one figure; a hung tab fails the request, not the app
 CACHE_BYTES = 256 * 2**20    # rendered images kept, newest first
+BACKGROUND_NICENESS = 10     # the renderer's and its browser's priority below the pages' (see _in_background)
 RELOAD_EVERY = 25            # renders in a tab before it is reloaded (see _Browser)
 # The browser starts this long after the first page (Renderer.warm_up); the browser tests set 0, as their pages ask
 # for images at once.
@@ -91,7 +93,7 @@ class Renderer:
             # kaleido reads BROWSER_PATH itself: a configured path that does not exist must not stay there.
             os.environ["BROWSER_PATH"] = path
             loop = asyncio.new_event_loop()
-            threading.Thread(target=loop.run_forever, name="image-renderer", daemon=True).start()
+            threading.Thread(target=_in_background, args=(loop,), name="image-renderer", daemon=True).start()
             tabs = self._tabs
 
             async def opened():   # made on the loop that will use it
@@ -200,6 +202,16 @@ class Renderer:
 
     def render(self, figure: dict, options: dict, topojson: str | None = None) -> bytes:
         return self.submit(figure, options, topojson).result(timeout=TIMEOUT_S * 2)
+
+
+def _in_background(loop: asyncio.AbstractEventLoop) -> None:
+    """Run the renderer's loop at a lower priority, and so the browser it starts (threads and processes inherit
+    it on Linux): images are background work beside the pages people are waiting for. Started beside a page,
+    Chromium took the two cores from it (a page switch took 7 s instead of 1 s); on an idle machine the priority
+    changes nothing."""
+    with contextlib.suppress(AttributeError, OSError):   # not on every system; then at the usual priority
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
+    loop.run_forever()
 
 
 def _checked(image: bytes | str, fmt: str) -> bytes:

@@ -128,3 +128,16 @@ def test_the_export_browser_runs_below_the_pages_priority(browser):
     process = browser._browser.subprocess.pid
     assert os.getpriority(os.PRIO_PROCESS, process) == max(renderer.BACKGROUND_NICENESS, ours)
     assert os.nice(0) == ours   # the page's own thread keeps its priority
+
+
+def test_a_page_asking_for_the_warm_up_does_not_wait_for_a_browser_that_is_starting(monkeypatch):
+    """Every page run asks for the warm-up; while the browser started (its lock held), each page waited for it."""
+    import threading
+
+    monkeypatch.setattr(renderer, "chromium", lambda: "/usr/bin/chromium")
+    starting = Renderer()
+    with starting._lock:   # as while `_start` opens the browser
+        asked = threading.Thread(target=starting.warm_up, kwargs={"after": 3600})
+        asked.start()
+        asked.join(timeout=5)
+        assert not asked.is_alive()

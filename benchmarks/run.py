@@ -218,7 +218,7 @@ def main() -> None:
               "turns, three sessions each, medians. Filter change: a new first year picked in the sidebar, until "
               "Streamlit reports the script run finished and every chart is drawn. Page switch: a sidebar link "
               "(overview ↔ staff): the first visit of a page with the filters in force (its figures made), and a "
-              "page seen before with them (its figures kept by the dashboard: `Warehouse.view`). Tab switch: the "
+              "page seen before with them (its figures kept by the dashboard: `Warehouse.remembered`). Tab switch: the "
               "Mobility page's tabs, the first opening of a tab and a tab opened before. Cold start: server started (browser "
               "open) until the first chart is drawn. The trivial app has the same two year lists and a chart on "
               "each of its two pages.", "",

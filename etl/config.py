@@ -28,11 +28,8 @@ def _path(value: str) -> Path:
 def load_config() -> dict:
     """The whole config.toml (empty when there is none); read again only when the file changes.
     Callers must not modify the returned dict: it is shared."""
-    try:
-        stamp = CONFIG_FILE.stat().st_mtime_ns
-    except FileNotFoundError:
-        return {}
-    return _parsed(CONFIG_FILE, stamp)
+    _, stamp = config_version()
+    return {} if stamp is None else _parsed(CONFIG_FILE, stamp)
 
 
 def config_version() -> tuple[str, int | None]:

@@ -165,7 +165,8 @@ class Warehouse:
                 cursor = self._con.cursor()
             try:
                 # Each definition's people, summed over the other definitions' columns: the table a page scans
-                # holds no more rows than one definition needs.
+                # holds no more rows than one definition needs. OR REPLACE: a first try that failed between the
+                # two tables left this one made.
                 cursor.execute(f"""
                     CREATE OR REPLACE TABLE {people_table(key)} AS
                     SELECT {_PEOPLE_KEYS}, {definition.country} AS citizenship,
@@ -181,7 +182,7 @@ class Warehouse:
                            coalesce(sum(headcount) FILTER (citizenship IS NULL), 0) AS unknown,
                            sum(headcount) AS total
                     FROM {people_table(key)} GROUP BY ALL ORDER BY population, year""")
-            finally:   # OR REPLACE: a first try that failed between the two tables left the first one made
+            finally:
                 cursor.close()
             self._counted.add(key)
 

@@ -10,7 +10,6 @@ the screen shows.
 
 from __future__ import annotations
 
-import copy
 import csv
 import datetime as dt
 import io
@@ -115,7 +114,7 @@ def figure_for_export(chart: Chart, meta: Meta, footnote: bool = True) -> go.Fig
     that its text reads larger there."""
     # Not validated again (a tenth of a second a chart, three times per chart in a report): the chart's figure
     # is checked in the tests (tests/test_figures.py), and so is this copy of it.
-    figure = go.Figure(copy.deepcopy(chart.figure.to_dict()), _validate=False)
+    figure = go.Figure(chart.figure.to_dict(), _validate=False)   # to_dict copies: the chart's figure stays as it is
     width, height = (WIDTH, HEIGHT) if footnote else SLIDE_PICTURE
     # Many filters made a subtitle wider than the image: it is wrapped, and the plot moves down to make room.
     lines = _wrapped(f"{chart.subtitle} · {chart.byline}" if chart.byline else chart.subtitle, width // 10)

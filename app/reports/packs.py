@@ -143,8 +143,7 @@ class _Drawing:
                 self._done += 1
                 self._progress(t("Drawing the charts: {done} of {count} images…", done=self._done,
                                  count=self._count), self.share())
-        except (renderer.RenderFailed, concurrent.futures.TimeoutError) as error:
-            self.cancel()
+        except (renderer.RenderFailed, concurrent.futures.TimeoutError) as error:   # pack() then cancels the rest
             raise _failed(error) from error
         return images
 

@@ -209,9 +209,8 @@ class Renderer:
 
 def _in_background(loop: asyncio.AbstractEventLoop) -> None:
     """Run the renderer's loop at a lower priority, and so the browser it starts (threads and processes inherit
-    it on Linux): images are background work beside the pages people are waiting for. Started beside a page,
-    Chromium took the two cores from it (a page switch took 7 s instead of 1 s); on an idle machine the priority
-    changes nothing."""
+    it on Linux): images are background work beside the pages people are waiting for, and Chromium's start takes
+    both cores for seconds; on an idle machine the priority changes nothing."""
     with contextlib.suppress(AttributeError, OSError):   # not on every system; then at the usual priority
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
     loop.run_forever()

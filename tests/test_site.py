@@ -111,3 +111,62 @@ def test_a_view_seen_again_is_not_computed_again_and_any_change_of_what_it_shows
         wh.remembered(("something else", number), lambda: number)
     monkeypatch.undo()
     assert made_anew(site.page_charts("staff", wh, f, rule))
+
+
+def test_a_figure_asked_for_while_another_session_makes_it_is_waited_for_not_made_twice(demo_warehouse):
+    """The server's head start and the first visitor's page ask for the same overview at once."""
+    import threading
+
+    from app.model.data import Warehouse
+
+    wh = Warehouse(demo_warehouse)
+    started, release, calls, results = threading.Event(), threading.Event(), [], []
+
+    def slow() -> object:
+        calls.append(threading.get_ident())
+        started.set()
+        assert release.wait(10)
+        return object()
+
+    first = threading.Thread(target=lambda: results.append(wh.remembered("figure", slow)))
+    first.start()
+    assert started.wait(10)
+    second = threading.Thread(target=lambda: results.append(wh.remembered("figure", slow)))
+    second.start()
+    second.join(0.3)
+    assert second.is_alive()            # waiting for the first session's figure, not making its own
+    release.set()
+    first.join(10), second.join(10)
+    assert len(calls) == 1 and len(results) == 2 and results[0] is results[1]
+    assert wh.remembered("figure", lambda: pytest.fail("made again")) is results[0]
+
+
+def test_when_the_session_making_a_figure_fails_the_one_waiting_makes_it_itself(demo_warehouse):
+    import threading
+
+    from app.model.data import Warehouse
+
+    wh = Warehouse(demo_warehouse)
+    started, release, errors, results = threading.Event(), threading.Event(), [], []
+
+    def failing() -> object:
+        started.set()
+        assert release.wait(10)
+        raise ValueError("the first try failed")
+
+    def first() -> None:
+        try:
+            wh.remembered("figure", failing)
+        except ValueError as error:
+            errors.append(error)
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert started.wait(10)
+    two = threading.Thread(target=lambda: results.append(wh.remembered("figure", lambda: "made by the second")))
+    two.start()
+    release.set()
+    one.join(10), two.join(10)
+    assert [str(e) for e in errors] == ["the first try failed"] and results == ["made by the second"]
+    # A maker asking for its own key (no such figure today) makes it instead of waiting for itself forever.
+    assert wh.remembered("outer", lambda: wh.remembered("outer", lambda: 1) + 1) == 2

@@ -102,6 +102,16 @@ class Options:
     exchange_years: tuple[int, ...] = ()  # the years of the exchange figures
 
 
+class _Making:
+    """A figure one session is making (Warehouse.remembered); others wait for `done`."""
+
+    def __init__(self) -> None:
+        self.owner = threading.get_ident()
+        self.done = threading.Event()
+        self.made: object = None
+        self.succeeded = False
+
+
 class Warehouse:
     """One complete build, loaded into memory so that a rebuild that swaps or
     prunes the folder cannot pull it from under a running page."""
@@ -117,6 +127,7 @@ class Warehouse:
         self._lock = threading.Lock()
         self._remembered: OrderedDict[Hashable, object] = OrderedDict()
         self._remembered_lock = threading.Lock()
+        self._making: dict[Hashable, _Making] = {}   # figures being made, by key (see remembered)
         self._counted: set[str] = set()   # the definitions whose tables are made (see people_table)
         self._counting_lock = threading.Lock()
         for table, columns in AGGREGATE_COLUMNS.items():
@@ -190,17 +201,37 @@ class Warehouse:
         """`make()`, made once for this warehouse and `key` (what the figure depends on beyond the build: filters,
         rule, language, choices …), so that a page or tab seen again is drawn without computing its figures again;
         the `KEPT` figures used last are kept (one memory for all views: a view's choices, such as a country picked
-        from the link, can be many)."""
+        from the link, can be many). A figure being made when another session asks for it is waited for, not made
+        twice: the server's head start and the first visitor's page asked for the same overview at once, and on two
+        cores each took twice as long."""
         with self._remembered_lock:
             if key in self._remembered:
                 self._remembered.move_to_end(key)
                 return self._remembered[key]   # type: ignore[return-value]
-        made = make()   # outside the lock: two sessions at once may both make it, with the same result
-        with self._remembered_lock:
-            self._remembered[key] = made
-            while len(self._remembered) > KEPT:
-                self._remembered.popitem(last=False)
-        return made
+            making = self._making.get(key)
+            if making is None or making.owner == threading.get_ident():   # a maker asking for its own key makes it
+                making = self._making[key] = _Making()
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            making.done.wait()
+            if making.succeeded:
+                return making.made   # type: ignore[return-value]
+            return self.remembered(key, make)   # its maker failed: this session tries, and reports its own error
+        try:
+            made = make()
+            with self._remembered_lock:
+                self._remembered[key] = made
+                while len(self._remembered) > KEPT:
+                    self._remembered.popitem(last=False)
+            making.made, making.succeeded = made, True
+            return made
+        finally:
+            with self._remembered_lock:
+                if self._making.get(key) is making:
+                    del self._making[key]
+            making.done.set()
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         # A cursor is a connection of its own: safe while other sessions query too.

@@ -229,6 +229,23 @@ def test_images_are_slide_sized_and_say_their_title_filters_and_source_in_the_la
         assert chart.title in text and source.split("(")[0].strip() in text, chart.key
 
 
+PICTURE_PPI = 220   # PowerPoint's "high fidelity": pictures as sharp as a screen or a printed page shows
+
+
+def pictures_ppi(page) -> list[float]:
+    """The pixels per inch of each picture on a PDF page, at the size it is drawn (its `cm` before `Do`)."""
+    from pypdf.generic import ContentStream
+
+    widths = {name: image["/Width"] for name, image in page["/Resources"]["/XObject"].items()}
+    found, matrix = [], None
+    for operands, operator in ContentStream(page.get_contents(), page.pdf).operations:
+        if operator == b"cm":
+            matrix = operands
+        elif operator == b"Do" and operands[0] in widths:
+            found.append(widths[operands[0]] / (float(matrix[0]) / 72))
+    return found
+
+
 def png_size(data: bytes) -> tuple[int, int]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     return struct.unpack(">II", data[16:24])
@@ -264,6 +281,7 @@ def test_the_deck_is_16_9_with_findings_as_titles_alt_texts_footers_and_notes(re
         pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
         assert len(pictures) == 1
         assert pictures[0]._element.nvPicPr.cNvPr.get("descr") == chart.summary
+        assert pictures[0].image.size[0] / (pictures[0].width / slides.INCH) >= PICTURE_PPI, chart.key
         footer = [s.text_frame.text for s in slide.shapes if s.has_text_frame and s != slide.shapes.title]
         assert footer == [f"{in_language(lang, report.meta.source, chart)}\n{report.meta.rule_note}"]
         notes = slide.notes_slide.notes_text_frame.text
@@ -297,6 +315,8 @@ def test_the_pdf_has_a_title_page_one_page_per_chart_and_the_methodology(reports
         assert in_language(lang, t, "Page {page} of {pages}", page=found[0] + 1, pages=len(texts)) in page
         assert_in_language([heading], lang, foreign, chart.key)
     assert where == sorted(where) and len(set(where)) == len(charts)     # one chart per page, in order
+    for page in where:
+        assert [ppi >= PICTURE_PPI for ppi in pictures_ppi(pdf.pages[page])] == [True], page
     methodology_pages = " ".join(texts[where[-1] + 1:])
     methodology_pages = " ".join(texts[len(charts) + 1:])
     assert in_language(lang, t, "Methodology and data") in methodology_pages

@@ -52,6 +52,13 @@ def head_start() -> None:
     """Import what the pages need and, when there is a warehouse, open it (cached for every session) and
     make the overview's charts once, which also fills the caches of Babel's number formats, country names
     and Plotly's validators."""
+    from streamlit import delta_generator
+
+    # Before the first element of the process, Streamlit asks whether it runs in a Python REPL to warn that it
+    # does not: inspect.stack() there looked up the file of every module loaded (1,500 here), 0.2 s of the first
+    # visitor's page. This server is `streamlit run`: the answer is known.
+    if hasattr(delta_generator, "_use_warning_has_been_displayed"):   # tests/test_site.py fails when it goes
+        delta_generator._use_warning_has_been_displayed = True
     from app.model import filters
     from app.model.data import current_build
     from app.model.disclosure import current_rule

@@ -56,12 +56,12 @@ def in_this_language(make: Callable[[], T]) -> Callable[[], T]:
 @lru_cache(maxsize=None)
 def _catalogue(language: str) -> gettext.NullTranslations:
     """The language's .po file, compiled in memory (no .mo files to keep in step)."""
+    path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+    if not path.exists():   # English: the messages are the text
+        return gettext.NullTranslations()
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
-    if not path.exists():
-        return gettext.NullTranslations()
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=language)
     buffer = io.BytesIO()

@@ -324,6 +324,37 @@ def test_a_tab_draws_its_charts_when_opened_and_keeps_the_filters(browser, share
     shoot(page, "mobility-partner-countries")
 
 
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_a_tab_opened_on_a_finnish_or_swedish_page_stays_in_its_language(browser, shared_server, lang):
+    """A tab is a fragment of the page, rerun alone: it opened in English, the tab names changed language with it,
+    and so the first click left the first tab open."""
+    from app.words import i18n, safe_text
+
+    i18n.set_language(lang)
+    try:
+        names = [i18n.t(name) for name in ("Over time", "Partner countries")]
+        balance, periods = i18n.t("Balance of exchanges by partner country"), i18n.t("Exchange periods per year")
+    finally:
+        i18n.set_language("en")
+    page = new_page(browser, height=2200)
+    page.goto(shared_server + f"/mobility?lang={lang}&years=2016-2020")
+    wait_until_idle(page)
+    page.get_by_role("tab", name=names[1]).click()
+    page.wait_for_function("""title => [...document.querySelectorAll('[data-testid="stMain"] h4')]
+                                       .some(e => e.textContent.includes(title))""", arg=balance, timeout=30_000)
+    wait_until_idle(page)
+    wait_for_charts(page)
+    tabs = page.get_by_role("tab")
+    assert tabs.all_inner_texts()[:2] == names
+    assert page.get_by_role("tab", name=names[1]).get_attribute("aria-selected") == "true"
+    headings = page.eval_on_selector_all('[data-testid="stMain"] h4', "els => els.map(e => e.textContent)")
+    assert periods not in headings and not any("Balance of exchanges" in h for h in headings)
+    with page.expect_download() as csv:   # the balance chart's, the tab's last
+        page.locator('[data-testid="stDownloadButton"]').filter(has_text="CSV").last.click()
+    assert csv.value.suggested_filename.startswith(safe_text.slug(balance)), csv.value.suggested_filename
+    assert not page.locator('[data-testid="stException"]').count()
+
+
 RULES = ("vipunen", "hesa", "threshold:5", "none")
 
 

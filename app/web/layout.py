@@ -20,7 +20,7 @@ from app.reports import exports, packs
 from app.web import widgets
 from app.web.frame import Context
 from app.words import labels, safe_text
-from app.words.i18n import fmt_pp, fmt_share, t
+from app.words.i18n import fmt_pp, fmt_share, language, set_language, t
 
 log = logging.getLogger("dashboard")
 
@@ -50,7 +50,7 @@ def draw(ctx: Context) -> None:
     scope(inputs)
     controls = widgets.resolve(page.choices, inputs)
     if page.tabs:
-        _tabs(page.body, inputs, controls, ctx)
+        _tabs(page.body, inputs, controls, ctx, language())
         report_pack(lambda: page.charts(inputs), page.title(), ctx, controls)
     else:
         _blocks(page.body, inputs, controls, ctx)
@@ -58,10 +58,12 @@ def draw(ctx: Context) -> None:
 
 
 @st.fragment
-def _tabs(body, inputs: Inputs, controls: dict[str, widgets.Control], ctx: Context) -> None:
+def _tabs(body, inputs: Inputs, controls: dict[str, widgets.Control], ctx: Context, chosen: str) -> None:
     """The page's tabs, of which only the open one is drawn. A fragment: a click on a tab reruns the tabs alone,
     not the sidebar, heading and report button around them (a tab switch took 0.9 s, most of it the page
-    around the tab)."""
+    around the tab). Such a rerun does not pass through `frame.start`, which sets the language: the tabs set the
+    page's (`chosen`) themselves, or a Finnish page's tab opened in English, under English tab names."""
+    set_language(chosen)
     tabs = lazy_tabs([part.label() for part in body])
     for part, tab in zip(body, tabs):
         with tab:

@@ -192,7 +192,7 @@ def test_every_chart_and_file_names_its_definition(demo_warehouse, definition):
     wh = Warehouse(demo_warehouse)
     filters = replace(flt.defaults(wh.options), definition=definition)
     meta = exports.Meta.of(wh, filters, parse_rule("vipunen"))
-    charts = pages.everything(wh, filters, parse_rule("vipunen"))
+    charts = list(pages.everything(wh, filters, parse_rule("vipunen")))
     compared = [c for c in charts if c.definition == definitions.ALL]   # the comparison, at the report's end
     assert len(compared) == 4 and all(not c.empty for c in compared)
     # A target keeps its own definition (config.toml), whatever the sidebar's, and names it.

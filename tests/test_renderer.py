@@ -45,11 +45,15 @@ def test_many_threads_each_get_their_own_image_in_the_format_they_asked_for(brow
 
 
 def same_drawing(one: bytes, other: bytes) -> bool:
-    """Two SVGs alike but for the random id Plotly gives each drawing."""
+    """Two SVGs alike but for the random id Plotly gives each drawing (where they differ is printed)."""
     def named(svg: bytes) -> bytes:
         uid = re.search(rb'<defs id="defs-([0-9a-f]+)"', svg).group(1)
         return svg.replace(uid, b"UID")
-    return named(one) == named(other)
+    one, other = named(one), named(other)
+    if one != other:
+        at = next((i for i, (a, b) in enumerate(zip(one, other)) if a != b), min(len(one), len(other)))
+        print("first difference:", one[max(0, at - 200):at + 200], other[max(0, at - 200):at + 200], sep="\n")
+    return one == other
 
 
 def test_a_reused_tab_draws_what_a_fresh_one_draws(browser):

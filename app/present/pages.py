@@ -476,20 +476,20 @@ def page_charts(key: str, wh: Warehouse, f: Filters, rule: Rule, **choices: Any)
     return page.charts(with_defaults(page, inputs_for(page, wh, f, rule, choices)))
 
 
-def everything(wh: Warehouse, f: Filters, rule: Rule) -> list[Chart]:
+def everything(wh: Warehouse, f: Filters, rule: Rule) -> Iterator[Chart]:
     """Every chart of every page, for the full report: each page with its choices at their defaults,
-    or once for every option of a choice that asks for it (every network)."""
-    charts: list[Chart] = []
+    or once for every option of a choice that asks for it (every network). One by one as they are made: the
+    report draws each one's picture while the next are made."""
     for page in PAGES.values():
         each = [c for c in page.choices if c.each_in_full_report]
         if not each:
-            charts += page_charts(page.key, wh, f, rule)
+            yield from page_charts(page.key, wh, f, rule)
             continue
         for value in each[0].options(inputs_for(page, wh, f, rule)):
-            charts += page_charts(page.key, wh, f, rule, **{each[0].name: value})
+            yield from page_charts(page.key, wh, f, rule, **{each[0].name: value})
     # The methodology page's comparison of the definitions, for professors and degree students in the last year.
     if wh.options.people_years:
         year = wh.options.people_years[-1]
         for key in ("professors", "degree_students"):
-            charts += [views.definitions_side_by_side(wh, rule, key, year), views.definition_changes(wh, rule, key, year)]
-    return charts
+            yield views.definitions_side_by_side(wh, rule, key, year)
+            yield views.definition_changes(wh, rule, key, year)

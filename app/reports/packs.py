@@ -11,7 +11,7 @@ import concurrent.futures
 import io
 import logging
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from app.present.views import Chart
 from app.reports import document, exports, renderer, slides
@@ -35,17 +35,40 @@ def _quiet(text: str, done: float) -> None:
     pass
 
 
-def pack(charts: list[Chart], meta: Meta, title: str, methodology: str, with_images: bool = True,
+def pack(charts: Iterable[Chart], meta: Meta, title: str, methodology: str, with_images: bool = True,
          progress: Progress = _quiet) -> bytes:
-    """The ZIP. Without images (no Chromium on the server) it holds the data files and a README only."""
-    # Charts with nothing to show are not drawn, but named with why, in the README and the PDF.
-    not_drawn = [t("{title}: {reason}", title=f"{c.title} ({c.scope})" if c.scope else c.title,
-                   reason=c.empty_reason or t("nothing to show for these filters."))
-                 for c in charts if c.empty]
-    if not_drawn:
-        methodology = "\n\n".join(["## " + t("Not drawn"), "\n".join(f"- {line}" for line in not_drawn),
-                                     methodology])
-    charts = [c for c in charts if not c.empty]
+    """The ZIP. Without images (no Chromium on the server) it holds the data files and a README only. `charts` may
+    come one by one while they are made (`pages.everything`): each one's slide picture is asked for as it comes, so
+    that Chromium draws while the next ones are made."""
+    # The images are asked for first, the slides' pictures before the files: Chromium draws them while the data
+    # files, then the deck and the PDF are written here (one after the other, the report took twice as long on two
+    # cores).
+    drawing = _Drawing(meta, progress) if with_images else None
+    try:
+        made = []
+        for chart in charts:
+            made.append(chart)
+            if drawing is not None and not chart.empty:
+                drawing.slide(chart)
+        # Charts with nothing to show are not drawn, but named with why, in the README and the PDF.
+        not_drawn = [t("{title}: {reason}", title=f"{c.title} ({c.scope})" if c.scope else c.title,
+                       reason=c.empty_reason or t("nothing to show for these filters."))
+                     for c in made if c.empty]
+        if not_drawn:
+            methodology = "\n\n".join(["## " + t("Not drawn"), "\n".join(f"- {line}" for line in not_drawn),
+                                         methodology])
+        shown = [c for c in made if not c.empty]
+        if drawing is not None:
+            drawing.files(shown)
+        return _zipped(shown, meta, title, methodology, drawing, not_drawn, progress)
+    except BaseException:   # a failure, or the visitor left: the images are no longer waited for
+        if drawing is not None:
+            drawing.cancel()
+        raise
+
+
+def _zipped(charts: list[Chart], meta: Meta, title: str, methodology: str, drawing: _Drawing | None,
+            not_drawn: list[str], progress: Progress) -> bytes:
     buffer = io.BytesIO()
     names: set[str] = set()
     left_out: list[str] = []
@@ -60,38 +83,30 @@ def pack(charts: list[Chart], meta: Meta, title: str, methodology: str, with_ima
         return candidate
 
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        # The images are asked for first, the slides' pictures before the files: Chromium draws them while the
-        # data files, then the deck and the PDF are written here (one after the other, the report took twice as
-        # long on two cores).
-        drawing = _Drawing(charts, meta, progress) if with_images and charts else None
-        try:
-            progress(t("Writing the data files (CSV and Excel)…"), 0.02)
-            # By position, not by key: two charts may share a key (two networks whose names read alike).
-            files = [{ext: unique(exports.file_name(chart, ext)) for ext in ("csv", "xlsx", "png", "svg")}
-                     for chart in charts]
-            for chart, named in zip(charts, files):
-                archive.writestr(named["csv"], exports.csv_bytes(chart, meta))
-                archive.writestr(named["xlsx"], exports.xlsx_bytes(chart, meta), STORED)
-            if drawing is not None:
-                pictures = drawing.wait("slide")
-                name = _name(title, charts, meta)
-                progress(t("Building the slides…"), drawing.share())
-                archive.writestr(f"{name}.pptx", slides.deck(charts, meta, title, pictures), STORED)
-                progress(t("Building the PDF report…"), drawing.share())
-                try:
-                    archive.writestr(f"{name}.pdf", document.document(charts, meta, title, pictures, methodology))
-                except document.PdfUnavailable:   # the rest of the pack is still worth having
-                    log.exception("PDF left out of a report pack")
-                    left_out.append(t("The PDF report is left out: the server has no font to write it with (its "
-                                      "administrator can install fonts-dejavu-core)."))
-                for named, png, svg in zip(files, drawing.wait("png"), drawing.wait("svg")):
-                    archive.writestr(named["png"], png, STORED)
-                    archive.writestr(named["svg"], svg)
-        except BaseException:   # a failure, or the visitor left: the images are no longer waited for
-            if drawing is not None:
-                drawing.cancel()
-            raise
-        archive.writestr(t("README") + ".txt", _readme(charts, meta, title, with_images, left_out, not_drawn))
+        progress(t("Writing the data files (CSV and Excel)…"), 0.02)
+        # By position, not by key: two charts may share a key (two networks whose names read alike).
+        files = [{ext: unique(exports.file_name(chart, ext)) for ext in ("csv", "xlsx", "png", "svg")}
+                 for chart in charts]
+        for chart, named in zip(charts, files):
+            archive.writestr(named["csv"], exports.csv_bytes(chart, meta))
+            archive.writestr(named["xlsx"], exports.xlsx_bytes(chart, meta), STORED)
+        if drawing is not None and charts:
+            pictures = drawing.wait("slide")
+            name = _name(title, charts, meta)
+            progress(t("Building the slides…"), drawing.share())
+            archive.writestr(f"{name}.pptx", slides.deck(charts, meta, title, pictures), STORED)
+            progress(t("Building the PDF report…"), drawing.share())
+            try:
+                archive.writestr(f"{name}.pdf", document.document(charts, meta, title, pictures, methodology))
+            except document.PdfUnavailable:   # the rest of the pack is still worth having
+                log.exception("PDF left out of a report pack")
+                left_out.append(t("The PDF report is left out: the server has no font to write it with (its "
+                                  "administrator can install fonts-dejavu-core)."))
+            for named, png, svg in zip(files, drawing.wait("png"), drawing.wait("svg")):
+                archive.writestr(named["png"], png, STORED)
+                archive.writestr(named["svg"], svg)
+        archive.writestr(t("README") + ".txt", _readme(charts, meta, title, drawing is not None, left_out,
+                                                       not_drawn))
         progress(t("Packing the ZIP…"), 0.97)
     progress(t("Ready."), 1.0)
     return buffer.getvalue()
@@ -114,39 +129,49 @@ def zip_name(title: str, years: tuple[int, int], filters: str, definition: str =
 
 
 class _Drawing:
-    """Every chart's picture for a slide or page, PNG and SVG, asked for at once and drawn side by side
-    (`renderer`); each kind waited for in the charts' order, with the images done told as progress."""
+    """Every chart's picture for a slide or page, PNG and SVG, drawn side by side (`renderer`): the slides'
+    pictures asked for as the charts come, the files once all have come; each kind waited for in the charts'
+    order, with the images done told as progress."""
 
     KINDS = ("slide", "png", "svg")
 
-    def __init__(self, charts: list[Chart], meta: Meta, progress: Progress) -> None:
-        self._progress, self._count, self._done = progress, len(self.KINDS) * len(charts), 0
+    def __init__(self, meta: Meta, progress: Progress) -> None:
+        self._meta, self._progress, self._done = meta, progress, 0
         self._futures: dict[str, list[concurrent.futures.Future]] = {kind: [] for kind in self.KINDS}
+
+    def slide(self, chart: Chart) -> None:
+        self._ask("slide", lambda: exports.picture_later(chart, self._meta))
+
+    def files(self, charts: list[Chart]) -> None:
+        for chart in charts:
+            self._ask("png", lambda: exports.image_later(chart, self._meta, "png"))
+            self._ask("svg", lambda: exports.image_later(chart, self._meta, "svg"))
+
+    def _ask(self, kind: str, later: Callable[[], concurrent.futures.Future]) -> None:
         try:
-            for chart in charts:
-                self._futures["slide"].append(exports.picture_later(chart, meta))
-            for chart in charts:
-                self._futures["png"].append(exports.image_later(chart, meta, "png"))
-                self._futures["svg"].append(exports.image_later(chart, meta, "svg"))
-        except renderer.RenderFailed as error:   # the browser did not start
-            self.cancel()
+            self._futures[kind].append(later())
+        except renderer.RenderFailed as error:   # the browser did not start; pack() cancels the rest
             raise _failed(error) from error
-        except BaseException:
-            self.cancel()
-            raise
 
     def share(self) -> float:
         """How much of the pack is done: drawing takes most of it."""
-        return 0.05 + 0.9 * self._done / self._count
+        count = sum(len(futures) for futures in self._futures.values())
+        return 0.05 + 0.9 * self._done / max(count, 1)
 
     def wait(self, kind: str) -> list[bytes]:
+        """The images of one kind; the slides' first, then the PNG and SVG files, each told as its own step (told
+        as one count of all images, the files' drawing after the PDF read as going back)."""
+        futures = self._futures[kind] if kind == "slide" else self._futures["png"] + self._futures["svg"]
         images = []
         try:
             for future in self._futures[kind]:
                 images.append(future.result(timeout=renderer.TIMEOUT_S * 4))
                 self._done += 1
-                self._progress(t("Drawing the charts: {done} of {count} images…", done=self._done,
-                                 count=self._count), self.share())
+                done = sum(f.done() for f in futures)
+                self._progress(t("Drawing the charts for the slides and the PDF: {done} of {count}…", done=done,
+                                 count=len(futures)) if kind == "slide" else
+                               t("Drawing the charts as PNG and SVG files: {done} of {count}…", done=done,
+                                 count=len(futures)), self.share())
         except (renderer.RenderFailed, concurrent.futures.TimeoutError) as error:   # pack() then cancels the rest
             raise _failed(error) from error
         return images

@@ -73,3 +73,23 @@ def test_under_threshold_no_population_vanishes(demo_warehouse, render_page):
 def test_a_country_whose_shares_are_all_zero_draws(demo_warehouse, render_page, countries):
     at = render_page(demo_warehouse, "students", countries=countries)
     assert "could not be drawn" not in " ".join(e.value for e in at.error)
+
+
+def test_a_failure_inside_the_tabs_shows_the_polite_message_not_streamlits(demo_warehouse, monkeypatch):
+    """The tabs are a fragment, rerun alone on a tab click: outside the page's guard, a bug showed Streamlit's
+    exception box."""
+    from streamlit.testing.v1 import AppTest
+
+    from app.web import layout
+    from tests.conftest import ROOT
+
+    def broken(chart, ctx) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(layout, "show", broken)
+    monkeypatch.setenv("WAREHOUSE_DIR", str(demo_warehouse))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.switch_page(PAGES["mobility"])
+    at.run()
+    assert not at.exception
+    assert ["could not be drawn" in e.value for e in at.error] == [True]

@@ -61,14 +61,18 @@ def draw(ctx: Context) -> None:
 def _tabs(body, inputs: Inputs, controls: dict[str, widgets.Control], ctx: Context, chosen: str) -> None:
     """The page's tabs, of which only the open one is drawn. A fragment: a click on a tab reruns the tabs alone,
     not the sidebar, heading and report button around them (a tab switch took 0.9 s, most of it the page
-    around the tab). Such a rerun does not pass through `frame.start`, which sets the language: the tabs set the
-    page's (`chosen`) themselves, or a Finnish page's tab opened in English, under English tab names."""
+    around the tab). Such a rerun does not pass through `frame.start`, which sets the language, nor through the
+    page's guard: the tabs set the page's language (`chosen`) themselves (a Finnish page's tab opened in English,
+    under English tab names), and guard themselves (a bug showed Streamlit's exception box)."""
     set_language(chosen)
-    tabs = lazy_tabs([part.label() for part in body])
-    for part, tab in zip(body, tabs):
-        with tab:
-            if tab.open:
-                _blocks(part.blocks, inputs, controls, ctx)
+
+    def drawn() -> None:
+        tabs = lazy_tabs([part.label() for part in body])
+        for part, tab in zip(body, tabs):
+            with tab:
+                if tab.open:
+                    _blocks(part.blocks, inputs, controls, ctx)
+    guarded(drawn)
 
 
 def scope(inputs: Inputs) -> None:

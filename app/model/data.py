@@ -6,6 +6,7 @@ so the dashboard process holds no personal data.
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import os
 import threading
@@ -103,13 +104,11 @@ class Options:
 
 
 class _Making:
-    """A figure one session is making (Warehouse.remembered); others wait for `done`."""
+    """A figure one session is making (Warehouse.remembered); others wait for its `made`."""
 
     def __init__(self) -> None:
         self.owner = threading.get_ident()
-        self.done = threading.Event()
-        self.made: object = None
-        self.succeeded = False
+        self.made: concurrent.futures.Future = concurrent.futures.Future()
 
 
 class Warehouse:
@@ -202,8 +201,7 @@ class Warehouse:
         rule, language, choices …), so that a page or tab seen again is drawn without computing its figures again;
         the `KEPT` figures used last are kept (one memory for all views: a view's choices, such as a country picked
         from the link, can be many). A figure being made when another session asks for it is waited for, not made
-        twice: the server's head start and the first visitor's page asked for the same overview at once, and on two
-        cores each took twice as long."""
+        twice: the server's head start and the first visitor's page asked for the same overview at once."""
         with self._remembered_lock:
             if key in self._remembered:
                 self._remembered.move_to_end(key)
@@ -215,23 +213,28 @@ class Warehouse:
             else:
                 mine = False
         if not mine:
-            making.done.wait()
-            if making.succeeded:
-                return making.made   # type: ignore[return-value]
-            return self.remembered(key, make)   # its maker failed: this session tries, and reports its own error
+            try:
+                return making.made.result()
+            except BaseException:   # its maker failed: this session tries, and reports its own error
+                return self.remembered(key, make)
         try:
             made = make()
+        except BaseException as error:
             with self._remembered_lock:
-                self._remembered[key] = made
-                while len(self._remembered) > KEPT:
-                    self._remembered.popitem(last=False)
-            making.made, making.succeeded = made, True
-            return made
-        finally:
-            with self._remembered_lock:
-                if self._making.get(key) is making:
-                    del self._making[key]
-            making.done.set()
+                self._stop_making(key, making)
+            making.made.set_exception(error)
+            raise
+        with self._remembered_lock:   # kept before no longer told as being made: no session makes it again between
+            self._stop_making(key, making)
+            self._remembered[key] = made
+            while len(self._remembered) > KEPT:
+                self._remembered.popitem(last=False)
+        making.made.set_result(made)
+        return made
+
+    def _stop_making(self, key: Hashable, making: _Making) -> None:
+        if self._making.get(key) is making:   # not a maker's own nested request's
+            del self._making[key]
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         # A cursor is a connection of its own: safe while other sessions query too.

@@ -136,7 +136,7 @@ class _Drawing:
     KINDS = ("slide", "png", "svg")
 
     def __init__(self, meta: Meta, progress: Progress) -> None:
-        self._meta, self._progress, self._done = meta, progress, 0
+        self._meta, self._progress = meta, progress
         self._futures: dict[str, list[concurrent.futures.Future]] = {kind: [] for kind in self.KINDS}
 
     def slide(self, chart: Chart) -> None:
@@ -155,8 +155,8 @@ class _Drawing:
 
     def share(self) -> float:
         """How much of the pack is done: drawing takes most of it."""
-        count = sum(len(futures) for futures in self._futures.values())
-        return 0.05 + 0.9 * self._done / max(count, 1)
+        futures = [future for kind in self.KINDS for future in self._futures[kind]]
+        return 0.05 + 0.9 * sum(future.done() for future in futures) / max(len(futures), 1)
 
     def wait(self, kind: str) -> list[bytes]:
         """The images of one kind; the slides' first, then the PNG and SVG files, each told as its own step (told
@@ -166,12 +166,11 @@ class _Drawing:
         try:
             for future in self._futures[kind]:
                 images.append(future.result(timeout=renderer.TIMEOUT_S * 4))
-                self._done += 1
-                done = sum(f.done() for f in futures)
+                done, count = sum(f.done() for f in futures), len(futures)
                 self._progress(t("Drawing the charts for the slides and the PDF: {done} of {count}…", done=done,
-                                 count=len(futures)) if kind == "slide" else
+                                 count=count) if kind == "slide" else
                                t("Drawing the charts as PNG and SVG files: {done} of {count}…", done=done,
-                                 count=len(futures)), self.share())
+                                 count=count), self.share())
         except (renderer.RenderFailed, concurrent.futures.TimeoutError) as error:   # pack() then cancels the rest
             raise _failed(error) from error
         return images

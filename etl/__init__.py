@@ -10,6 +10,7 @@ each take the relation the one before made and name the one they make:
     warehouse    Parquet files, the manifest, the atomic swap of the published build
     aggregates   the count tables the dashboard reads, each person counted under every definition of
                  international (definitions); staff followed across years for retention and careers
+    serving      the dashboard's tables made from the aggregates, in a DuckDB file it opens without loading
 
 What each export kind needs (columns, checks, duplicate rule, warehouse columns) is in one place: schema.
 Problems are collected (problems) and reported by file, line and column; nothing is published unless the
@@ -18,4 +19,4 @@ home country and the disclosure rule come from config.toml and the environment (
 demo` writes the synthetic demo exports (demo).
 """
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import __version__, aggregates, duplicates, output, records, warehouse
+from etl import __version__, aggregates, duplicates, output, records, serving, warehouse
 from etl.values import year_list
 from etl.countries import home_country_code
 from etl.formulas import neutralise
@@ -125,6 +125,7 @@ def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = Fa
             _check_size(con, tables, folder, out, allow_shrink)
             tables.update(aggregates.write_aggregates(con, folder, home))
             con.close()
+            serving.write(folder, MEMORY_LIMIT)
             shutil.rmtree(folder / warehouse.SCRATCH, ignore_errors=True)
             if lenient:
                 _write_rejects(folder / "rejects.csv", problems)

@@ -4,12 +4,21 @@ exception, and every figure checked against an independent recomputation."""
 from __future__ import annotations
 
 import json
+import logging
+import os
 import re
+import shutil
+from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.model.data import AGGREGATE_TABLES, DERIVED_TABLES, Warehouse
+from app.model.disclosure import parse_rule
+from app.model.filters import Filters
+from app.present import pages
+from etl import serving
 from etl.definitions import DEFINITIONS
 from tests.conftest import PAGES, ROOT, years_chosen
 from tests.truth import PARTS, Truth, figures, vipunen, region_codes, trace, values
@@ -288,18 +297,71 @@ def test_exact_figures_when_the_rule_is_none(open_page, truth, monkeypatch, demo
     assert "Exact figures" in " ".join(c.value for c in at.caption)
 
 
-def test_the_app_loads_aggregate_tables_only(demo_warehouse):
+def _tables(warehouse: Warehouse, database: str) -> set[str]:
+    return {name for (name,) in warehouse._con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [database]).fetchall()}
+
+
+def _parquet_only(demo_warehouse: Path, folder: Path) -> Path:
+    """A copy of the demo build without the file of the dashboard's tables, as a build before ETL 0.5."""
+    shutil.copytree(os.path.realpath(demo_warehouse), folder)
+    (folder / serving.FILE).unlink()
+    return folder
+
+
+def test_the_app_loads_aggregate_tables_only(demo_warehouse, tmp_path):
+    # The build's file holds every table the app reads, and nothing else; the app opens it as it is.
     warehouse = Warehouse(demo_warehouse)
+    assert _tables(warehouse, "built") == set(AGGREGATE_TABLES) | set(DERIVED_TABLES)
+    assert _tables(warehouse, "memory") == set()
+    # A build without the file: the aggregates are loaded, each definition's tables made when first asked for.
+    warehouse = Warehouse(_parquet_only(demo_warehouse, tmp_path / "older"))
+    assert set(AGGREGATE_TABLES) <= _tables(warehouse, "memory") < set(AGGREGATE_TABLES) | set(DERIVED_TABLES)
+    for key in DEFINITIONS:
+        assert warehouse.people_table(key) in _tables(warehouse, "memory")
+        assert warehouse.share_table(key) in _tables(warehouse, "memory")
+    assert _tables(warehouse, "memory") == set(AGGREGATE_TABLES) | set(DERIVED_TABLES)
+    for opened in (Warehouse(demo_warehouse), warehouse):
+        columns = {c for (c,) in opened._con.execute("SELECT column_name FROM duckdb_columns()").fetchall()}
+        # No key, and no column that in a row of one person is that person's own value.
+        assert not columns & {"person_key", "mobility_key", "person_id", "student_id", "fte", "days_total",
+                              "with_end_date", "start_date", "end_date"}
 
-    def tables() -> set[str]:
-        return {name for (name,) in warehouse._con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
 
-    assert set(AGGREGATE_TABLES) <= tables() < set(AGGREGATE_TABLES) | set(DERIVED_TABLES)
-    for key in DEFINITIONS:   # each definition's tables are made when first asked for
-        assert warehouse.people_table(key) in tables() and warehouse.share_table(key) in tables()
-    assert tables() == set(AGGREGATE_TABLES) | set(DERIVED_TABLES)
-    columns = {c for (c,) in warehouse._con.execute("SELECT column_name FROM duckdb_columns()").fetchall()}
-    assert not columns & {"person_key", "mobility_key", "person_id", "student_id"}
+def _every_figure(warehouse: Warehouse, definitions: tuple[str, ...] = tuple(DEFINITIONS)) -> list[str]:
+    """Every chart of every page, under each definition and a filtered view with another rule."""
+    first, last = warehouse.options.years[0], warehouse.options.years[-1]
+    cases = [(Filters(years=(first, last), definition=key), parse_rule("vipunen")) for key in definitions]
+    cases.append((Filters(years=(2015, 2022), units=("SCI",), countries=("region:nordic",)), parse_rule("threshold:5")))
+    return [json.dumps([chart.title, chart.summary, chart.figure.to_plotly_json() if chart.figure else None],
+                       sort_keys=True, default=str)
+            for filters, rule in cases for chart in pages.everything(warehouse, filters, rule)]
+
+
+def test_the_builds_file_gives_the_figures_the_parquet_tables_give_and_a_damaged_one_is_passed_over(
+        demo_warehouse, tmp_path, caplog):
+    older = _parquet_only(demo_warehouse, tmp_path / "older")
+    damaged = shutil.copytree(older, tmp_path / "damaged")
+    (damaged / serving.FILE).write_bytes(b"not a database" * 100)
+    partial = shutil.copytree(older, tmp_path / "partial")
+    con = duckdb.connect(str(partial / serving.FILE))
+    con.execute("CREATE TABLE agg_people AS SELECT 1 AS year")   # a file without the app's other tables
+    con.close()
+    with caplog.at_level(logging.WARNING):
+        opened = [Warehouse(folder) for folder in (demo_warehouse, older, damaged, partial)]
+    assert [bool(_tables(warehouse, "built")) for warehouse in opened] == [True, False, False, False]
+    assert "not a valid DuckDB database file" in caplog.text and "loading the Parquet tables instead" in caplog.text
+    expected = _every_figure(opened[0])
+    assert len(expected) > 150
+    for warehouse in opened[1:]:
+        assert _every_figure(warehouse) == expected
+
+
+def test_a_running_page_keeps_its_build_when_a_rebuild_removes_it(demo_warehouse, tmp_path):
+    copy = shutil.copytree(os.path.realpath(demo_warehouse), tmp_path / "build")
+    warehouse = Warehouse(copy)
+    shutil.rmtree(copy)   # as the ETL's prune removes a build two rebuilds old
+    assert _every_figure(warehouse, ("any_foreign",)) == _every_figure(Warehouse(demo_warehouse), ("any_foreign",))
 
 
 def test_a_rebuilt_warehouse_is_picked_up_without_a_restart(demo_raw, tmp_path, monkeypatch):

@@ -257,8 +257,10 @@ def _as_built_by_etl_0_2(warehouse: Path, target: Path, synthetic: bool) -> Path
 
     import duckdb
 
+    from etl import serving
     from etl.definitions import DEFINITION_COLUMNS
     shutil.copytree(os.path.realpath(warehouse), target)
+    (target / serving.FILE).unlink()   # written since ETL 0.5
     path = target / "agg_people" / "data.parquet"
     columns = ", ".join(DEFINITION_COLUMNS)
     duckdb.sql(f"SELECT * EXCLUDE ({columns}) FROM read_parquet('{path}')").write_parquet(str(path) + ".new")

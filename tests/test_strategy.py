@@ -21,6 +21,7 @@ from app.model.disclosure import Rule
 from app.model.filters import Filters
 from app.present import strategy_views
 from app.words import i18n
+from etl import serving
 from etl.build import build
 from tests.rawfiles import STAFF_HEADER, write_csv
 from tests.truth import Truth, figures, title_of, trace, values, vipunen
@@ -287,6 +288,7 @@ def test_an_old_warehouse_without_the_careers_tables_says_to_rebuild(careers_war
     old = shutil.copytree(careers_warehouse.resolve(), tmp_path / "old")
     shutil.rmtree(old / "agg_retention")
     shutil.rmtree(old / "agg_careers")
+    (old / serving.FILE).unlink()   # written since ETL 0.5
     wh = Warehouse(old)
     assert not wh.careers and careers.retention(wh, Filters(years=(2019, 2023)), "all_staff", VIPUNEN).empty
     chart = strategy_views.retention_chart(wh, Filters(years=(2019, 2023)), VIPUNEN, "all_staff")

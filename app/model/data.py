@@ -1,13 +1,15 @@
 """Opening the warehouse for the dashboard: aggregate tables only.
 
-The app never opens a person-level table: `AGGREGATE_TABLES` is all it reads,
-so the dashboard process holds no personal data.
+The app never opens a person-level table: the build's file of the dashboard's
+tables (etl.serving), or in a warehouse without it `AGGREGATE_TABLES`, is all
+it reads, so the dashboard process holds no personal data.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import json
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -19,54 +21,14 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
+from etl import serving
 from etl.definitions import DEFINITION_COLUMNS, DEFINITIONS
+# The tables the app reads (etl.serving makes them): named here too, for the pages' modules.
+from etl.serving import AGGREGATE_TABLES, DERIVED_TABLES, people_table, share_table  # noqa: F401
 
 T = TypeVar("T")
 KEPT = 600   # figures (a chart, a table) a warehouse keeps (Warehouse.remembered): 20–40 kB each on the demo
-
-_STAFF_KEYS = ('year, population, "group", unit, career_stage, gender, citizenship, is_international, '
-               + ", ".join(DEFINITION_COLUMNS))
-# What the app loads of each aggregate: only the columns a page uses. Left out on purpose: `fte` of
-# agg_people and the exact days of agg_mobility, which in a row of one person are that person's own values.
-AGGREGATE_COLUMNS: dict[str, str] = {
-    "agg_people": 'year, population, "group", unit, career_stage, new_entrant, gender, citizenship, '
-                  "is_international, headcount, " + ", ".join(DEFINITION_COLUMNS),
-    "agg_mobility": "year, direction, level, unit, programme, partner_code, partner_name, partner_country, exchanges",
-    "agg_stays": "year, direction, unit, partner_country, periods, weeks_total",
-    "partners": "partner_code, partner_name, country, city, programmes, networks, valid_from, valid_to",
-    # Staff followed across years (ETL 0.4).
-    "agg_retention": f"{_STAFF_KEYS}, after, headcount, retained",
-    "agg_careers": f"{_STAFF_KEYS}, headcount, moved_up",
-}
-AGGREGATE_TABLES = tuple(AGGREGATE_COLUMNS)
-# Summed from the aggregates in memory: per definition of international, the people table and the share table
-# (made when a page first asks for them: Warehouse.people_table), and the partner flows.
-DERIVED_TABLES = (*(f"people_{key}" for key in DEFINITIONS), *(f"share_{key}" for key in DEFINITIONS),
-                  "agg_partner_flows")
-_PEOPLE_KEYS = 'year, population, "group", unit, career_stage, new_entrant, gender'
-
-
-def people_table(definition: str) -> str:
-    """The table of people counted under one definition: its country as `citizenship`, its verdict as
-    `is_international`, and `headcount`, by the people tables' other columns."""
-    return f"people_{definition}"
-
-
-def share_table(definition: str) -> str:
-    """People under one definition summed into international, known, unknown and total."""
-    return f"share_{definition}"
-# Warehouses built before a table existed open with an empty one (its charts show their empty state, and the
-# careers say to rebuild).
-_STAFF_EMPTY = ("0 AS year, '' AS population, '' AS \"group\", '' AS unit, 0 AS career_stage, '' AS gender, "
-                "'' AS citizenship, false AS is_international, "
-                + ", ".join(f"{'false' if c.endswith('_international') else chr(39) * 2} AS {c}"
-                            for c in DEFINITION_COLUMNS))
-_EMPTY = {
-    "agg_stays": """SELECT * FROM (VALUES (0, '', '', '', 0::BIGINT, 0::BIGINT))
-                    t(year, direction, unit, partner_country, periods, weeks_total) WHERE false""",
-    "agg_retention": f"SELECT {_STAFF_EMPTY}, 0 AS after, 0::BIGINT AS headcount, 0::BIGINT AS retained WHERE false",
-    "agg_careers": f"SELECT {_STAFF_EMPTY}, 0::BIGINT AS headcount, 0::BIGINT AS moved_up WHERE false",
-}
+_log = logging.getLogger(__name__)
 
 
 class WarehouseMissing(Exception):
@@ -112,8 +74,9 @@ class _Making:
 
 
 class Warehouse:
-    """One complete build, loaded into memory so that a rebuild that swaps or
-    prunes the folder cannot pull it from under a running page."""
+    """One complete build, opened once so that a rebuild that swaps or prunes the folder cannot pull it from
+    under a running page: the build's file of the dashboard's tables held open (a removed file stays readable
+    while it is open), or in a warehouse without it, its Parquet aggregates loaded into memory."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(os.path.realpath(folder))
@@ -129,22 +92,10 @@ class Warehouse:
         self._making: dict[Hashable, _Making] = {}   # figures being made, by key (see remembered)
         self._counted: set[str] = set()   # the definitions whose tables are made (see people_table)
         self._counting_lock = threading.Lock()
-        for table, columns in AGGREGATE_COLUMNS.items():
-            path = self.folder / table / "data.parquet"
-            if table in _EMPTY and not path.exists():
-                self._con.execute(f"CREATE TABLE {table} AS {_EMPTY[table]}")
-                continue
-            # The path is an argument, never SQL text: the folder's name may hold a quote.
-            self._con.execute(f"CREATE TABLE {table} AS SELECT {_present(self._con, path, columns)} "
-                              "FROM read_parquet(?)", [str(path)])
-        # The partner list without a unit filter: exchanges per partner and year, each way
-        # (a tenth of the rows of agg_mobility, whose other details the list does not show).
-        self._con.execute("""
-            CREATE TABLE agg_partner_flows AS
-            SELECT year, partner_code, partner_name, partner_country,
-                   coalesce(sum(exchanges) FILTER (direction = 'incoming'), 0) AS incoming,
-                   coalesce(sum(exchanges) FILTER (direction = 'outgoing'), 0) AS outgoing
-            FROM agg_mobility GROUP BY ALL ORDER BY year""")
+        if self._attached():
+            self._counted = set(DEFINITIONS)
+        else:
+            serving.load(self._con, self.folder)
         self.options = self._options()
         self.coverage = self._coverage()
         # Staff followed across years: absent from warehouses built before ETL 0.4.
@@ -162,36 +113,17 @@ class Warehouse:
         return share_table(definition)
 
     def _count(self, key: str) -> None:
-        """Make the tables of one definition. Each is made when a page first asks for it, not at opening: a
-        definition nobody chooses costs nothing, and opening the warehouse (which the first visitor after a start
-        waits for) took 1.9 s at 10M rows, half of it these tables."""
+        """Make the tables of one definition, in a warehouse without the build's file of them: each when a page
+        first asks for it, not at opening, as the first visitor after a start waits for the opening."""
         if key in self._counted:
             return
-        definition = DEFINITIONS[key]
         with self._counting_lock:
             if key in self._counted:
                 return
             with self._lock:
                 cursor = self._con.cursor()
             try:
-                # Each definition's people, summed over the other definitions' columns: the table a page scans
-                # holds no more rows than one definition needs. OR REPLACE: a first try that failed between the
-                # two tables left this one made.
-                cursor.execute(f"""
-                    CREATE OR REPLACE TABLE {people_table(key)} AS
-                    SELECT {_PEOPLE_KEYS}, {definition.country} AS citizenship,
-                           {definition.international} AS is_international, sum(headcount) AS headcount
-                    FROM agg_people GROUP BY ALL ORDER BY population, year""")
-                # The share charts without a country filter need no citizenship, only its three kinds: summed over
-                # it once here, the table they scan is 7-16 times smaller and hardly grows with the data.
-                cursor.execute(f"""
-                    CREATE OR REPLACE TABLE {share_table(key)} AS
-                    SELECT {_PEOPLE_KEYS},
-                           coalesce(sum(headcount) FILTER (is_international), 0) AS international,
-                           coalesce(sum(headcount) FILTER (citizenship IS NOT NULL), 0) AS known,
-                           coalesce(sum(headcount) FILTER (citizenship IS NULL), 0) AS unknown,
-                           sum(headcount) AS total
-                    FROM {people_table(key)} GROUP BY ALL ORDER BY population, year""")
+                serving.count(cursor, key)
             finally:
                 cursor.close()
             self._counted.add(key)
@@ -277,6 +209,16 @@ class Warehouse:
         return Coverage({(d, p, int(y)): int(n) for d, p, y, n in known.itertuples(index=False)},
                         {(p, int(y)): int(n) for p, y, n in total.itertuples(index=False)}, outdated)
 
+    def _attached(self) -> bool:
+        """Whether the build's own file of the dashboard's tables (etl.serving) is open in place of loading them.
+        A file DuckDB cannot read (one written by a newer DuckDB, or damaged) is passed over: the Parquet tables
+        give the same figures, only slower."""
+        try:
+            return serving.attach(self._con, self.folder)
+        except duckdb.Error as error:
+            _log.warning("%s: %s; loading the Parquet tables instead", self.folder / serving.FILE, error)
+            return False
+
     @property
     def empty(self) -> bool:
         return not self.options.years
@@ -289,16 +231,6 @@ class Warehouse:
     def built_at(self) -> str:
         return self.manifest["built_at"]
 
-
-
-def _present(con: duckdb.DuckDBPyConnection, path: Path, columns: str) -> str:
-    """`columns`, with NULL for those a warehouse built by an older ETL does not have (agg_people before 0.3 has
-    no definition columns: those definitions then count nobody, and the pages say so)."""
-    have = {row[0] for row in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()}
-    wanted = [c.strip() for c in columns.split(",")]
-    return ", ".join(c if c.strip('"') in have else
-                     f"CAST(NULL AS {'BOOLEAN' if c.endswith('_international') else 'VARCHAR'}) AS {c}"
-                     for c in wanted)
 
 
 def current_build(path: Path) -> Path | None:

@@ -14,11 +14,12 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.model.data import AGGREGATE_TABLES, DERIVED_TABLES, Warehouse
+from app.model.data import Warehouse
 from app.model.disclosure import parse_rule
 from app.model.filters import Filters
 from app.present import pages
 from etl import serving
+from etl.serving import AGGREGATE_TABLES, DERIVED_TABLES
 from etl.definitions import DEFINITIONS
 from tests.conftest import PAGES, ROOT, years_chosen
 from tests.truth import PARTS, Truth, figures, vipunen, region_codes, trace, values

@@ -1,8 +1,8 @@
 """Opening the warehouse for the dashboard: aggregate tables only.
 
 The app never opens a person-level table: the build's file of the dashboard's
-tables (etl.serving), or in a warehouse without it `AGGREGATE_TABLES`, is all
-it reads, so the dashboard process holds no personal data.
+tables, or in a warehouse without it the aggregates they are made from
+(etl.serving), is all it reads, so the dashboard process holds no personal data.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ import pandas as pd
 
 from etl import serving
 from etl.definitions import DEFINITION_COLUMNS, DEFINITIONS
-# The tables the app reads (etl.serving makes them): named here too, for the pages' modules.
-from etl.serving import AGGREGATE_TABLES, DERIVED_TABLES, people_table, share_table  # noqa: F401
+from etl.serving import people_table, share_table
 
 T = TypeVar("T")
 KEPT = 600   # figures (a chart, a table) a warehouse keeps (Warehouse.remembered): 20–40 kB each on the demo

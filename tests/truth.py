@@ -50,7 +50,7 @@ DEFINITIONS = {
     "first_employment": ("international_at_hire", "citizenship_at_hire"),
     "prior_education": ("educated_abroad", "prior_education_country"),
 }
-DIFFER_WINDOW = {"vipunen": 6}   # a count by another definition within this of the register's is a range
+DIFFER_WINDOW = {"vipunen": 8}   # a count by another definition within this of the register's is a range
 
 
 class Truth:

@@ -179,12 +179,15 @@ def smallest_shown(rule: Rule) -> int:
 def complement_window(rule: Rule) -> int:
     """The largest gap between a filtered count and its unfiltered counterpart that must not be
     worked out: the rule's hidden counts (1-4, or 1 to K-1), widened by the uncertainty of the two
-    shown figures (a count rounded to 3 lies within 1 of it, to 5 within 2). With only 1-4, an exact
-    figure beside its rounded counterpart showed the gap was not 1-4, and the rounding then left 5."""
+    shown figures (a count rounded to 3 lies within 1 of it, to 5 within 2), once for the difference of
+    the shown figures and once for the true gap, which can lie that far on the other side. With only
+    1-4, an exact figure beside its rounded counterpart showed the gap was not 1-4, and the rounding then
+    left 5; with the slack counted once (6 under vipunen), a unit's 4 exchanges with Austria followed from all
+    units' 36 and the other units' 30, whose true gap was 7 (exchanges without a unit made the rest)."""
     if rule.name == "threshold":
         return rule.k - 1
     slack = {"vipunen": 1, "hesa": 2}.get(rule.name, 0)
-    return 4 + 2 * slack
+    return 4 + 4 * slack
 
 
 def complement(protected: pd.DataFrame, filtered_raw: pd.DataFrame, whole_raw: pd.DataFrame, column: str,

@@ -390,13 +390,29 @@ def country_counts_per_year(wh: Warehouse, filters: Filters, key: str, rule: dis
     """`country_counts` of every year of the filter, from one query (each year protected on its own)."""
     exact = _by_country(wh, filters, key)
     register = _by_country(wh, replace(filters, definition=REGISTER), key) if filters.definition != REGISTER else None
+    # The same lists without each filter in force: "Germany 12, men 6" gave the women from Germany shown as 1-4.
+    wholes = [_by_country(wh, flt.without(filters, one), key) for one in flt.in_force(filters, flt.PEOPLE)]
     return {year: _protected_countries(exact[exact["year"] == year].drop(columns="year"),
-                                       None if register is None else register[register["year"] == year], rule)
+                                       None if register is None else register[register["year"] == year], rule,
+                                       [whole[whole["year"] == year] for whole in wholes])
             for year in range(filters.first_year, filters.last_year + 1)}
 
 
-def _protected_countries(frame: pd.DataFrame, register: pd.DataFrame | None, rule: disclosure.Rule) -> pd.DataFrame:
-    """One year's exact counts by country (and the register's, under another definition) protected."""
+def _aligned(frame: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
+    """Another count of the same people by country (`counts`: citizenship, headcount) in the rows of `frame`: each
+    named country's own, for the row of countries too small to name every country not named, and its total."""
+    by_country = counts.set_index("citizenship")["headcount"]
+    named = frame["citizenship"] != SMALL_COUNTRIES
+    others = int(by_country.drop(frame.loc[named, "citizenship"], errors="ignore").sum())
+    return frame.assign(headcount=[int(by_country.get(c, 0)) if n else others
+                                   for c, n in zip(frame["citizenship"], named)],
+                        all_international=int(by_country.sum()))
+
+
+def _protected_countries(frame: pd.DataFrame, register: pd.DataFrame | None, rule: disclosure.Rule,
+                         wholes: list[pd.DataFrame] = ()) -> pd.DataFrame:
+    """One year's exact counts by country protected, with the differencing attack closed against the same
+    year's lists without each filter in force (`wholes`) and, under another definition, the register's."""
     if frame.empty:
         return pd.DataFrame(columns=["citizenship", "region", "headcount", "share"])
     frame = frame.reset_index(drop=True)
@@ -412,16 +428,14 @@ def _protected_countries(frame: pd.DataFrame, register: pd.DataFrame | None, rul
             frame = pd.concat([frame[~small], others], ignore_index=True)
     frame = frame.assign(all_international=total)
     protected = disclosure.protect(frame, ["headcount", "all_international"], rule)
+    for whole in wholes:
+        reference = _aligned(frame, whole)
+        for column in ("headcount", "all_international"):
+            protected = disclosure.complement(protected, frame, reference, column, rule)
     if register is not None:
         # Each country's count and the total beside the register's: a gap of a few is the dual citizens (or
         # naturalised staff, mobile students) of that country.
-        register = register.set_index("citizenship")["headcount"]
-        named = frame["citizenship"] != SMALL_COUNTRIES
-        reference = frame.assign(
-            headcount=[int(register.get(c, 0)) if n else int(register.drop(frame.loc[named, "citizenship"],
-                                                                                errors="ignore").sum())
-                       for c, n in zip(frame["citizenship"], named)],
-            all_international=int(register.sum()))
+        reference = _aligned(frame, register)
         for column in ("headcount", "all_international"):
             protected = disclosure.differ(protected, frame, reference, column, rule)
     protected = disclosure.secondary(protected, "headcount", [], rule)
@@ -451,6 +465,10 @@ def region_trend(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rul
     if by_region.empty:
         return pd.DataFrame(columns=["year", "region", "headcount"])
     protected = disclosure.protect(by_region, ["headcount"], rule)
+    for one in flt.in_force(filters, flt.PEOPLE):   # as in country_counts
+        whole = by_region[["year", "region"]].merge(_by_region(wh, flt.without(filters, one), key),
+                                                    on=["year", "region"], how="left").fillna({"headcount": 0})
+        protected = disclosure.complement(protected, by_region, whole, "headcount", rule)
     if filters.definition != REGISTER:   # as in country_counts
         reference = by_region[["year", "region"]].merge(_by_region(wh, replace(filters, definition=REGISTER), key),
                                                         on=["year", "region"], how="left").fillna({"headcount": 0})
@@ -482,13 +500,19 @@ def country_trend(wh: Warehouse, filters: Filters, country: str, rule: disclosur
     protected = disclosure.protect(result, ["headcount"], rule)
     if rule.exact:
         return protected
+
+    def as_result(counts: pd.DataFrame) -> pd.DataFrame:
+        return result[["population", "year"]].merge(
+            counts[["population", "year", "total"]].rename(columns={"total": "headcount"}),
+            on=["population", "year"], how="left").fillna({"headcount": 0})
+
+    for one in flt.in_force(filters, flt.PEOPLE):   # as in country_counts
+        whole = _raw_counts(wh, keys, flt.without(filters, one), ["year"], every_year=True, citizenship=country)
+        protected = disclosure.complement(protected, result, as_result(whole), "headcount", rule)
     if filters.definition != REGISTER:   # as in country_counts: the same country's people by the register
         register = _raw_counts(wh, keys, replace(filters, definition=REGISTER), ["year"], every_year=True,
                                citizenship=country)
-        reference = result[["population", "year"]].merge(
-            register[["population", "year", "total"]].rename(columns={"total": "headcount"}),
-            on=["population", "year"], how="left").fillna({"headcount": 0})
-        protected = disclosure.differ(protected, result, reference, "headcount", rule)
+        protected = disclosure.differ(protected, result, as_result(register), "headcount", rule)
     # Nobody and a count too small to show both read "0–4": told apart, "1–4" named the country as present,
     # and beside the country list's "1–4 more from countries too small to name" that gave each its one
     # person. A group with no year above that is left out (named in `attrs["too_small"]`, so the summary can say

@@ -8,12 +8,14 @@ The shared filters that apply are those with an `exchanges` column in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from app.model import disclosure
+from app.model import filters as flt
 from app.model.data import Warehouse
 from app.model.filters import Filters, exchange_where, selected_partner_countries
 from etl.config import load_config
@@ -50,6 +52,19 @@ def _both_ways(frame: pd.DataFrame, keys: list[str], rule: disclosure.Rule) -> p
     return _with_balance(disclosure.protect(wide, list(DIRECTIONS), rule))
 
 
+def _closed(protected: pd.DataFrame, raw: pd.DataFrame, keys: list[str], filters: Filters, rule: disclosure.Rule,
+            again: Callable[[Filters], pd.DataFrame], columns: tuple[str, ...] = DIRECTIONS) -> pd.DataFrame:
+    """`protected` (made from `raw`, row for row) with the differencing attack closed for every filter in force
+    (see disclosure.complement): a count within a few of the same count without one filter (`again(filters)`,
+    rows by `keys`) is shown only as the range that count allows. All units against all but one gave that unit's
+    exchanges with a country, shown as 1-4, exactly."""
+    for one in flt.in_force(filters, flt.EXCHANGES):
+        whole = raw[keys].merge(again(flt.without(filters, one)), on=keys, how="left").fillna({c: 0 for c in columns})
+        for column in columns:
+            protected = disclosure.complement(protected, raw, whole, column, rule)
+    return _with_balance(protected) if columns == DIRECTIONS else protected
+
+
 def _secondary(frame: pd.DataFrame, groups: list[str], rule: disclosure.Rule) -> pd.DataFrame:
     """Under threshold:K, no group of parts with one hidden count whose total is shown elsewhere (see
     disclosure.secondary), each way; balances follow the hidden counts."""
@@ -75,6 +90,15 @@ def any_exchanges(wh: Warehouse, filters: Filters) -> bool:
 
 def per_year(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: str | None = None) -> pd.DataFrame:
     """Exchanges each way per year (with one network's members only, if named)."""
+    frame = _per_year(wh, filters, network)
+    if frame.empty:
+        return pd.DataFrame(columns=["year", *DIRECTIONS])
+    return _closed(_both_ways(frame, ["year"], rule), frame, ["year"], filters, rule,
+                   lambda other: _per_year(wh, other, network))
+
+
+def _per_year(wh: Warehouse, filters: Filters, network: str | None) -> pd.DataFrame:
+    """Exact exchanges each way in every year of the filter (none when there are none at all)."""
     where, params = exchange_where(filters)
     if network is not None:
         where += f" AND partner_code IN ({_MEMBERS})"
@@ -82,27 +106,32 @@ def per_year(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: st
     source, each_way = _by_partner(filters)
     frame = wh.query(f"SELECT year, {each_way} FROM {source} WHERE {where} GROUP BY ALL", params)
     if frame.empty:
-        return pd.DataFrame(columns=["year", *DIRECTIONS])
+        return frame
     # Every year of the filter: a year without exchanges is a protected zero. Only those rows are filled;
     # a count shown as 1–4 has no value of its own and must keep it empty (filling it drew 1–4 as 0).
     years = pd.DataFrame({"year": range(filters.first_year, filters.last_year + 1)})
     missing = years[~years["year"].isin(frame["year"])].assign(incoming=0, outgoing=0)
-    return _both_ways(pd.concat([frame, missing], ignore_index=True).sort_values("year", ignore_index=True),
-                      ["year"], rule)
+    return pd.concat([frame, missing], ignore_index=True).sort_values("year", ignore_index=True)
 
 
 def breakdown(wh: Warehouse, filters: Filters, dimension: str, rule: disclosure.Rule) -> pd.DataFrame:
     """Exchanges each way over the selected years by level, programme, unit or partner country."""
+    frame = _breakdown(wh, filters, dimension)
+    if frame.empty:
+        return pd.DataFrame(columns=[dimension, *DIRECTIONS])
+    both = _closed(_both_ways(frame, [dimension], rule), frame, [dimension], filters, rule,
+                   lambda other: _breakdown(wh, other, dimension))
+    # The categories are the parts of the years' total, which the exchanges-per-year chart shows.
+    both = _secondary(both, [], rule)
+    return both.sort_values(["volume", dimension], ascending=[False, True], ignore_index=True)
+
+
+def _breakdown(wh: Warehouse, filters: Filters, dimension: str) -> pd.DataFrame:
     column = {"level": "level", "programme": _PROGRAMME, "unit": "coalesce(unit, 'not_given')",
               "partner_country": "partner_country"}[dimension]
     where, params = exchange_where(filters)
     source, each_way = _by_partner(filters) if dimension == "partner_country" else ("agg_mobility", _EACH_WAY)
-    frame = wh.query(f"SELECT {column} AS {dimension}, {each_way} FROM {source} WHERE {where} GROUP BY ALL", params)
-    if frame.empty:
-        return pd.DataFrame(columns=[dimension, *DIRECTIONS])
-    # The categories are the parts of the years' total, which the exchanges-per-year chart shows.
-    both = _secondary(_both_ways(frame, [dimension], rule), [], rule)
-    return both.sort_values(["volume", dimension], ascending=[False, True], ignore_index=True)
+    return wh.query(f"SELECT {column} AS {dimension}, {each_way} FROM {source} WHERE {where} GROUP BY ALL", params)
 
 
 STAY_DAYS_BASE = 365       # summed days rounded to a person-year: a single stay hides in the rounding
@@ -118,18 +147,24 @@ def average_stay(wh: Warehouse, filters: Filters, rule: disclosure.Rule) -> pd.D
     and only where that count is a single figure of at least MIN_STAY_PERIODS.
     (An exact average beside a rounded count gave the count back, and two
     country filters differing by one stay gave that stay's length.)"""
-    where, params = exchange_where(filters)
-    frame = wh.query(f"""SELECT year, direction, sum(periods) AS periods, sum(weeks_total) * 7 AS days
-                         FROM agg_stays WHERE {where} GROUP BY ALL ORDER BY ALL""", params)
+    frame = _stays(wh, filters)
     if frame.empty:
         return pd.DataFrame(columns=["year", "direction", "days"])
     days = frame["days"].astype(float)
     if not rule.exact:
         days = STAY_DAYS_BASE * np.round(days / STAY_DAYS_BASE)
-    protected = disclosure.protect(frame.drop(columns="days"), ["periods"], rule)
+    periods = frame.drop(columns="days")
+    protected = _closed(disclosure.protect(periods, ["periods"], rule), periods, ["year", "direction"], filters,
+                        rule, lambda other: _stays(wh, other).drop(columns="days"), ("periods",))
     enough = protected["periods"].notna() & (protected["periods"] >= MIN_STAY_PERIODS)
     protected["days"] = np.where(enough, np.round(days / protected["periods"].where(enough, 1)), np.nan)
     return protected
+
+
+def _stays(wh: Warehouse, filters: Filters) -> pd.DataFrame:
+    where, params = exchange_where(filters)
+    return wh.query(f"""SELECT year, direction, sum(periods) AS periods, sum(weeks_total) * 7 AS days
+                        FROM agg_stays WHERE {where} GROUP BY ALL ORDER BY ALL""", params)
 
 
 PARTNER_COLUMNS = ["partner_code", "partner_name", "country", "city", "programmes", "networks", "valid_from", "valid_to",
@@ -142,28 +177,22 @@ def partners(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: st
     """Every agreement with its exchanges each way over the selected years, and
     every institution exchanged with that holds no agreement (listed = False).
     With `network`, only the agreements with that network's members."""
-    where, params = exchange_where(filters)
     members, member_params = "TRUE", []
     if network is not None:
         members, member_params = f"partner_code IN ({_MEMBERS})", [network]
-        where, params = f"{where} AND {members}", params + member_params
-    source, each_way = _by_partner(filters)
-    listed_flows = wh.query(f"""SELECT partner_code, {each_way} FROM {source}
-                                WHERE {where} AND partner_code IN (SELECT partner_code FROM partners)
-                                GROUP BY ALL ORDER BY ALL""", params)
-    unlisted = wh.query(f"""SELECT partner_name, partner_country, {each_way} FROM {source}
-                            WHERE {where} AND (partner_code IS NULL OR partner_code NOT IN (SELECT partner_code FROM partners))
-                            GROUP BY ALL ORDER BY ALL""", params)
+    listed_flows, unlisted = _flows(wh, filters, network, True), _flows(wh, filters, network, False)
     agreements = wh.query(f"""SELECT partner_code, partner_name, country, city, coalesce(programmes, []) AS programmes,
                                      coalesce(networks, []) AS networks, valid_from, valid_to FROM partners
                               WHERE {members}""", member_params)
-    by_code = (_both_ways(listed_flows, ["partner_code"], rule) if not listed_flows.empty
-               else pd.DataFrame(columns=["partner_code"]))
+    by_code = (_closed(_both_ways(listed_flows, ["partner_code"], rule), listed_flows, ["partner_code"], filters, rule,
+                       lambda other: _flows(wh, other, network, True))
+               if not listed_flows.empty else pd.DataFrame(columns=["partner_code"]))
     table = agreements.merge(by_code, on="partner_code", how="left")
     table["listed"] = True
     if not unlisted.empty:
-        others = _both_ways(unlisted, ["partner_name", "partner_country"], rule).rename(
-            columns={"partner_country": "country"})
+        keys = ["partner_name", "partner_country"]
+        others = _closed(_both_ways(unlisted, keys, rule), unlisted, keys, filters, rule,
+                         lambda other: _flows(wh, other, network, False)).rename(columns={"partner_country": "country"})
         others["partner_code"] = ""
         others["listed"] = False
         others["programmes"] = [[] for _ in range(len(others))]
@@ -194,6 +223,22 @@ def partners(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: st
     return table.sort_values(["listed", "volume", "partner_name"], ascending=[False, False, True], ignore_index=True)
 
 
+def _flows(wh: Warehouse, filters: Filters, network: str | None, listed: bool) -> pd.DataFrame:
+    """Exact exchanges each way with each partner holding an agreement (by code; `listed`), or with each
+    institution exchanged with that holds none (by name and country)."""
+    where, params = exchange_where(filters)
+    if network is not None:
+        where, params = f"{where} AND partner_code IN ({_MEMBERS})", params + [network]
+    source, each_way = _by_partner(filters)
+    if listed:
+        return wh.query(f"""SELECT partner_code, {each_way} FROM {source}
+                            WHERE {where} AND partner_code IN (SELECT partner_code FROM partners)
+                            GROUP BY ALL ORDER BY ALL""", params)
+    return wh.query(f"""SELECT partner_name, partner_country, {each_way} FROM {source}
+                        WHERE {where} AND (partner_code IS NULL OR partner_code NOT IN (SELECT partner_code FROM partners))
+                        GROUP BY ALL ORDER BY ALL""", params)
+
+
 def searchable(text: str) -> str:
     """Text as a search compares it: transliterated to Latin letters (Tromsø, Łódź, Straße and Αθήνα read as
     tromso, lodz, strasse and athina), without case, spaces collapsed."""
@@ -212,16 +257,25 @@ def search(table: pd.DataFrame, text: str) -> pd.DataFrame:
 
 def partner_history(wh: Warehouse, filters: Filters, rule: disclosure.Rule, code: str, name: str) -> pd.DataFrame:
     """One partner's exchanges each way per year (by code; by name when it has no agreement)."""
+    frame = _history(wh, filters, code, name)
+    if frame.empty:
+        return pd.DataFrame(columns=["year", *DIRECTIONS])
+    both = _closed(_both_ways(frame, ["year"], rule), frame, ["year"], filters, rule,
+                   lambda other: _history(wh, other, code, name))
+    # Its years are the parts of the partner's total in the partner table.
+    return _secondary(both, [], rule)
+
+
+def _history(wh: Warehouse, filters: Filters, code: str, name: str) -> pd.DataFrame:
     where, params = exchange_where(filters)
     match, value = ("partner_code = ?", code) if code else ("partner_code IS NULL AND partner_name = ?", name)
     source, each_way = _by_partner(filters)
     frame = wh.query(f"SELECT year, {each_way} FROM {source} WHERE {where} AND {match} GROUP BY ALL",
                      params + [value])
     if frame.empty:
-        return pd.DataFrame(columns=["year", *DIRECTIONS])
+        return frame
     years = pd.DataFrame({"year": range(filters.first_year, filters.last_year + 1)})
-    # Its years are the parts of the partner's total in the partner table.
-    return _secondary(_both_ways(years.merge(frame, on="year", how="left").fillna(0), ["year"], rule), [], rule)
+    return years.merge(frame, on="year", how="left").fillna(0)
 
 
 def network_since(network: str, config: dict | None = None) -> int | None:
@@ -246,6 +300,20 @@ def network_names(wh: Warehouse) -> list[str]:
 
 def network_trend(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: str) -> pd.DataFrame:
     """Exchanges per year with the network's members and with all other institutions."""
+    long = _network_years(wh, filters, network)
+    if long.empty:
+        return pd.DataFrame(columns=["year", "partners", "headcount"])
+    protected = disclosure.protect(long, ["headcount", "all"], rule)
+    protected = _closed(protected, long, ["year", "partners"], filters, rule,
+                        lambda other: _network_years(wh, other, network), ("headcount", "all"))
+    shares = disclosure.share(protected["headcount"], protected["all"], rule,
+                              protected["headcount_low"], protected["headcount_high"])
+    return pd.concat([protected, shares], axis=1).sort_values(["partners", "year"], ignore_index=True)
+
+
+def _network_years(wh: Warehouse, filters: Filters, network: str) -> pd.DataFrame:
+    """Exact exchanges per year with the network's members and with the others (`partners`: members, others),
+    and with everyone (`all`), in every year of the filter; none when there are none at all."""
     where, params = exchange_where(filters)
     source, _ = _by_partner(filters)
     exchanges = "exchanges" if source == "agg_mobility" else "incoming + outgoing"
@@ -256,17 +324,11 @@ def network_trend(wh: Warehouse, filters: Filters, rule: disclosure.Rule, networ
                    AS others
         FROM {source} WHERE {where} GROUP BY ALL""", [network] + params)
     if frame.empty:
-        return pd.DataFrame(columns=["year", "partners", "headcount"])
+        return pd.DataFrame(columns=["year", "partners", "headcount", "all"])
     years = pd.DataFrame({"year": range(filters.first_year, filters.last_year + 1)})
     wide = years.merge(frame, on="year", how="left").fillna(0)
     long = wide.melt(id_vars="year", var_name="partners", value_name="headcount")
-    protected = disclosure.protect(long, ["headcount"], rule)
-    totals = long.groupby("year")["headcount"].transform("sum")
-    protected["all"] = totals
-    protected = disclosure.protect(protected, ["all"], rule)
-    shares = disclosure.share(protected["headcount"], protected["all"], rule,
-                              protected["headcount_low"], protected["headcount_high"])
-    return pd.concat([protected, shares], axis=1).sort_values(["partners", "year"], ignore_index=True)
+    return long.assign(all=long.groupby("year")["headcount"].transform("sum"))
 
 
 SHOW = ("all", "with_exchanges", "without_exchanges", "not_listed")

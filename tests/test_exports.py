@@ -158,6 +158,12 @@ def test_the_full_report_holds_every_chart_in_every_format_and_a_deck_and_a_pdf(
     assert {n.rsplit(".", 1)[1] for n in names} == {"png", "svg", "csv", "xlsx", "pptx", "pdf", "txt"}
     readme = next(n for n in names if n.endswith(".txt"))
     assert readme == in_language(lang, t, "README") + ".txt"
+    # Unzipped, every file is readable by all (rw-r--r--), as a file saved from the browser is; files compressed
+    # already are stored as they are.
+    for entry in report.archive.infolist():
+        assert entry.external_attr >> 16 == 0o644, (entry.filename, oct(entry.external_attr >> 16))
+        stored = entry.filename.endswith((".png", ".pptx", ".xlsx"))
+        assert entry.compress_type == (zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED), entry.filename
     # Progress: told step by step, never backwards, ending at done.
     shares = [done for _, done in report.steps]
     assert shares == sorted(shares) and shares[-1] == 1.0 and len(report.steps) > 10

@@ -10,6 +10,7 @@ from __future__ import annotations
 import concurrent.futures
 import io
 import logging
+import time
 import zipfile
 from collections.abc import Callable, Iterable
 
@@ -83,29 +84,35 @@ def _zipped(charts: list[Chart], meta: Meta, title: str, methodology: str, drawi
         return candidate
 
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        def put(name: str, data: bytes | str, compression: int = zipfile.ZIP_DEFLATED) -> None:
+            # Readable by all, as a file saved from the browser is: writestr gave each file rw------- when unzipped.
+            info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+            info.external_attr, info.compress_type = 0o644 << 16, compression
+            archive.writestr(info, data)
+
         progress(t("Writing the data files (CSV and Excel)…"), 0.02)
         # By position, not by key: two charts may share a key (two networks whose names read alike).
         files = [{ext: unique(exports.file_name(chart, ext)) for ext in ("csv", "xlsx", "png", "svg")}
                  for chart in charts]
         for chart, named in zip(charts, files):
-            archive.writestr(named["csv"], exports.csv_bytes(chart, meta))
-            archive.writestr(named["xlsx"], exports.xlsx_bytes(chart, meta), STORED)
+            put(named["csv"], exports.csv_bytes(chart, meta))
+            put(named["xlsx"], exports.xlsx_bytes(chart, meta), STORED)
         if drawing is not None and charts:
             pictures = drawing.wait("slide")
             name = _name(title, charts, meta)
             progress(t("Building the slides…"), drawing.share())
-            archive.writestr(f"{name}.pptx", slides.deck(charts, meta, title, pictures), STORED)
+            put(f"{name}.pptx", slides.deck(charts, meta, title, pictures), STORED)
             progress(t("Building the PDF report…"), drawing.share())
             try:
-                archive.writestr(f"{name}.pdf", document.document(charts, meta, title, pictures, methodology))
+                put(f"{name}.pdf", document.document(charts, meta, title, pictures, methodology))
             except document.PdfUnavailable:   # the rest of the pack is still worth having
                 log.exception("PDF left out of a report pack")
                 left_out.append(t("The PDF report is left out: the server has no font to write it with (its "
                                   "administrator can install fonts-dejavu-core)."))
             for named, png, svg in zip(files, drawing.wait("png"), drawing.wait("svg")):
-                archive.writestr(named["png"], png, STORED)
-                archive.writestr(named["svg"], svg)
-        archive.writestr(t("README") + ".txt", _readme(charts, meta, title, drawing is not None, left_out,
+                put(named["png"], png, STORED)
+                put(named["svg"], svg)
+        put(t("README") + ".txt", _readme(charts, meta, title, drawing is not None, left_out,
                                                        not_drawn))
         progress(t("Packing the ZIP…"), 0.97)
     progress(t("Ready."), 1.0)

@@ -6,7 +6,6 @@ import csv
 import os
 import shutil
 import datetime as dt
-import hashlib
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -53,14 +52,6 @@ class Result:
     folder: Path
     manifest: dict
     problems: list[Problem]
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = False, say: Say = _stderr, *,
@@ -125,12 +116,13 @@ def build(raw_dir: Path, out: Path, home_country: str = "FI", lenient: bool = Fa
             _check_size(con, tables, folder, out, allow_shrink)
             tables.update(aggregates.write_aggregates(con, folder, home))
             con.close()
-            serving.write(folder, MEMORY_LIMIT)
+            dashboard = serving.write(folder, MEMORY_LIMIT)
             shutil.rmtree(folder / warehouse.SCRATCH, ignore_errors=True)
             if lenient:
                 _write_rejects(folder / "rejects.csv", problems)
             _check_accounts(stats)
-            manifest = _manifest(raw_dir, home, key, demo, lenient, stats, tables, problems, inventory.ignored)
+            manifest = _manifest(raw_dir, home, key, demo, lenient, stats, tables, problems, inventory.ignored,
+                                 dashboard)
             warehouse.write_manifest(folder, manifest)
             warehouse.publish(folder, out)
         except BaseException:
@@ -162,7 +154,7 @@ def _read_ahead(sources: list[Source]) -> Iterator[RawTable]:
 
 def _read_into(con: duckdb.DuckDBPyConnection, kind: Kind, file_no: int, source: Source, raw: RawTable,
                scratch: Path, stats: dict[str, FileStats], say: Say) -> list[Problem]:
-    stat = FileStats(source.path.name, source.kind.name, raw.sha256 or _sha256(source.path))
+    stat = FileStats(source.path.name, source.kind.name, raw.sha256 or warehouse.sha256(source.path))
     stats[stat.name] = stat
     _count_read(stat, raw)
     records.append(con, kind, file_no, stat.name, source.excel, raw.table, scratch)
@@ -244,7 +236,7 @@ def _write_rejects(path: Path, problems: list[Problem]) -> None:
 
 
 def _manifest(raw_dir: Path, home: str, key: Key, demo: bool, lenient: bool, stats: dict[str, FileStats],
-              tables: dict[str, int], problems: list[Problem], ignored: list[str]) -> dict:
+              tables: dict[str, int], problems: list[Problem], ignored: list[str], dashboard: dict) -> dict:
     return {
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "etl_version": __version__,
@@ -257,4 +249,5 @@ def _manifest(raw_dir: Path, home: str, key: Key, demo: bool, lenient: bool, sta
         "ignored_files": ignored,
         "tables": {name: {"rows": rows} for name, rows in tables.items()},
         "problems": len(problems),
+        "dashboard": dashboard,
     }

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from etl.definitions import DEFINITION_COLUMNS, DEFINITIONS
+from etl.warehouse import sha256
 
 FILE = "dashboard.duckdb"
 
@@ -108,24 +109,35 @@ def count(con: duckdb.DuckDBPyConnection, key: str) -> None:
         FROM {people_table(key)} GROUP BY ALL ORDER BY population, year""")
 
 
-def write(folder: Path, memory_limit: str) -> None:
+def write(folder: Path, memory_limit: str) -> dict:
     """`folder/dashboard.duckdb` from the build's Parquet aggregates just written: every table the dashboard
-    reads (`TABLES`)."""
-    con = duckdb.connect(str(folder / FILE), config={"memory_limit": memory_limit, "preserve_insertion_order": True})
+    reads (`TABLES`). Returns what the manifest says of it (`dashboard`): its name and checksum, which tie it to
+    this build."""
+    path = folder / FILE
+    con = duckdb.connect(str(path), config={"memory_limit": memory_limit, "preserve_insertion_order": True})
     try:
         load(con, folder)
         for key in DEFINITIONS:
             count(con, key)
     finally:
         con.close()
+    return {"file": FILE, "sha256": sha256(path)}
 
 
-def attach(con: duckdb.DuckDBPyConnection, folder: Path) -> bool:
+class NotThisBuild(Exception):
+    """The build's dashboard.duckdb is not the file its build wrote."""
+
+
+def attach(con: duckdb.DuckDBPyConnection, folder: Path, manifest: dict) -> bool:
     """Whether the tables of `folder/dashboard.duckdb` could be opened in `con` (read-only, under their own names);
-    False when the build has no such file or it lacks a table, and `con` is as it was."""
-    path = folder / FILE
-    if not path.is_file():
+    False when the build has none (or its manifest names none: a build before ETL 0.5), or the file lacks a
+    table, and `con` is as it was. Raises NotThisBuild when the file is not the one the manifest names (another
+    build's, or changed since): its figures would not be this build's."""
+    path, named = folder / FILE, manifest.get("dashboard") or {}
+    if not path.is_file() or not named.get("sha256"):
         return False
+    if sha256(path) != named["sha256"]:
+        raise NotThisBuild(f"{path} is not the file its build wrote (the manifest gives another checksum)")
     con.execute("ATTACH ? AS built (READ_ONLY)", [str(path)])
     held = {name for (name,) in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = 'built'").fetchall()}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import re
@@ -93,6 +94,14 @@ def write_parquet(con: duckdb.DuckDBPyConnection, select_sql: str, folder: Path,
     path = str(target / "data.parquet")
     con.sql(select_sql).write_parquet(path, compression="zstd", row_group_size=row_group_size)
     return con.execute("SELECT count(*) FROM read_parquet(?)", [path]).fetchall()[0][0]
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def write_manifest(folder: Path, manifest: dict) -> None:

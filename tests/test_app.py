@@ -3,6 +3,7 @@ exception, and every figure checked against an independent recomputation."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -339,19 +340,36 @@ def _every_figure(warehouse: Warehouse, definitions: tuple[str, ...] = tuple(DEF
             for filters, rule in cases for chart in pages.everything(warehouse, filters, rule)]
 
 
-def test_the_builds_file_gives_the_figures_the_parquet_tables_give_and_a_damaged_one_is_passed_over(
+def _named_in_manifest(folder: Path) -> Path:
+    """The build's manifest made to name its dashboard.duckdb as it is now (as if the build had written it)."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["dashboard"]["sha256"] = hashlib.sha256((folder / serving.FILE).read_bytes()).hexdigest()
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    return folder
+
+
+def test_the_builds_file_gives_the_figures_the_parquet_tables_give_and_a_file_not_its_own_is_passed_over(
         demo_warehouse, tmp_path, caplog):
+    built = Path(os.path.realpath(demo_warehouse))
     older = _parquet_only(demo_warehouse, tmp_path / "older")
+    # Changed since the build (rows doubled, as a copy of another build's file would differ): not its own.
+    changed = shutil.copytree(built, tmp_path / "changed")
+    con = duckdb.connect(str(changed / serving.FILE))
+    con.execute("INSERT INTO agg_partner_flows SELECT * FROM agg_partner_flows")
+    con.close()
+    # Named by the manifest, but not a database DuckDB can open, or one without the app's tables.
     damaged = shutil.copytree(older, tmp_path / "damaged")
     (damaged / serving.FILE).write_bytes(b"not a database" * 100)
     partial = shutil.copytree(older, tmp_path / "partial")
     con = duckdb.connect(str(partial / serving.FILE))
-    con.execute("CREATE TABLE agg_people AS SELECT 1 AS year")   # a file without the app's other tables
+    con.execute("CREATE TABLE agg_people AS SELECT 1 AS year")
     con.close()
     with caplog.at_level(logging.WARNING):
-        opened = [Warehouse(folder) for folder in (demo_warehouse, older, damaged, partial)]
-    assert [bool(_tables(warehouse, "built")) for warehouse in opened] == [True, False, False, False]
-    assert "not a valid DuckDB database file" in caplog.text and "loading the Parquet tables instead" in caplog.text
+        opened = [Warehouse(folder) for folder in (built, older, changed, _named_in_manifest(damaged),
+                                                    _named_in_manifest(partial))]
+    assert [bool(_tables(warehouse, "built")) for warehouse in opened] == [True, False, False, False, False]
+    assert "is not the file its build wrote" in caplog.text and "not a valid DuckDB database file" in caplog.text
+    assert caplog.text.count("loading the Parquet tables instead") == 2
     expected = _every_figure(opened[0])
     assert len(expected) > 150
     for warehouse in opened[1:]:

@@ -210,11 +210,12 @@ class Warehouse:
 
     def _attached(self) -> bool:
         """Whether the build's own file of the dashboard's tables (etl.serving) is open in place of loading them.
-        A file DuckDB cannot read (one written by a newer DuckDB, or damaged) is passed over: the Parquet tables
-        give the same figures, only slower."""
+        A file DuckDB cannot read (one written by a newer DuckDB, or damaged), or not the one the build's manifest
+        names (another build's, or changed since), is passed over: the Parquet tables give the build's figures,
+        only slower."""
         try:
-            return serving.attach(self._con, self.folder)
-        except duckdb.Error as error:
+            return serving.attach(self._con, self.folder, self.manifest)
+        except (duckdb.Error, serving.NotThisBuild) as error:
             _log.warning("%s: %s; loading the Parquet tables instead", self.folder / serving.FILE, error)
             return False
 

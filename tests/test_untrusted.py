@@ -7,18 +7,21 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import sync_playwright
 from streamlit.testing.v1 import AppTest
 
 from etl.build import build
 from tests.conftest import ROOT, years_chosen
+from tests.server import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_for_charts, wait_until_idle
 from tests.rawfiles import MOBILITY_HEADER, PARTNER_HEADER, STAFF_HEADER, STUDENT_HEADER, write_csv
 from tests.truth import all_figures
 
 PHISH = "[click me](https://evil.example/phish) ![t](http://127.0.0.1:8622/track.png)"
 HTML = '<a href="https://evil.example/x">Evil U</a>'
-NETWORK = "[net](https://evil.example/n) $x^2$"
+NETWORK = "[net](https://evil.example/n) $x^2$ www.evil.example a@evil.example"
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +125,24 @@ def test_no_traceback_reaches_a_visitor():
     import tomllib
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"
+
+
+@pytest.mark.browser
+def test_no_address_in_a_name_becomes_a_link_in_the_browser(hostile_warehouse):
+    """Markdown's autolinks find web and e-mail addresses in text as shown, even escaped: a partner's or a
+    network's name held a live link in its chart heading (found by a tester)."""
+    paths = [f"/partners?partner={quote(f'P-1{chr(31)}{PHISH}')}", "/networks"]
+    with streamlit_server(hostile_warehouse) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport={"width": 1400, "height": 2000}).new_page()
+        for path in paths:
+            page.goto(url + path)
+            wait_until_idle(page)
+            wait_for_charts(page)
+            main = page.locator('[data-testid="stMain"]')
+            headings = " ".join(main.locator("h4").all_inner_texts())
+            assert "evil.example" in headings, (path, headings)   # the names are there, as text
+            links = main.locator("a[href]").evaluate_all("links => links.map(a => a.href)")
+            # Only the dashboard's own links (a heading's anchor holds its words, the name's too).
+            assert [link for link in links if not link.startswith(url)] == [], (path, links)
+        browser.close()

@@ -17,11 +17,16 @@ from collections.abc import Iterable
 from anyascii import anyascii
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@&=^\"'])")
+# GitHub Markdown's autolinks find web and e-mail addresses in the text as shown, escaped or not: a word joiner
+# (U+2060: invisible, not read out) after "https:", "www" and "@" keeps each from reading as an address.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def markdown(text: str) -> str:
-    """`text` as literal characters inside Streamlit Markdown (every ASCII punctuation escaped)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    """`text` as literal characters inside Streamlit Markdown (every ASCII punctuation escaped, no address
+    turned into a link)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, str(text)))
 
 
 def plotly(text: str) -> str:

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from etl.config import settings
+from etl.config import ConfigError, settings
 from etl.countries import CountryError
 from etl.problems import BuildFailed
 from etl.pseudonyms import KeyMissing
@@ -49,7 +49,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        parser = _parser()   # its defaults come from config.toml
+    except ConfigError as error:
+        print(f"{error}\nNothing was built.", file=sys.stderr)
+        return 2
+    args = parser.parse_args(argv)
     try:
         if args.command == "demo":
             from etl.demo import write_demo
@@ -63,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     except BuildFailed as failure:
         print(failure.report(), file=sys.stderr)
         return 1
-    except (KeyMissing, CountryError, NotOurs, RuntimeError, OSError) as error:
+    except (KeyMissing, CountryError, NotOurs, ConfigError, RuntimeError, OSError) as error:
         print(f"Build stopped: {error}\nThe previous warehouse was left as it was.", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

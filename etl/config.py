@@ -40,10 +40,21 @@ def config_version() -> tuple[str, int | None]:
         return str(CONFIG_FILE), None
 
 
+class ConfigError(Exception):
+    """config.toml is there but cannot be read: not UTF-8 text, or not TOML."""
+
+
 @lru_cache(maxsize=4)
 def _parsed(path: Path, stamp: int) -> dict:
     # Chart labels ask for unit names many times per page run: parsing TOML each time cost tens of ms.
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        # utf-8-sig: a byte order mark, which Windows Notepad writes, is not an error.
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path} is not UTF-8 text: byte {error.object[error.start]:#04x} at position "
+                          f"{error.start} (save it as UTF-8)") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}") from None
 
 
 def settings() -> Settings:

@@ -320,6 +320,19 @@ def test_missing_raw_folder(tmp_path):
     assert result.returncode == 1 and "does not exist" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_settings_file_that_cannot_be_read_is_named_not_a_traceback(tmp_path, monkeypatch, capsys):
+    from etl import cli, config
+
+    settings = tmp_path / "config.toml"
+    settings.write_text("[data\nhome_country = 'FI'\n", encoding="utf-8")
+    monkeypatch.setattr(config, "CONFIG_FILE", settings)
+    out = tmp_path / "w"
+    code = cli.main(["build", str(tmp_path), "--out", str(out)])
+    said = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert f"{settings} is not valid TOML" in said and "line 1" in said and "Nothing was built" in said
+
+
 # --- atomic replacement ---------------------------------------------------------
 
 KILLER = """

@@ -246,6 +246,44 @@ def test_a_rule_that_is_not_valid_says_so_not_that_the_data_is_broken(demo_wareh
     assert "threshold:1" not in at.error[0].value
 
 
+@pytest.mark.parametrize("content, says", [
+    ('[privacy]\nrule = 5\n'.encode(), "disclosure rule in the settings is not valid"),
+    (b'[privacy]\nrule "vipunen"\n', "settings file (config.toml) could not be read"),
+    ('[university]\nname = "Yliopisto Åbo"\n'.encode("latin-1"), "settings file (config.toml) could not be read"),
+])
+def test_a_settings_file_that_cannot_be_used_says_which_setting_not_a_traceback(demo_warehouse, monkeypatch, tmp_path,
+                                                                                 caplog, content, says):
+    """A careless administrator's config.toml: a rule of the wrong type, a syntax error, Latin-1 text. The page
+    names what is wrong (not the disclosure rule for a file that cannot be read) and the log says where."""
+    from streamlit.testing.v1 import AppTest
+
+    from etl import config
+    from tests.conftest import ROOT
+    settings = tmp_path / "config.toml"
+    settings.write_bytes(content)
+    monkeypatch.setattr(config, "CONFIG_FILE", settings)
+    monkeypatch.setenv("WAREHOUSE_DIR", str(demo_warehouse))
+    monkeypatch.delenv("DISCLOSURE_RULE", raising=False)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception
+    assert [says in e.value for e in at.error] == [True], [e.value for e in at.error]
+    if "could not be read" in says:
+        assert str(settings) in caplog.text and ("line 2" in caplog.text or "not UTF-8" in caplog.text)
+
+
+def test_a_settings_file_saved_with_a_byte_order_mark_is_read(demo_warehouse, monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    from etl import config
+    from tests.conftest import ROOT
+    settings = tmp_path / "config.toml"
+    settings.write_bytes(config.CONFIG_FILE.read_text(encoding="utf-8").encode("utf-8-sig"))
+    monkeypatch.setattr(config, "CONFIG_FILE", settings)
+    monkeypatch.setenv("WAREHOUSE_DIR", str(demo_warehouse))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception and not at.error and at.metric
+
+
 def test_a_language_the_dashboard_does_not_speak_is_named_in_the_notice(open_page):
     at = open_page("overview", lang="de")
     assert "lang" in " ".join(w.value for w in at.warning)

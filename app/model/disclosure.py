@@ -73,7 +73,7 @@ class Rule:
 
 
 def parse_rule(text: str) -> Rule:
-    name = text.strip().lower()
+    name = text.strip().lower() if isinstance(text, str) else ""   # `rule = 5` in config.toml is no rule either
     if name in ("vipunen", "hesa", "none"):
         return Rule(name)
     if name.startswith("threshold:") and name.split(":", 1)[1].isdigit() and 2 <= int(name.split(":", 1)[1]) <= 100:

@@ -23,7 +23,7 @@ from app.reports import renderer
 from app.web import sidebar, signin
 from app.words.i18n import LANGUAGES, browser_language, set_language, t
 from etl import __version__ as etl_version
-from etl.config import ROOT, settings
+from etl.config import ROOT, ConfigError, load_config, settings
 
 log = logging.getLogger("dashboard")
 DEMO_RAW = ROOT / "data" / "demo-raw"
@@ -149,6 +149,13 @@ def start(key: str) -> Context:
     st.set_page_config(page_title=f"{page.title()} · {t('International university dashboard')}",
                        page_icon=":material/public:", layout="wide", initial_sidebar_state="auto")
     _page_look(lang)
+    try:
+        load_config()   # read by the sign-in, the rule and the labels: a file that cannot be read is said once, here
+    except ConfigError as error:
+        log.error("%s", error)
+        st.error(t("The settings file (config.toml) could not be read, so no figures are shown. Please ask the "
+                   "dashboard's administrator to correct it (the server's log says where)."), icon=":material/error:")
+        st.stop()
     signin.gate()
     if st.session_state.get("_page") != key:
         st.session_state["_page"] = key

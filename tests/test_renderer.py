@@ -6,6 +6,7 @@ from __future__ import annotations
 import concurrent.futures
 import io
 import re
+import xml.etree.ElementTree as ET
 import zipfile
 
 import plotly.graph_objects as go
@@ -45,10 +46,11 @@ def test_many_threads_each_get_their_own_image_in_the_format_they_asked_for(brow
 
 
 def same_drawing(one: bytes, other: bytes) -> bool:
-    """Two SVGs alike but for the random id Plotly gives each drawing (where they differ is printed)."""
+    """Two SVGs alike but for the random id Plotly gives each drawing and the order of attributes, compared as
+    canonical XML (the root's `style` and `viewBox` came in either order; where they differ is printed)."""
     def named(svg: bytes) -> bytes:
         uid = re.search(rb'<defs id="defs-([0-9a-f]+)"', svg).group(1)
-        return svg.replace(uid, b"UID")
+        return ET.canonicalize(svg.replace(uid, b"UID").decode("utf-8")).encode("utf-8")
     one, other = named(one), named(other)
     if one != other:
         at = next((i for i, (a, b) in enumerate(zip(one, other)) if a != b), min(len(one), len(other)))

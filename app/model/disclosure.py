@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -197,6 +198,18 @@ def complement(protected: pd.DataFrame, filtered_raw: pd.DataFrame, whole_raw: p
     only as the range that the (protected) unfiltered count allows, so
     subtracting reveals nothing."""
     return _near(protected, filtered_raw, whole_raw, column, rule, either_way=False)
+
+
+def closed(protected: pd.DataFrame, raw: pd.DataFrame, keys: list[str], columns: list[str] | tuple[str, ...],
+           wholes: Iterable[pd.DataFrame], rule: Rule) -> pd.DataFrame:
+    """`protected` (made from `raw`, row for row) with the differencing attack closed (`complement`) against each
+    of `wholes`: the same counts without one of the filters in force, by the `keys` columns (a row missing there
+    is a count of nobody)."""
+    for whole in wholes:
+        whole = raw[keys].merge(whole, on=keys, how="left").fillna({c: 0 for c in columns})
+        for column in columns:
+            protected = complement(protected, raw, whole, column, rule)
+    return protected
 
 
 def differ(protected: pd.DataFrame, raw: pd.DataFrame, reference_raw: pd.DataFrame, column: str,

@@ -195,11 +195,9 @@ def _protected_parts(wh: Warehouse, keys: tuple[str, ...], filters: Filters, by:
     raw = _raw_counts(wh, keys, filters, by, every_year)
     protected = disclosure.protect(raw, COUNTS, rule)
     rows = ["population", *by]
-    for one in flt.in_force(filters, flt.PEOPLE):
-        whole = _raw_counts(wh, keys, flt.without(filters, one), by, every_year)
-        whole = raw[rows].merge(whole, on=rows, how="left").fillna({c: 0 for c in COUNTS})
-        for column in COUNTS:
-            protected = disclosure.complement(protected, raw, whole, column, rule)
+    protected = disclosure.closed(protected, raw, rows, COUNTS, (
+        _raw_counts(wh, keys, flt.without(filters, one), by, every_year)
+        for one in flt.in_force(filters, flt.PEOPLE)), rule)
     if filters.definition != REGISTER:
         # The same people counted by the register's definition: a gap of a few international people would tell
         # how many (dual citizens, naturalised staff …) the two definitions part. (Known and unknown differ by
@@ -465,10 +463,8 @@ def region_trend(wh: Warehouse, filters: Filters, key: str, rule: disclosure.Rul
     if by_region.empty:
         return pd.DataFrame(columns=["year", "region", "headcount"])
     protected = disclosure.protect(by_region, ["headcount"], rule)
-    for one in flt.in_force(filters, flt.PEOPLE):   # as in country_counts
-        whole = by_region[["year", "region"]].merge(_by_region(wh, flt.without(filters, one), key),
-                                                    on=["year", "region"], how="left").fillna({"headcount": 0})
-        protected = disclosure.complement(protected, by_region, whole, "headcount", rule)
+    protected = disclosure.closed(protected, by_region, ["year", "region"], ["headcount"], (   # as in country_counts
+        _by_region(wh, flt.without(filters, one), key) for one in flt.in_force(filters, flt.PEOPLE)), rule)
     if filters.definition != REGISTER:   # as in country_counts
         reference = by_region[["year", "region"]].merge(_by_region(wh, replace(filters, definition=REGISTER), key),
                                                         on=["year", "region"], how="left").fillna({"headcount": 0})
@@ -501,18 +497,16 @@ def country_trend(wh: Warehouse, filters: Filters, country: str, rule: disclosur
     if rule.exact:
         return protected
 
-    def as_result(counts: pd.DataFrame) -> pd.DataFrame:
-        return result[["population", "year"]].merge(
-            counts[["population", "year", "total"]].rename(columns={"total": "headcount"}),
-            on=["population", "year"], how="left").fillna({"headcount": 0})
+    def headcounts(other: Filters) -> pd.DataFrame:
+        counts = _raw_counts(wh, keys, other, ["year"], every_year=True, citizenship=country)
+        return counts[["population", "year", "total"]].rename(columns={"total": "headcount"})
 
-    for one in flt.in_force(filters, flt.PEOPLE):   # as in country_counts
-        whole = _raw_counts(wh, keys, flt.without(filters, one), ["year"], every_year=True, citizenship=country)
-        protected = disclosure.complement(protected, result, as_result(whole), "headcount", rule)
+    protected = disclosure.closed(protected, result, ["population", "year"], ["headcount"], (   # as in country_counts
+        headcounts(flt.without(filters, one)) for one in flt.in_force(filters, flt.PEOPLE)), rule)
     if filters.definition != REGISTER:   # as in country_counts: the same country's people by the register
-        register = _raw_counts(wh, keys, replace(filters, definition=REGISTER), ["year"], every_year=True,
-                               citizenship=country)
-        protected = disclosure.differ(protected, result, as_result(register), "headcount", rule)
+        reference = result[["population", "year"]].merge(headcounts(replace(filters, definition=REGISTER)),
+                                                         on=["population", "year"], how="left").fillna({"headcount": 0})
+        protected = disclosure.differ(protected, result, reference, "headcount", rule)
     # Nobody and a count too small to show both read "0–4": told apart, "1–4" named the country as present,
     # and beside the country list's "1–4 more from countries too small to name" that gave each its one
     # person. A group with no year above that is left out (named in `attrs["too_small"]`, so the summary can say

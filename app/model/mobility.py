@@ -45,24 +45,24 @@ _PROGRAMME = f"""CASE WHEN programme IN ({', '.join(repr(p) for p in PROGRAMMES)
                      WHEN programme IS NULL THEN 'not_given' ELSE 'other' END"""
 
 
-def _both_ways(frame: pd.DataFrame, keys: list[str], rule: disclosure.Rule) -> pd.DataFrame:
-    """Protected incoming, outgoing and their balance, from rows with `incoming` and `outgoing`
-    counts, one row per key (summed in SQL)."""
+def _both_ways(frame: pd.DataFrame, keys: list[str], rule: disclosure.Rule, filters: Filters | None = None,
+               again: Callable[[Filters], pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Protected incoming, outgoing and their balance, from rows with `incoming` and `outgoing` counts, one row per
+    key (summed in SQL); with `filters`, each closed against the same counts without each filter in force
+    (`_closed`)."""
     wide = frame[[*keys, *DIRECTIONS]].reset_index(drop=True)
-    return _with_balance(disclosure.protect(wide, list(DIRECTIONS), rule))
+    protected = disclosure.protect(wide, list(DIRECTIONS), rule)
+    if filters is not None and again is not None:
+        protected = _closed(protected, wide, keys, filters, rule, again)
+    return _with_balance(protected)
 
 
 def _closed(protected: pd.DataFrame, raw: pd.DataFrame, keys: list[str], filters: Filters, rule: disclosure.Rule,
             again: Callable[[Filters], pd.DataFrame], columns: tuple[str, ...] = DIRECTIONS) -> pd.DataFrame:
-    """`protected` (made from `raw`, row for row) with the differencing attack closed for every filter in force
-    (see disclosure.complement): a count within a few of the same count without one filter (`again(filters)`,
-    rows by `keys`) is shown only as the range that count allows. All units against all but one gave that unit's
-    exchanges with a country, shown as 1-4, exactly."""
-    for one in flt.in_force(filters, flt.EXCHANGES):
-        whole = raw[keys].merge(again(flt.without(filters, one)), on=keys, how="left").fillna({c: 0 for c in columns})
-        for column in columns:
-            protected = disclosure.complement(protected, raw, whole, column, rule)
-    return _with_balance(protected) if columns == DIRECTIONS else protected
+    """`disclosure.closed` against the same counts without each filter in force (`again(filters)`): all units
+    against all but one gave that unit's exchanges with a country, shown as 1-4, exactly."""
+    return disclosure.closed(protected, raw, keys, columns,
+                             (again(flt.without(filters, one)) for one in flt.in_force(filters, flt.EXCHANGES)), rule)
 
 
 def _secondary(frame: pd.DataFrame, groups: list[str], rule: disclosure.Rule) -> pd.DataFrame:
@@ -93,8 +93,7 @@ def per_year(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: st
     frame = _per_year(wh, filters, network)
     if frame.empty:
         return pd.DataFrame(columns=["year", *DIRECTIONS])
-    return _closed(_both_ways(frame, ["year"], rule), frame, ["year"], filters, rule,
-                   lambda other: _per_year(wh, other, network))
+    return _both_ways(frame, ["year"], rule, filters, lambda other: _per_year(wh, other, network))
 
 
 def _per_year(wh: Warehouse, filters: Filters, network: str | None) -> pd.DataFrame:
@@ -119,8 +118,7 @@ def breakdown(wh: Warehouse, filters: Filters, dimension: str, rule: disclosure.
     frame = _breakdown(wh, filters, dimension)
     if frame.empty:
         return pd.DataFrame(columns=[dimension, *DIRECTIONS])
-    both = _closed(_both_ways(frame, [dimension], rule), frame, [dimension], filters, rule,
-                   lambda other: _breakdown(wh, other, dimension))
+    both = _both_ways(frame, [dimension], rule, filters, lambda other: _breakdown(wh, other, dimension))
     # The categories are the parts of the years' total, which the exchanges-per-year chart shows.
     both = _secondary(both, [], rule)
     return both.sort_values(["volume", dimension], ascending=[False, True], ignore_index=True)
@@ -184,15 +182,14 @@ def partners(wh: Warehouse, filters: Filters, rule: disclosure.Rule, network: st
     agreements = wh.query(f"""SELECT partner_code, partner_name, country, city, coalesce(programmes, []) AS programmes,
                                      coalesce(networks, []) AS networks, valid_from, valid_to FROM partners
                               WHERE {members}""", member_params)
-    by_code = (_closed(_both_ways(listed_flows, ["partner_code"], rule), listed_flows, ["partner_code"], filters, rule,
-                       lambda other: _flows(wh, other, network, True))
+    by_code = (_both_ways(listed_flows, ["partner_code"], rule, filters, lambda other: _flows(wh, other, network, True))
                if not listed_flows.empty else pd.DataFrame(columns=["partner_code"]))
     table = agreements.merge(by_code, on="partner_code", how="left")
     table["listed"] = True
     if not unlisted.empty:
-        keys = ["partner_name", "partner_country"]
-        others = _closed(_both_ways(unlisted, keys, rule), unlisted, keys, filters, rule,
-                         lambda other: _flows(wh, other, network, False)).rename(columns={"partner_country": "country"})
+        others = _both_ways(unlisted, ["partner_name", "partner_country"], rule, filters,
+                            lambda other: _flows(wh, other, network, False))
+        others = others.rename(columns={"partner_country": "country"})
         others["partner_code"] = ""
         others["listed"] = False
         others["programmes"] = [[] for _ in range(len(others))]
@@ -260,8 +257,7 @@ def partner_history(wh: Warehouse, filters: Filters, rule: disclosure.Rule, code
     frame = _history(wh, filters, code, name)
     if frame.empty:
         return pd.DataFrame(columns=["year", *DIRECTIONS])
-    both = _closed(_both_ways(frame, ["year"], rule), frame, ["year"], filters, rule,
-                   lambda other: _history(wh, other, code, name))
+    both = _both_ways(frame, ["year"], rule, filters, lambda other: _history(wh, other, code, name))
     # Its years are the parts of the partner's total in the partner table.
     return _secondary(both, [], rule)
 

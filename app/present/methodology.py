@@ -119,8 +119,9 @@ def disclosure(rule: Rule) -> str:
                  "unit's professors in one year, then by gender), a country's exchanges beside its partners "
                  "listed as 1–4 each, or units chosen two at a time beside each unit alone (a tester pinned a third "
                  "of the exchange counts shown as 1–4 in two years of the demo that way). Comparing many "
-                 "combinations narrows others, as on the national portals that use the same rule. No single view shows a name, an identifier, a single person's dates or an "
-                 "exact count below 5 unless the rule is none; the warehouse's person-level tables are "
+                 "combinations narrows others, as on the national portals that use the same rule. No single view "
+                 "shows a name, an identifier, a single person's dates or an exact count below 5 unless the rule "
+                 "is none; the warehouse's person-level tables are "
                  "pseudonymised, not anonymous, and stay with the administrators. Give the dashboard to people who "
                  "may see the staff and student registers' counts, or publish only unfiltered views.")
     return "\n\n".join([why, rule.description(), derived, filters, definitions_gap, groups, residual])

@@ -112,8 +112,7 @@ def _zipped(charts: list[Chart], meta: Meta, title: str, methodology: str, drawi
             for named, png, svg in zip(files, drawing.wait("png"), drawing.wait("svg")):
                 put(named["png"], png, STORED)
                 put(named["svg"], svg)
-        put(t("README") + ".txt", _readme(charts, meta, title, drawing is not None, left_out,
-                                                       not_drawn))
+        put(t("README") + ".txt", _readme(charts, meta, title, drawing is not None, left_out, not_drawn))
         progress(t("Packing the ZIP…"), 0.97)
     progress(t("Ready."), 1.0)
     return buffer.getvalue()
